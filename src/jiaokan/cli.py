@@ -1,0 +1,131 @@
+"""Command-line adapter: parse arguments, call the library, render, exit.
+
+Exit codes are a contract (as in black): 0 clean, 1 findings, 2 usage or
+input error, 123 internal error.  Errors are one line on stderr; a traceback
+only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from jiaokan import __version__
+from jiaokan.errors import InputError, JiaokanError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 123
+
+app = typer.Typer(
+    name="jiaokan",
+    help="校勘 jiaokan — collate reprints of Chinese official documents.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"debug": False}
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jiaokan {__version__}")
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def _root(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    """校勘 jiaokan — collate reprints of Chinese official documents."""
+    _state["debug"] = debug
+
+
+def _fail(exc: BaseException) -> None:
+    if _state["debug"]:
+        traceback.print_exc()
+    if isinstance(exc, InputError):
+        typer.echo(f"jiaokan: error: {exc}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    typer.echo(
+        f"jiaokan: internal error: {type(exc).__name__}: {exc}; this is a bug in jiaokan — "
+        "please report it with the input and the output of --debug",
+        err=True,
+    )
+    raise typer.Exit(EXIT_INTERNAL)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """stdout, or a file written atomically (temporary file + rename)."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from jiaokan.atomic import write_atomic
+
+    write_atomic(output, text)
+
+
+@app.command("normalize")
+def normalize_cmd(
+    file: Annotated[str, typer.Argument(help="Document to normalize (.txt .md .html .docx .pdf, or - for stdin).")],
+    rules: Annotated[Optional[str], typer.Option("--rules", help="Rules to apply, comma-separated, in their fixed order: 'all' (default), 'ruby,script', 'all,-layout'.")] = None,
+    show_map: Annotated[bool, typer.Option("--show-map", help="Under each paragraph, list what normalization changed and where in the original.")] = False,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="List the normalization rules and exit.")] = False,
+) -> None:
+    """Print the normalized paragraphs with their original line numbers: exactly what will be compared."""
+    from jiaokan import render
+    from jiaokan.ingest import read_document
+    from jiaokan.normalize import RULES, normalize
+
+    try:
+        if list_rules:
+            write_output(render.rules_text(RULES), None)
+            return
+        doc = read_document(file)
+        result = normalize(doc, rules=rules)
+        if fmt is OutputFormat.json:
+            text = json.dumps(render.normalized_dict(result), ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = render.normalized_text(result, show_map=show_map)
+        write_output(text, output)
+    except typer.Exit:
+        raise
+    except (JiaokanError, Exception) as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("jiaokan: interrupted", err=True)
+        sys.exit(130)
+    except BaseException as exc:  # noqa: BLE001
+        if _state["debug"] or os.environ.get("JIAOKAN_DEBUG"):
+            traceback.print_exc()
+        typer.echo(f"jiaokan: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

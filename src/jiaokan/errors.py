@@ -1,0 +1,25 @@
+"""Errors a user can act on.
+
+Every error a user can cause is a :class:`InputError` carrying what went wrong,
+why, and how to fix it; the CLI prints it as one line and exits 2.  Anything
+else is a bug (exit 123).
+"""
+
+from __future__ import annotations
+
+
+class JiaokanError(Exception):
+    """Base class of the errors jiaokan raises on purpose."""
+
+
+class InputError(JiaokanError):
+    """Bad input or usage: one line on stderr, exit code 2."""
+
+    def __init__(self, what: str, why: str, fix: str) -> None:
+        super().__init__(what, why, fix)
+        self.what = what
+        self.why = why
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.why}; {self.fix}"

@@ -1,0 +1,468 @@
+"""Stage 1: read a document the way it really arrives.
+
+The :class:`Document` keeps the decoded original text: every offset jiaokan
+reports is a code-point offset into ``Document.text``.  For ``.html`` and
+``.md`` that is the source itself (markup is removed later, by the ``markup``
+normalization rule, so findings point into the file as it is on disk); for
+``.docx`` and ``.pdf`` it is the extracted text layer, one paragraph a line and
+a form feed between PDF pages.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import hashlib
+import io
+import os
+import re
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from jiaokan.errors import InputError
+
+#: Refuse files larger than this many bytes (override with ``JIAOKAN_MAX_BYTES``
+#: or the ``max_bytes`` argument).  Official documents are kilobytes; a
+#: multi-megabyte "document" is almost always the wrong file.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+FORMATS = ("text", "markdown", "html", "docx", "pdf")
+_EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What a document says about itself, where it says it."""
+
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    doc_number: str | None = None  # 文号, e.g. 国发〔2022〕14号
+    fields: tuple[tuple[str, str], ...] = ()  # front matter / <meta>, as strings
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "title": self.title,
+            "date": self.date,
+            "source": self.source,
+            "doc_number": self.doc_number,
+            "fields": dict(self.fields),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A decoded document: the original text every offset refers to."""
+
+    path: str  # as the user gave it; "-" for standard input
+    text: str
+    format: str  # one of FORMATS
+    encoding: str
+    sha256: str  # of the bytes read
+    metadata: Metadata = field(default_factory=Metadata)
+    body_start: int = 0  # end of front matter, where the content begins
+    line_starts: tuple[int, ...] = ()
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a code-point offset, column in code points."""
+        starts = self.line_starts or (0,)
+        i = bisect.bisect_right(starts, offset) - 1
+        return i + 1, offset - starts[i] + 1
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> tuple[int, ...]:
+    return (0, *(m.end() for m in _LINE_BREAK.finditer(text)))
+
+
+# --------------------------------------------------------------------------
+# reading bytes
+
+
+def read_document(
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    max_bytes: int | None = None,
+) -> Document:
+    """Read and decode ``path`` (``"-"`` reads standard input)."""
+    shown = os.fspath(path)
+    limit = _max_bytes(max_bytes)
+    if shown == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise _too_large("standard input", limit)
+        return document_from_bytes(data, path="-", format=format)
+    p = Path(shown)
+    if not p.exists():
+        raise InputError(f"{shown}: no such file", "nothing exists at that path", "check the spelling or the working directory")
+    if p.is_dir():
+        raise InputError(f"{shown}: is a directory", "jiaokan compares files, not folders", "name a file inside it (or a glob where the command takes one)")
+    try:
+        size = p.stat().st_size
+        if size > limit:
+            raise _too_large(shown, limit, size)
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except PermissionError as exc:
+        raise InputError(f"{shown}: cannot be read", "permission denied", "check the file's permissions") from exc
+    except IsADirectoryError as exc:  # pragma: no cover - raced with is_dir
+        raise InputError(f"{shown}: is a directory", "jiaokan compares files", "name a file") from exc
+    except OSError as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"{shown}: cannot be read", exc.strerror or str(exc), "check that it is a regular, readable file") from exc
+    if len(data) > limit:  # grew while reading, or a special file
+        raise _too_large(shown, limit)
+    fmt = format or _EXTENSIONS.get(p.suffix.lower())
+    return document_from_bytes(data, path=shown, format=fmt)
+
+
+def _max_bytes(explicit: int | None) -> int:
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("JIAOKAN_MAX_BYTES")
+    if env:
+        try:
+            return int(env)
+        except ValueError:
+            raise InputError(
+                f"JIAOKAN_MAX_BYTES={env!r} is not a number",
+                "the size limit must be a whole number of bytes",
+                "set it like JIAOKAN_MAX_BYTES=50000000",
+            ) from None
+    return DEFAULT_MAX_BYTES
+
+
+def _too_large(shown: str, limit: int, size: int | None = None) -> InputError:
+    got = f"{size:,} bytes" if size is not None else f"more than {limit:,} bytes"
+    return InputError(
+        f"{shown}: too large ({got})",
+        f"the limit is {limit:,} bytes, far beyond any single official document",
+        "check it is the right file, or raise the limit with JIAOKAN_MAX_BYTES",
+    )
+
+
+def document_from_text(text: str, *, path: str = "<text>", format: str | None = None) -> Document:
+    """Build a document from a string (library use and tests)."""
+    return document_from_bytes(text.encode("utf-8"), path=path, format=format)
+
+
+def document_from_bytes(data: bytes, *, path: str, format: str | None = None) -> Document:
+    digest = hashlib.sha256(data).hexdigest()
+    if not data:
+        raise InputError(f"{path}: is empty", "a file with no bytes has no text to compare", "check that the download or export worked")
+    sniffed = _sniff_binary(data)
+    fmt = format
+    if sniffed and fmt not in (None, sniffed):
+        fmt = sniffed  # the extension lies: trust the content
+    fmt = fmt or sniffed
+    if fmt == "docx":
+        text, meta_fields = _docx_text(data, path)
+        encoding = "docx"
+    elif fmt == "pdf":
+        text, meta_fields = _pdf_text(data, path)
+        encoding = "pdf"
+    else:
+        text, encoding = decode(data, path)
+        meta_fields = ()
+    if not text.strip():
+        raise InputError(f"{path}: has no text", "it contains only whitespace" if text else "no text layer was found", "check that the right file was given (a scanned PDF needs OCR first)")
+
+    body_start = 0
+    fields: list[tuple[str, str]] = list(meta_fields)
+    if fmt in (None, "text", "markdown", "html"):
+        fm = _front_matter(text)
+        if fm is not None:
+            body_start, fm_fields = fm
+            fields.extend(fm_fields)
+        if fmt in (None, "text") and _looks_like_html(text[body_start:]):
+            fmt = "html"
+        fmt = fmt or "text"
+    if fmt == "html":
+        fields.extend(_html_meta(text))
+    metadata = extract_metadata(text[body_start:], fields, html=(fmt == "html"))
+    return Document(
+        path=path,
+        text=text,
+        format=fmt,
+        encoding=encoding,
+        sha256=digest,
+        metadata=metadata,
+        body_start=body_start,
+        line_starts=line_starts(text),
+    )
+
+
+def _sniff_binary(data: bytes) -> str | None:
+    if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    return None
+
+
+# --------------------------------------------------------------------------
+# decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
+    """Decode bytes of a Chinese document; refuse rather than guess badly."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return _checked(_strict(data[len(bom):], enc, path), enc, path), enc
+    try:
+        return _checked(data.decode("utf-8"), "utf-8", path), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    m = _DECLARED.search(data[:4096])
+    if m:
+        declared = m.group(1).decode("ascii").lower()
+        enc = "gb18030" if declared in ("gb2312", "gbk", "gb18030", "x-gbk") else declared
+        try:
+            codecs.lookup(enc)
+            return _checked(data.decode(enc), enc, path), enc
+        except (LookupError, UnicodeDecodeError):
+            pass
+    if b"\x00" in data and not _utf16_shape(data):
+        raise _binary(path)
+    import charset_normalizer  # deferred: costs ~40 ms to import
+
+    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
+    if best is None or best.chaos > 0.3:
+        raise InputError(
+            f"{path}: cannot be decoded",
+            "the bytes are not valid UTF-8, GB18030/GBK, Big5 or UTF-16",
+            "convert the file to UTF-8 (e.g. iconv -f ENCODING -t UTF-8) and try again",
+        )
+    enc = best.encoding
+    text = str(best)
+    return _checked(text, enc, path), enc
+
+
+def _strict(data: bytes, enc: str, path: str) -> str:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: cannot be decoded as {enc}",
+            f"byte {exc.start} is invalid although the file starts with a {enc} byte-order mark",
+            "re-export the file, or convert it to UTF-8",
+        ) from exc
+
+
+def _utf16_shape(data: bytes) -> bool:
+    sample = data[:4000]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = max(1, len(sample) // 2)
+    return max(even, odd) / half > 0.2 and min(even, odd) / half < 0.05
+
+
+def _checked(text: str, enc: str, path: str) -> str:
+    bad = len(_CONTROL.findall(text[:100_000]))
+    if bad and bad > max(3, len(text[:100_000]) // 200):
+        raise _binary(path)
+    return text
+
+
+def _binary(path: str) -> InputError:
+    return InputError(
+        f"{path}: looks like a binary file",
+        "it contains NUL or control bytes that no text document has",
+        "give the document itself (.txt, .html, .md, .docx or .pdf)",
+    )
+
+
+# --------------------------------------------------------------------------
+# containers
+
+_DOCX_LIMIT = 200 * 1024 * 1024  # uncompressed bytes we are willing to inflate
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    bad = InputError(f"{path}: is not a readable .docx", "the file is damaged or not a Word document", "open and re-save it in Word or LibreOffice, or export it as .txt")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(zf.namelist())
+        if "word/document.xml" not in names:
+            raise bad
+        total = sum(i.file_size for i in zf.infolist())
+        if total > _DOCX_LIMIT:
+            raise InputError(f"{path}: .docx expands to {total:,} bytes", "that is far beyond any document (a zip bomb?)", "check where the file came from; export it as .txt if it is genuine")
+        with zf.open("word/document.xml") as fh:
+            raw = fh.read(_DOCX_LIMIT + 1)
+        if len(raw) > _DOCX_LIMIT:
+            raise InputError(f"{path}: .docx body is too large", "its document.xml inflates past the limit (a zip bomb?)", "check where the file came from")
+        root = ElementTree.fromstring(raw)
+        fields: list[tuple[str, str]] = []
+        if "docProps/core.xml" in names:
+            core = ElementTree.fromstring(zf.read("docProps/core.xml")[:1_000_000])
+            for el in core:
+                tag = el.tag.rsplit("}", 1)[-1]
+                if tag in ("title", "creator", "created", "subject") and el.text and el.text.strip():
+                    fields.append((tag, el.text.strip()))
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, ValueError, RuntimeError) as exc:
+        raise bad from exc
+    paragraphs: list[str] = []
+    for p in root.iter(f"{_W}p"):
+        parts: list[str] = []
+        for el in p.iter():
+            if el.tag == f"{_W}t" and el.text:
+                parts.append(el.text)
+            elif el.tag == f"{_W}tab":
+                parts.append("\t")
+            elif el.tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+        paragraphs.append("".join(parts))
+    return "\n".join(paragraphs), tuple(fields)
+
+
+def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    import logging
+
+    import pypdf  # deferred: only PDF input pays for it
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - any failure means "cannot open"
+                ok = 0
+            if not ok:
+                raise InputError(f"{path}: is an encrypted PDF", "it needs a password to read its text", "save an unprotected copy or export the text")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        fields: list[tuple[str, str]] = []
+        info = reader.metadata or {}
+        for key in ("/Title", "/Author", "/CreationDate"):
+            val = info.get(key)
+            if val:
+                fields.append((key.strip("/").lower(), str(val)))
+    except InputError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, NotImplementedError) as exc:
+        raise InputError(f"{path}: is not a readable PDF", f"pypdf could not parse it ({type(exc).__name__})", "re-save it from a PDF viewer, or export its text") from exc
+    # A form feed marks each page break so the layout rule can find running
+    # headers and page numbers, and re-join paragraphs cut by the break.
+    return "\n\f\n".join(p.strip("\n") for p in pages), tuple(fields)
+
+
+# --------------------------------------------------------------------------
+# front matter, HTML sniffing, metadata
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def _front_matter(text: str) -> tuple[int, list[tuple[str, str]]] | None:
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return None
+    fields: list[tuple[str, str]] = []
+    try:
+        import yaml
+
+        data = yaml.safe_load(m.group(1))
+    except Exception:  # noqa: BLE001 - malformed YAML is still front matter
+        data = None
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if isinstance(v, list):
+                v = ", ".join(str(x) for x in v)
+            fields.append((str(k), "" if v is None else str(v)))
+    return m.end(), fields
+
+
+_HTML_TAG = re.compile(r"<(?:p|div|br|span|a|table|tr|td|li|ul|h[1-6]|body|html|head|meta|script|style|section|article)\b[^>]*>|<!doctype html", re.I)
+
+
+def _looks_like_html(text: str) -> bool:
+    sample = text[:200_000]
+    head = sample.lstrip()[:100].lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return True
+    return len(_HTML_TAG.findall(sample)) >= 3
+
+
+_META_TAG = re.compile(r"<meta\s+[^>]*?(?:name|property)\s*=\s*[\"']([^\"']+)[\"'][^>]*?content\s*=\s*[\"']([^\"']*)[\"']", re.I)
+_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+
+
+def _html_meta(text: str) -> list[tuple[str, str]]:
+    import html
+
+    fields = []
+    m = _TITLE_TAG.search(text)
+    if m and m.group(1).strip():
+        fields.append(("title", html.unescape(m.group(1)).strip()))
+    for name, content in _META_TAG.findall(text[:200_000]):
+        if content.strip():
+            fields.append((name.lower(), html.unescape(content).strip()))
+    return fields
+
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*[号號]")
+_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d\d-\d{1,2}-\d{1,2}|[〇一二三四五六七八九零○]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
+_SOURCE = re.compile(r"(?:来源|來源|出处|出處)\s*[:：]\s*([^\n\r<]{1,40})")
+_TITLE_LINE = re.compile(r"^[^\n\r<>]{0,40}(?:关于|關於|關于|关於)[^\n\r<>]{2,60}(?:意见|意見|通知|决定|決定|办法|辦法|规定|規定|方案|规划|規劃|纲要|綱要|报告|報告|批复|批覆|函|条例|條例)\s*$", re.M)
+_TAGS = re.compile(r"<[^>]*>")
+_RUBY_ANNOTATION = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+
+def extract_metadata(body: str, fields: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (), *, html: bool = False) -> Metadata:
+    """Title, date, source and 文号 from fields where given, else from the text."""
+    given = {k.lower(): v for k, v in fields}
+    text = _TAGS.sub("\n", body[:300_000]) if html else body[:300_000]
+    text = _RUBY_ANNOTATION.sub("", text)  # 國(guó)發 → 國發, so 文号 and dates are found
+    doc_number = None
+    m = _DOC_NUMBER.search(text)
+    if m:
+        doc_number = re.sub(r"\s+", "", m.group(0))
+    title = given.get("title") or given.get("og:title")
+    if not title:
+        m = _TITLE_LINE.search(text)
+        if m:
+            title = re.sub(r"[\s\u3000\xa0]+", "", m.group(0))
+    date = given.get("date") or given.get("created") or given.get("creationdate")
+    if not date:
+        found = _DATE.findall(text)
+        if found:
+            date = re.sub(r"\s+", "", found[-1])  # a signature date comes last
+    source = given.get("source") or given.get("author") or given.get("creator")
+    if not source:
+        m = _SOURCE.search(text)
+        if m:
+            source = m.group(1).strip(" \u3000\xa0")
+    return Metadata(title=title, date=date, source=source or None, doc_number=doc_number, fields=tuple((k, v) for k, v in fields))
