@@ -101,7 +101,7 @@ def normalize_cmd(
         doc = read_document(file)
         result = normalize(doc, rules=rules)
         if fmt is OutputFormat.json:
-            text = json.dumps(render.normalized_dict(result), ensure_ascii=False, indent=2) + "\n"
+            text = render.to_json(result.to_dict(edits=show_map))
         else:
             text = render.normalized_text(result, show_map=show_map)
         write_output(text, output)

@@ -196,9 +196,12 @@ def _pinyin_dict() -> dict[int, str]:
     return pinyin_dict
 
 
+_U_UMLAUT = str.maketrans({c: "v" for c in "ǖǘǚǜü"})
+
+
 def _strip_tone(s: str) -> str:
-    decomposed = unicodedata.normalize("NFD", s)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ü", "v")
+    decomposed = unicodedata.normalize("NFD", s.translate(_U_UMLAUT))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=65536)
@@ -246,22 +249,19 @@ def rule_ruby(mt: MappedText, doc: Document) -> MappedText:
     return substitute(mt, _RUBY, repl)
 
 
-_JUNK_CHARS = "≠φλ☆★§※◇◆□■△▲▽▼♂♀¤∮∝∈∩∪╳╬︻︼♀♂❤♥♡✿❀○●◎✪⊙"
-_JUNK = re.compile(rf"(?<=[{_CJK}])[{_JUNK_CHARS}]+(?=[{_CJK}])")
+# Not ○ ● ◎: they are zeros in dates (二○二二年) and list bullets.
+_JUNK_CHARS = "≠φλ☆★§※◇◆□■△▲▽▼♂♀¤∮∝∈∩∪╳╬︻︼❤♥♡✿❀✪⊙"
+_JUNK = re.compile(rf"[{_JUNK_CHARS}]+")
+_JUNK_AFTER = set("，。、；：？！）》,.;:?!)")  # (ASCII ones become Chinese later)
 
 
 def rule_junk(mt: MappedText, doc: Document) -> MappedText:
     """Symbols mirror sites inject inside words (数≠字 → 数字)."""
     if not any(c in mt.text for c in _JUNK_CHARS):
         return mt
-    # ○ is also a zero in dates (二○二二年): keep it when it sits among numerals.
     def repl(m: re.Match[str]) -> str | None:
-        s = m.group(0)
-        if s == "○" or s == "●":
-            before = mt.text[m.start() - 1] if m.start() else ""
-            if before in "〇○零一二三四五六七八九十":
-                return None
-        return ""
+        before, after = _around(mt.text, m.start(), m.end())
+        return "" if is_cjk(before) and (is_cjk(after) or (after != "" and after in _JUNK_AFTER)) else None
 
     return substitute(mt, _JUNK, repl)
 
@@ -286,30 +286,48 @@ _PUNCT_ASCII = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _ASCII_PUNCT = re.compile(r"[,;:?!]")
 _BRACKET_YEAR = re.compile(r"[\[［【(（]\s*((?:19|20)\d\d)\s*[\]］】)）](?=\s*\d{1,4}\s*[号號])")
 _ELLIPSIS = re.compile(r"(?:\.{3,}|。{3,}|…+|⋯+)")
-_PERIOD = re.compile(rf"(?<=[{_CJK}”）》])\.(?!\d)")
+_PERIOD = re.compile(r"\.")
 _STRAIGHT_QUOTES = re.compile(r"[\"']")
+
+
+_INLINE_SPACE = " \t\u3000\xa0\u2002\u2003\u2009\u200b\u202f\u205f"
+
+
+def _around(text: str, i: int, j: int) -> tuple[str, str]:
+    """The nearest characters before ``i`` and from ``j`` on, spaces skipped.
+
+    Spaces are skipped because the whitespace rule, which runs later, may
+    remove them; deciding on what lies beyond keeps normalization idempotent.
+    """
+    before = text[max(0, i - 8):i].rstrip(_INLINE_SPACE)
+    after = text[j:j + 8].lstrip(_INLINE_SPACE)
+    return (before[-1] if before else ""), (after[0] if after else "")
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def rule_punctuation(mt: MappedText, doc: Document) -> MappedText:
     """Half-width punctuation to the Chinese forms; quote, bracket and ellipsis forms unified."""
-    text = mt.text
 
     def ascii_punct(m: re.Match[str]) -> str | None:
-        i = m.start()
-        before = text[i - 1] if i else ""
-        after = text[i + 1] if i + 1 < len(text) else ""
-        # 1,000 and 13:45 and "e.g." stay: both neighbours are Latin letters or digits.
-        if before.isascii() and before.isalnum() and after.isascii() and (after.isalnum() or after == " "):
+        before, after = _around(mt.text, m.start(), m.end())
+        # "1,000", "13:45" and "Index, 2022" stay: Latin letters or digits on both sides.
+        if _latin(before) and (not after or after.isspace() or _latin(after)):
             return None
         return _PUNCT_ASCII[m.group(0)]
 
+    def period(m: re.Match[str]) -> str | None:
+        before, after = _around(mt.text, m.start(), m.end())
+        return "。" if (is_cjk(before) or (before != "" and before in "”）》")) and not after.isdigit() else None
+
     mt = substitute(mt, _BRACKET_YEAR, lambda m: f"〔{m.group(1)}〕")
     mt = translate(mt, _PUNCT_ALWAYS)
-    text = mt.text
     mt = substitute(mt, _ASCII_PUNCT, ascii_punct)
     mt = substitute(mt, _ELLIPSIS, lambda m: "……")
-    mt = substitute(mt, _PERIOD, lambda m: "。")
-    return _curly_quotes(mt)
+    mt = _curly_quotes(mt)
+    return substitute(mt, _PERIOD, period)
 
 
 def _curly_quotes(mt: MappedText) -> MappedText:
@@ -348,20 +366,51 @@ def _opencc(config: str):  # type: ignore[no-untyped-def]
 
 
 def _convert_lines(mt: MappedText, convert: Callable[[str], str]) -> MappedText:
-    """Apply a converter, mapping 1:1 where lengths agree, by alignment where not."""
+    """Apply a converter, mapping 1:1 where lengths agree, by alignment where not.
+
+    OpenCC converts some characters by phrase (全鍊條 → 全链条, but 鍊 alone
+    → 炼).  Such a phrase maps as one piece to its whole original span, so the
+    original at a character's span always converts to that character.
+    """
     out = convert(mt.text)
     if out == mt.text:
         return mt
-    if len(out) == len(mt.text):
-        return MappedText(out, mt.starts, mt.ends)
+    if len(out) != len(mt.text):
+        b = Builder(mt)
+        pos = 0
+        for line in mt.text.split("\n"):
+            conv = convert(line)
+            if conv != line:
+                _align_replace(b, pos, line, conv)
+            pos += len(line) + 1
+        return b.build()
+    src = mt.text
+    alone = convert("\n".join(src)).split("\n") if "\n" not in src else None
+    if alone is None or len(alone) != len(src):
+        alone = [convert(c) for c in src]
     b = Builder(mt)
-    pos = 0
-    for line in mt.text.split("\n"):
-        conv = convert(line)
-        if conv != line:
-            _align_replace(b, pos, line, conv)
-        pos += len(line) + 1
-    return b.build()
+    i = 0
+    n = len(src)
+    while i < n:
+        if alone[i] == out[i]:
+            i += 1
+            continue
+        lo, hi = _phrase_window(src, out, i, convert)
+        b.replace(lo, hi, out[lo:hi], atomic=True)
+        i = hi
+    b.keep_to(n)
+    built = b.build()
+    return MappedText(out, built.starts, built.ends)
+
+
+def _phrase_window(src: str, out: str, i: int, convert: Callable[[str], str]) -> tuple[int, int]:
+    """The smallest piece around ``i`` that converts alone as it does in context."""
+    for width in range(2, 9):
+        for lo in range(max(0, i - width + 1), i + 1):
+            hi = min(len(src), lo + width)
+            if hi - lo == width and convert(src[lo:hi]) == out[lo:hi]:
+                return lo, hi
+    return i, i + 1
 
 
 def _align_replace(b: Builder, base: int, old: str, new: str) -> None:
@@ -388,15 +437,14 @@ REGIONAL_WORDS: dict[str, str] = {
     "智慧型手機": "智能手机", "智慧型手机": "智能手机", "人工智慧": "人工智能", "行動支付": "移动支付", "行动支付": "移动支付",
     "行動網路": "移动网络", "行动网路": "移动网络", "資安": "网络安全", "資通訊": "信息通信", "頻寬": "带宽", "频宽": "带宽",
     "寬頻": "宽带", "宽频": "宽带", "列印": "打印", "數據機": "调制解调器", "晶片": "芯片", "晶片组": "芯片组",
-    "演算法": "算法", "作業系統": "操作系统", "作业系统": "操作系统", 
-    
+    "演算法": "算法", "作業系統": "操作系统", "作业系统": "操作系统",
 }
 _REGIONAL = re.compile("|".join(sorted(map(re.escape, REGIONAL_WORDS), key=len, reverse=True)))
 
 
 def rule_regional(mt: MappedText, doc: Document) -> MappedText:
     """Taiwan/Hong Kong vocabulary to mainland words (數位→数字, 網路→网络, 資訊→信息)."""
-    return substitute(mt, _REGIONAL, lambda m: REGIONAL_WORDS[m.group(0)])
+    return substitute(mt, _REGIONAL, lambda m: REGIONAL_WORDS[m.group(0)], atomic=True)
 
 
 def rule_script(mt: MappedText, doc: Document) -> MappedText:
@@ -405,10 +453,13 @@ def rule_script(mt: MappedText, doc: Document) -> MappedText:
 
 
 _HAN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_YEAR = re.compile(r"(?<![〇○零一二三四五六七八九十])[〇○零一二三四五六七八九]{4}(?=\s*年)")
-_MONTH = re.compile(r"(?<=年)\s*[一二三四五六七八九十]{1,3}(?=\s*月)")
-_DAY = re.compile(r"(?<=月)\s*[一二三四五六七八九十]{1,3}(?=\s*[日号])")
-_ORDINAL = re.compile(r"(?<=第)[一二三四五六七八九十百零〇]{1,5}(?=[条章节款项编])")
+_NUM = "〇○零一二三四五六七八九十"
+_DATE = re.compile(
+    rf"(?<![{_NUM}])(?P<y>[〇○零一二三四五六七八九]{{4}}|\d{{4}})\s*年"
+    rf"(?:\s*(?P<m>[一二三四五六七八九十]{{1,3}}|\d{{1,2}})\s*月"
+    rf"(?:\s*(?P<d>[一二三四五六七八九十]{{1,3}}|\d{{1,2}})\s*(?P<u>[日号]))?)?"
+)
+_ORDINAL = re.compile(r"第(?P<n>[一二三四五六七八九十百零〇]{1,5})(?P<u>[条章节款项编])")
 
 
 def han_number(s: str) -> int | None:
@@ -433,22 +484,38 @@ def han_number(s: str) -> int | None:
 
 
 def rule_numerals(mt: MappedText, doc: Document) -> MappedText:
-    """二〇二二年六月六日 → 2022年6月6日, 第十二条 → 第12条."""
+    """二〇二二年六月六日 → 2022年6月6日, 第十二条 → 第12条.
+
+    A converted date or ordinal maps as one piece to its whole original span.
+    """
     text = mt.text
-    if not any(c in text for c in "〇○零一二三四五六七八九十"):
+    if "年" not in text and "第" not in text:
         return mt
 
-    def year(m: re.Match[str]) -> str:
-        return "".join(_HAN_DIGITS[c] for c in m.group(0))
-
-    def value(m: re.Match[str]) -> str | None:
-        n = han_number(m.group(0))
+    def number(s: str) -> str | None:
+        if s.isdigit():
+            return str(int(s))
+        if len(s) == 4 and all(c in _HAN_DIGITS for c in s):
+            return "".join(_HAN_DIGITS[c] for c in s)
+        n = han_number(s)
         return None if n is None else str(n)
 
-    mt = substitute(mt, _YEAR, year)
-    mt = substitute(mt, _MONTH, value)
-    mt = substitute(mt, _DAY, value)
-    return substitute(mt, _ORDINAL, value)
+    def date(m: re.Match[str]) -> str | None:
+        parts = [number(m.group("y")), "年"]
+        if m.group("m"):
+            parts += [number(m.group("m")), "月"]
+        if m.group("d"):
+            parts += [number(m.group("d")), m.group("u")]
+        if None in parts:
+            return None
+        return "".join(p for p in parts if p is not None)
+
+    def ordinal(m: re.Match[str]) -> str | None:
+        n = han_number(m.group("n"))
+        return None if n is None else f"第{n}{m.group('u')}"
+
+    mt = substitute(mt, _DATE, date, atomic=True)
+    return substitute(mt, _ORDINAL, ordinal, atomic=True)
 
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")

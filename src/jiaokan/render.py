@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from jiaokan.normalize import Normalized, Rule
+
+
+def to_json(data: object) -> str:
+    """Deterministic JSON: same inputs, byte-identical output."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
 def rules_text(rules: Sequence[Rule]) -> str:

@@ -80,16 +80,17 @@ class Builder:
             self._ends.extend(src.ends[i:j])
         self._pos = max(self._pos, j)
 
-    def replace(self, i: int, j: int, new: str) -> None:
+    def replace(self, i: int, j: int, new: str, *, atomic: bool = False) -> None:
         """Replace source ``[i, j)`` (at or after the position) with ``new``.
 
-        Equal lengths map one to one; otherwise every new character takes
-        the span of the whole replaced piece.  ``new == ""`` deletes.
+        Equal lengths map one to one unless ``atomic``; otherwise every new
+        character takes the span of the whole replaced piece (二〇二二年 is
+        one date, not five digits).  ``new == ""`` deletes.
         """
         self.keep_to(i)
         if new:
             src = self.src
-            if j - i == len(new):
+            if j - i == len(new) and not atomic:
                 self._starts.extend(src.starts[i:j])
                 self._ends.extend(src.ends[i:j])
             else:
@@ -131,6 +132,8 @@ def substitute(
     mt: MappedText,
     pattern: re.Pattern[str],
     repl: Callable[[re.Match[str]], str | None],
+    *,
+    atomic: bool = False,
 ) -> MappedText:
     """``re.sub`` that keeps the map; ``repl`` returning ``None`` keeps the match."""
     b = Builder(mt)
@@ -139,7 +142,7 @@ def substitute(
         new = repl(m)
         if new is None or new == m.group(0):
             continue
-        b.replace(m.start(), m.end(), new)
+        b.replace(m.start(), m.end(), new, atomic=atomic)
         changed = True
     return b.build() if changed else mt
 
