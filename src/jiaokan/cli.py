@@ -7,7 +7,6 @@ only with ``--debug``.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import traceback
@@ -18,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from jiaokan import __version__
-from jiaokan.errors import InputError, JiaokanError
+from jiaokan.errors import InputError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 123
 
@@ -107,24 +106,72 @@ def normalize_cmd(
         write_output(text, output)
     except typer.Exit:
         raise
-    except (JiaokanError, Exception) as exc:  # noqa: BLE001 - mapped to exit codes
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
         _fail(exc)
 
 
-def main() -> None:
-    """Console-script entry point."""
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+@app.command("diff")
+def diff_cmd(
+    base: Annotated[str, typer.Argument(help="The base text (the official copy).")],
+    witness: Annotated[str, typer.Argument(help="The copy to check against it.")],
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text (a report) or json (jiaokan.diff/1).")] = DiffFormat.text,
+    include_cosmetic: Annotated[bool, typer.Option("--include-cosmetic", help="List cosmetic differences too (script, punctuation, ruby ...); they are always counted.")] = False,
+    rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+) -> None:
+    """Compare WITNESS with BASE: wording drift, omissions, additions, moves. Exit 1 when substantive findings."""
+    from jiaokan import render
+    from jiaokan.diff import diff_files
+
     try:
-        app()
-    except SystemExit:
+        result = diff_files(base, witness, rules=rules)
+        if fmt is DiffFormat.json:
+            text = render.to_json(result.to_dict(include_cosmetic=include_cosmetic))
+        else:
+            text = render.diff_text(result, include_cosmetic=include_cosmetic, color=output is None and _use_color())
+        write_output(text, output)
+    except typer.Exit:
         raise
-    except KeyboardInterrupt:
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
+    raise typer.Exit(EXIT_FINDINGS if result.summary.substantive else EXIT_CLEAN)
+
+
+def main() -> None:
+    """Console-script entry point: every way out maps to an exit code."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("jiaokan: interrupted", err=True)
-        sys.exit(130)
-    except BaseException as exc:  # noqa: BLE001
+        code = 130
+    except typer.TyperException as exc:  # click's usage errors: unknown option, missing argument ...
+        if _state["debug"]:
+            traceback.print_exc()
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(exc.format_message(), err=True)  # type: ignore[attr-defined]
+        else:
+            ctx = getattr(exc, "ctx", None)
+            name = getattr(ctx, "command_path", "jiaokan") or "jiaokan"
+            message = (exc.format_message() if hasattr(exc, "format_message") else str(exc)).rstrip(".")
+            typer.echo(f"jiaokan: error: {message}; see '{name} --help'", err=True)
+        code = EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 123, not a traceback
         if _state["debug"] or os.environ.get("JIAOKAN_DEBUG"):
             traceback.print_exc()
         typer.echo(f"jiaokan: internal error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_INTERNAL)
+        code = EXIT_INTERNAL
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -168,6 +168,12 @@ def document_from_bytes(data: bytes, *, path: str, format: str | None = None) ->
     digest = hashlib.sha256(data).hexdigest()
     if not data:
         raise InputError(f"{path}: is empty", "a file with no bytes has no text to compare", "check that the download or export worked")
+    if data.startswith(_OLE_MAGIC):
+        raise InputError(
+            f"{path}: is an old binary Word .doc (or another OLE file)",
+            "jiaokan reads .docx, not the pre-2007 .doc format",
+            "save it as .docx or .txt (Word, or: soffice --headless --convert-to docx FILE)",
+        )
     sniffed = _sniff_binary(data)
     fmt = format
     if sniffed and fmt not in (None, sniffed):
@@ -183,7 +189,11 @@ def document_from_bytes(data: bytes, *, path: str, format: str | None = None) ->
         text, encoding = decode(data, path)
         meta_fields = ()
     if not text.strip():
-        raise InputError(f"{path}: has no text", "it contains only whitespace" if text else "no text layer was found", "check that the right file was given (a scanned PDF needs OCR first)")
+        if text or fmt in ("docx", "pdf"):
+            why = "it contains only whitespace" if text else "no text layer was found"
+            raise InputError(f"{path}: has no text", why, "check that the right file was given (a scanned PDF needs OCR first)")
+        # an editor's "empty" UTF-8 or UTF-16 file can be just a byte-order mark
+        raise InputError(f"{path}: is empty", "it holds only a byte-order mark, no text", "check that the download or export worked")
 
     body_start = 0
     fields: list[tuple[str, str]] = list(meta_fields)
@@ -208,6 +218,9 @@ def document_from_bytes(data: bytes, *, path: str, format: str | None = None) ->
         body_start=body_start,
         line_starts=line_starts(text),
     )
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .wps: compound files
 
 
 def _sniff_binary(data: bytes) -> str | None:

@@ -56,6 +56,8 @@ class Edit:
     end: int
     original: str
     normalized: str
+    norm_start: int = 0  # where in the normalized text
+    norm_end: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +116,7 @@ class Normalized:
         return out
 
     def _edit(self, c: list[int]) -> Edit:
-        return Edit(c[0], c[1], self.document.text[c[0]:c[1]], self.mapped.text[c[2]:c[3]])
+        return Edit(c[0], c[1], self.document.text[c[0]:c[1]], self.mapped.text[c[2]:c[3]], c[2], c[3])
 
     def to_dict(self, *, edits: bool = False) -> dict[str, object]:
         """The JSON form (schema ``jiaokan.normalize/1``)."""
@@ -385,7 +387,8 @@ def _convert_lines(mt: MappedText, convert: Callable[[str], str]) -> MappedText:
             pos += len(line) + 1
         return b.build()
     src = mt.text
-    alone = convert("\n".join(src)).split("\n") if "\n" not in src else None
+    sep = next((c for c in "\x01\x02\x03\ufffe" if c not in src), None)
+    alone = convert(sep.join(src)).split(sep) if sep else None
     if alone is None or len(alone) != len(src):
         alone = [convert(c) for c in src]
     b = Builder(mt)

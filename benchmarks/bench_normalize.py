@@ -1,0 +1,72 @@
+"""Benchmark: ingest + normalize, and each rule's throughput (run by hand).
+
+    python benchmarks/bench_normalize.py samples/directive-vendor-reprint-001.txt [--repeat 7]
+
+Reports, best of N after one warm-up call (the machine is shared and noisy):
+- first call in a fresh process (loads OpenCC's and pypinyin's dictionaries),
+- ingest + normalize of the file with all rules, after import and warm-up,
+- each rule alone, applied to the text as the previous rules leave it,
+  in MB/s of UTF-8 input and M characters/s, so the slow rule is visible.
+Figures go to docs/performance.md with this command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+
+from jiaokan import normalize, read_document
+from jiaokan.normalize import RULES, _finish
+from jiaokan.textmap import MappedText
+
+
+def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("files", nargs="+")
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+    for path in args.files:
+        cold = subprocess.run(
+            [sys.executable, "-c",
+             "import time,sys; from jiaokan import read_document, normalize; t=time.perf_counter(); "
+             f"normalize(read_document({path!r})); print(time.perf_counter()-t)"],
+            capture_output=True, text=True, check=True,
+        )
+        doc = read_document(path)
+        size = len(doc.text.encode("utf-8"))
+        total = best(lambda: normalize(read_document(path)), args.repeat)
+        print(f"## {path}: {len(doc.text):,} characters, {size:,} bytes UTF-8")
+        print()
+        print(f"- first call in a fresh process (dictionaries load): {float(cold.stdout) * 1000:.1f} ms")
+        print(f"- ingest + normalize, all rules, warm: {total * 1000:.1f} ms ({size / total / 1e6:.2f} MB/s)")
+        print()
+        print("| rule | ms | MB/s | M chars/s |")
+        print("|---|---:|---:|---:|")
+        mt = MappedText.identity(doc.text)
+        for rule in RULES:
+            current = mt
+            t = best(lambda: rule.fn(current, doc), args.repeat)
+            nbytes = len(current.text.encode("utf-8"))
+            print(f"| {rule.name} | {t * 1000:.2f} | {nbytes / t / 1e6:.1f} | {len(current.text) / t / 1e6:.2f} |")
+            mt = rule.fn(current, doc)
+        t = best(lambda: _finish(mt), args.repeat)
+        print(f"| (paragraph assembly) | {t * 1000:.2f} | {len(mt.text.encode('utf-8')) / t / 1e6:.1f} | {len(mt.text) / t / 1e6:.2f} |")
+        t = best(lambda: read_document(path), args.repeat)
+        print(f"| (ingest: read + decode + metadata) | {t * 1000:.2f} | {size / t / 1e6:.1f} | {len(doc.text) / t / 1e6:.2f} |")
+        print()
+
+
+if __name__ == "__main__":
+    main()

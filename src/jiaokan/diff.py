@@ -1,0 +1,458 @@
+"""Stages 5-6: turn an alignment into findings, and classify them.
+
+``diff_documents(base, witness)`` chains the stages (as black's
+``format_file_contents`` does): normalize → segment → align → findings.
+Every finding is located in both ORIGINAL texts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from jiaokan.align import Alignment, Move, Op, align
+from jiaokan.findings import (
+    COSMETIC,
+    COSMETIC_CODES,
+    FRAMING,
+    SUBSTANTIVE,
+    SUBSTANTIVE_CODES,
+    Finding,
+    Span,
+)
+from jiaokan.ingest import Document, read_document
+from jiaokan.normalize import REGIONAL_WORDS, Edit, Normalized, normalize
+from jiaokan.segment import Segmented, segment
+
+SCHEMA = "jiaokan.diff/1"
+
+_NUMBER = re.compile(r"[0-9〇○零一二三四五六七八九十百千万亿两]+")
+_DIGITS = re.compile(r"\d")
+_CLAUSE = re.compile(r"[，、；。：]")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号$")
+_DATE_LINE = re.compile(r"^(?:19|20)\d\d年\d{1,2}月\d{1,2}日$")
+_ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|会|署|处|室|所|公司|集团|行)$")
+_RUBY_PIECE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[1-5]?[)）]")
+_JUNK = set("≠φλ☆★§※◇◆□■△▲▽▼♂♀¤∮∝∈∩∪╳╬︻︼❤♥♡✿❀✪⊙")
+_PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』…—·,.;:?!\"'()[]<>-")
+CONTEXT_CHARS = 16
+MERGE_GAP = 2  # equal characters between two edits that still make them one change
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    substantive: int
+    cosmetic: int
+    framing: int
+    by_code: dict[str, int]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"substantive": self.substantive, "cosmetic": self.cosmetic, "framing": self.framing, "by_code": dict(self.by_code)}
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    """Everything ``jiaokan diff`` reports, and what the renderers show."""
+
+    base: Document
+    witness: Document
+    findings: list[Finding]
+    summary: Summary
+    rules: tuple[str, ...]
+    base_norm: Normalized = field(repr=False, compare=False)
+    witness_norm: Normalized = field(repr=False, compare=False)
+
+    @property
+    def substantive(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == SUBSTANTIVE]
+
+    def listed(self, *, include_cosmetic: bool = False) -> list[Finding]:
+        return [f for f in self.findings if include_cosmetic or f.severity != COSMETIC]
+
+    def to_dict(self, *, include_cosmetic: bool = False) -> dict[str, object]:
+        """The ``jiaokan.diff/1`` JSON document."""
+        return {
+            "schema": SCHEMA,
+            "base": {"path": self.base.path, "sha256": self.base.sha256},
+            "witness": {"path": self.witness.path, "sha256": self.witness.sha256},
+            "rules": list(self.rules),
+            "findings": [f.to_dict() for f in self.listed(include_cosmetic=include_cosmetic)],
+            "summary": self.summary.to_dict(),
+        }
+
+
+def diff_files(base: str, witness: str, *, rules: str | None = None) -> DiffResult:
+    return diff_documents(read_document(base), read_document(witness), rules=rules)
+
+
+def diff_documents(base: Document, witness: Document, *, rules: str | None = None) -> DiffResult:
+    """Compare a witness with a base: normalize, segment, align, find, classify."""
+    nb = normalize(base, rules=rules)
+    nw = normalize(witness, rules=rules)
+    sa, sw = segment(nb), segment(nw)
+    alignment = align(sa, sw)
+    findings = _Finder(sa, sw, alignment).run()
+    findings.sort(key=lambda f: (f.base.start, f.witness.start, f.base.end, f.witness.end, f.code))
+    counts = Counter(f.severity for f in findings)
+    by_code = Counter(f.code for f in findings)
+    summary = Summary(counts[SUBSTANTIVE], counts[COSMETIC], counts[FRAMING], dict(sorted(by_code.items())))
+    return DiffResult(base, witness, findings, summary, nb.rules, nb, nw)
+
+
+# --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():  # type: ignore[no-untyped-def]
+    # Loaded only when a change needs word boundaries: unchanged text never pays for it.
+    import rjieba
+
+    return rjieba
+
+
+def _severity(code: str) -> str:
+    if code in SUBSTANTIVE_CODES:
+        return SUBSTANTIVE
+    if code in COSMETIC_CODES:
+        return COSMETIC
+    return FRAMING
+
+
+def classify_edit(original: str, normalized: str) -> str:
+    """Which cosmetic kind a normalization edit is, judged from its two texts."""
+    if _RUBY_PIECE.search(original):
+        return "ruby"
+    if "\n" in original or "\f" in original or "\r" in original:
+        return "layout"
+    if not original.strip() or (not normalized and not original.strip(" \t\u3000\xa0\u200b")):
+        return "whitespace"
+    if set(original) & _JUNK and not normalized.strip():
+        return "junk-symbols"
+    if original in REGIONAL_WORDS:
+        return "regional-variant"
+    if any(c in original for c in "〇○零一二三四五六七八九十") and _DIGITS.search(normalized):
+        return "numeral-form"
+    if original.strip() and all(c in _PUNCT or c.isspace() for c in original):
+        return "punctuation"
+    if any(0xFF01 <= ord(c) <= 0xFF5E or c in "\u3000\xa0" for c in original):
+        return "width"
+    if _DIGITS.search(original) and original.strip() != normalized:
+        return "numeral-form"
+    return "script"
+
+
+class _Finder:
+    def __init__(self, base: Segmented, witness: Segmented, alignment: Alignment) -> None:
+        self.a = base
+        self.b = witness
+        self.al = alignment
+        self.out: list[Finding] = []
+
+    # ------------------------------------------------------------ locating
+
+    def span(self, side: Segmented, i: int, j: int) -> Span:
+        s, e = side.original_span(i, j)
+        doc = side.normalized.document
+        line, col = doc.locate(s)
+        return Span(s, e, line, col, doc.text[s:e])
+
+    def add(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str) -> None:
+        a, b = self.a, self.b
+        para = a.paragraphs[a.para_of[min(a1, len(a.para_of) - 1)]] if a.para_of else None
+        self.out.append(
+            Finding(
+                code=code,
+                severity=_severity(code),
+                base=self.span(a, a1, a2),
+                witness=self.span(b, b1, b2),
+                message=message,
+                base_norm=a.stream[a1:a2],
+                witness_norm=b.stream[b1:b2],
+                context=para.heading if para else "",
+                before=a.stream[max(0, a1 - CONTEXT_CHARS):a1] if a1 <= len(a.stream) else "",
+                after=a.stream[a2:a2 + CONTEXT_CHARS],
+            )
+        )
+
+    # ------------------------------------------------------------ zones
+
+    def _zones(self) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+        """(first anchor), (body start), (body end) in (base, witness) stream offsets.
+
+        Before the first prose passage both copies share, and after the last,
+        lies each copy's own wrapper: a forwarding notice's header, a vendor
+        site's chrome, a news page's footer.
+        """
+        equal = [op for op in self.al.ops if op.tag == "equal" and op.a2 - op.a1 >= 4]
+        prose = [op for op in equal if op.a2 - op.a1 >= 8 and _CLAUSE.search(self.a.stream[op.a1:op.a2])]
+        if not prose:
+            return (0, 0), (0, 0), (len(self.a.stream), len(self.b.stream))
+        first = equal[0]
+        return (first.a1, first.b1), (prose[0].a1, prose[0].b1), (prose[-1].a2, prose[-1].b2)
+
+    # ------------------------------------------------------------ run
+
+    def run(self) -> list[Finding]:
+        (fa, fb), (la, lb), (ta, tb) = self._zones()
+        self.lead, self.tail, self.first = (la, lb), (ta, tb), (fa, fb)
+        body_ops = [op for op in self.al.ops if not (op.a2 <= la and op.b2 <= lb) and not (op.a1 >= ta and op.b1 >= tb)]
+        for op in self._merge_near([op for op in body_ops if op.tag != "equal"]):
+            self._body(op)
+        # Each copy's own wrapper: whatever lies before the body and after it,
+        # except passages both share (a title), taken whole rather than as
+        # the chance matches of a character diff between two wrappers.
+        for leading, (a_lo, a_hi), (b_lo, b_hi) in ((True, (0, la), (0, lb)), (False, (ta, len(self.a.stream)), (tb, len(self.b.stream)))):
+            shared = [op for op in self.al.ops if op.tag == "equal" and op.a2 - op.a1 >= 4 and a_lo <= op.a1 and op.a2 <= a_hi]
+            for x1, x2 in _outside(a_lo, a_hi, [(op.a1, op.a2) for op in shared]):
+                self._wrapper_base(x1, x2, leading=leading, b_at=b_hi if leading else b_lo)
+            for y1, y2 in _outside(b_lo, b_hi, [(op.b1, op.b2) for op in shared]):
+                for p1, p2 in _by_paragraph(self.b, y1, y2):
+                    self._framing.append(("witness", p1, p2, a_hi if leading else a_lo))
+        self._framing_blocks()
+        for mv in self.al.moves:
+            self._move(mv)
+        self._cosmetic()
+        return self.out
+
+    def _merge_near(self, ops: list[Op]) -> list[Op]:
+        """Join edits a character or two apart in one sentence: 加强 → 强化 is one change."""
+        out: list[Op] = []
+        for op in ops:
+            if out:
+                last = out[-1]
+                gap_a, gap_b = op.a1 - last.a2, op.b1 - last.b2
+                same_sentence = not _CLAUSE.search(self.a.stream[last.a2:op.a1])
+                if 0 <= gap_a <= MERGE_GAP and gap_a == gap_b and same_sentence and self._same_para(last, op):
+                    out[-1] = Op("replace", last.a1, op.a2, last.b1, op.b2)
+                    continue
+            out.append(op)
+        return out
+
+    def _same_para(self, x: Op, y: Op) -> bool:
+        a = self.a.para_of
+        if not a or x.a2 == 0 or y.a1 >= len(a):
+            return True
+        return a[max(0, x.a2 - 1)] == a[y.a1]
+
+    # ------------------------------------------------------------ wrapper zones
+
+    def _wrapper_base(self, a1: int, a2: int, *, leading: bool, b_at: int) -> None:
+        """The base's part of a wrapper zone: metadata the witness drops, or the base's own wrapper."""
+        meta: list[tuple[int, int, str]] = []
+        for p1, p2 in _by_paragraph(self.a, a1, a2):
+            text = self.a.stream[p1:p2]
+            after_title = not leading or p1 >= self.first[0]
+            if after_title and _is_metadata(text, trailing=not leading):
+                what = "文号" if _DOC_NUMBER.match(text) else ("signature" if _ISSUER.match(text) else "date")
+                if meta and meta[-1][1] == p1 and what != "文号" and meta[-1][2] != "文号":
+                    meta[-1] = (meta[-1][0], p2, "signature and date")
+                else:
+                    meta.append((p1, p2, what))
+            else:
+                self._framing.append(("base", p1, p2, b_at))
+        for p1, p2, what in meta:
+            self.add("metadata-omission", p1, p2, b_at, b_at, f"the witness drops the base's {what} 「{self.a.stream[p1:p2]}」")
+
+    @property
+    def _framing(self) -> list[tuple[str, int, int, int]]:
+        if not hasattr(self, "_framing_list"):
+            self._framing_list: list[tuple[str, int, int, int]] = []
+        return self._framing_list
+
+    def _framing_blocks(self) -> None:
+        """One framing finding per contiguous wrapper block on each side."""
+        blocks: list[list[int]] = []
+        sides: list[str] = []
+        for side, p1, p2, other in sorted(self._framing, key=lambda x: (x[0], x[1])):
+            if blocks and sides[-1] == side and self._adjacent(side, blocks[-1][1], p1):
+                blocks[-1][1] = p2
+            else:
+                blocks.append([p1, p2, other])
+                sides.append(side)
+        for side, (p1, p2, other) in zip(sides, blocks):
+            seg = self.a if side == "base" else self.b
+            text = seg.stream[p1:p2]
+            owner = "base" if side == "base" else "witness"
+            msg = f"the {owner}'s own wrapper ({len(text)} characters): 「{_clip(text, 30)}」"
+            if side == "base":
+                self.add("framing", p1, p2, other, other, msg)
+            else:
+                self.add("framing", other, other, p1, p2, msg)
+
+    def _adjacent(self, side: str, end: int, start: int) -> bool:
+        return start == end
+
+    # ------------------------------------------------------------ body
+
+    def _body(self, op: Op) -> None:
+        if op.tag == "delete":
+            for p1, p2 in _by_paragraph(self.a, op.a1, op.a2):
+                self._deletion(p1, p2, op.b1)
+        elif op.tag == "insert":
+            for p1, p2 in _by_paragraph(self.b, op.b1, op.b2):
+                self._insertion(op.a1, p1, p2)
+        else:
+            a1, a2, b1, b2 = self._widen(op)
+            old, new = self.a.stream[a1:a2], self.b.stream[b1:b2]
+            code = "number-change" if _numbers(old) != _numbers(new) and (_numbers(old) or _numbers(new)) else "wording-substitution"
+            self.add(code, a1, a2, b1, b2, f"「{old}」→「{new}」")
+
+    def _deletion(self, a1: int, a2: int, b_at: int) -> None:
+        text = self.a.stream[a1:a2]
+        para = self.a.paragraphs[self.a.para_of[a1]]
+        if para.start == a1 and para.end == a2:
+            if _is_metadata(text, trailing=True) or _DOC_NUMBER.match(text):
+                self.add("metadata-omission", a1, a2, b_at, b_at, f"the witness drops 「{text}」")
+            else:
+                self.add("paragraph-omission", a1, a2, b_at, b_at, f"the witness omits the paragraph 「{_clip(text, 30)}」")
+        elif _whole_sentences(self.a, a1, a2):
+            self.add("sentence-omission", a1, a2, b_at, b_at, f"the witness omits 「{_clip(text, 40)}」")
+        else:
+            self.add("wording-deletion", a1, a2, b_at, b_at, f"「{text}」 deleted")
+
+    def _insertion(self, a_at: int, b1: int, b2: int) -> None:
+        text = self.b.stream[b1:b2]
+        para = self.b.paragraphs[self.b.para_of[b1]]
+        if para.start == b1 and para.end == b2:
+            self.add("paragraph-addition", a_at, a_at, b1, b2, f"the witness adds the paragraph 「{_clip(text, 30)}」")
+        elif _whole_sentences(self.b, b1, b2):
+            self.add("sentence-addition", a_at, a_at, b1, b2, f"the witness adds 「{_clip(text, 40)}」")
+        else:
+            self.add("wording-insertion", a_at, a_at, b1, b2, f"「{text}」 inserted")
+
+    def _widen(self, op: Op) -> tuple[int, int, int, int]:
+        """Extend a substitution to whole words (jieba, HMM off): 级→次 becomes 层级→层次."""
+        a, b = self.a.stream, self.b.stream
+        left = right = 0
+        tok = _tokenizer()
+        for text, s, e in ((a, op.a1, op.a2), (b, op.b1, op.b2)):
+            w0 = max(0, s - 8)
+            window = text[w0:min(len(text), e + 8)]
+            pos = w0
+            for t in tok.cut(window, False):
+                t_end = pos + len(t)
+                if pos < s < t_end:
+                    left = max(left, s - pos)
+                if pos < e < t_end:
+                    right = max(right, t_end - e)
+                pos = t_end
+        # the context added must be equal on both sides and stay inside the paragraph
+        while left and (op.a1 - left < 0 or op.b1 - left < 0 or a[op.a1 - left:op.a1] != b[op.b1 - left:op.b1]):
+            left -= 1
+        while right and (op.a2 + right > len(a) or op.b2 + right > len(b) or a[op.a2:op.a2 + right] != b[op.b2:op.b2 + right]):
+            right -= 1
+        return op.a1 - left, op.a2 + right, op.b1 - left, op.b2 + right
+
+    # ------------------------------------------------------------ moves
+
+    def _move(self, mv: Move) -> None:
+        pa = self.a.paragraphs[self.a.para_of[mv.a1]]
+        whole = pa.start == mv.a1 and pa.end == mv.a2
+        code = "paragraph-move" if whole else "sentence-move"
+        text = self.a.stream[mv.a1:mv.a2]
+        self.add(code, mv.a1, mv.a2, mv.b1, mv.b2, f"moved in the witness: 「{_clip(text, 30)}」")
+
+    # ------------------------------------------------------------ cosmetic
+
+    def _cosmetic(self) -> None:
+        """Differences normalization erased, inside aligned text: counted, listed on request."""
+        inv_a = _inverse(self.a)
+        inv_b = _inverse(self.b)
+        seen: set[tuple[str, int, int, int, int]] = set()
+        for op in self.al.ops:
+            if op.tag != "equal":
+                continue
+            shift = op.b1 - op.a1
+            for side, other, inv, delta in ((self.a, self.b, inv_a, shift), (self.b, self.a, inv_b, -shift)):
+                lo = op.a1 if side is self.a else op.b1
+                hi = op.a2 if side is self.a else op.b2
+                n1 = side.positions[lo]
+                n2 = side.positions[hi - 1] + 1
+                for ed in side.normalized.edits(n1, n2):
+                    s1, s2 = _stream_range(inv, ed, side)
+                    if s1 is None or s1 < lo or s2 > hi:
+                        continue
+                    o1, o2 = s1 + delta, s2 + delta
+                    other_span = other.original_span(o1, o2)
+                    other_text = other.normalized.document.text[other_span[0]:other_span[1]]
+                    if other_text == ed.original:
+                        continue
+                    code = classify_edit(ed.original, ed.normalized)
+                    if side is self.a:
+                        key = (code, ed.start, ed.end, *other_span)
+                        a1, a2, b1, b2 = s1, s2, o1, o2
+                    else:
+                        key = (code, *other_span, ed.start, ed.end)
+                        a1, a2, b1, b2 = o1, o2, s1, s2
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    self._add_cosmetic(code, a1, a2, b1, b2, ed, side is self.a)
+
+    def _add_cosmetic(self, code: str, a1: int, a2: int, b1: int, b2: int, ed: Edit, on_base: bool) -> None:
+        where = "base" if on_base else "witness"
+        shown = ed.original.replace("\n", "⏎") or "∅"
+        self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{ed.normalized or '∅'}」")
+
+
+def _inverse(seg: Segmented) -> dict[int, int]:
+    return {n: s for s, n in enumerate(seg.positions)}
+
+
+def _stream_range(inv: dict[int, int], ed: Edit, seg: Segmented) -> tuple[int | None, int]:
+    if ed.norm_start < ed.norm_end:
+        first = inv.get(ed.norm_start)
+        last = inv.get(ed.norm_end - 1)
+        if first is None or last is None:
+            return None, 0
+        return first, last + 1
+    at = inv.get(ed.norm_start)
+    if at is None:
+        return None, 0
+    return at, at
+
+
+def _outside(lo: int, hi: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    pos = lo
+    for c1, c2 in sorted(covered):
+        if c1 > pos:
+            out.append((pos, c1))
+        pos = max(pos, c2)
+    if pos < hi:
+        out.append((pos, hi))
+    return out
+
+
+def _by_paragraph(seg: Segmented, i: int, j: int) -> list[tuple[int, int]]:
+    """Split stream range [i, j) at paragraph boundaries."""
+    out = []
+    pos = i
+    while pos < j:
+        para = seg.paragraphs[seg.para_of[pos]]
+        end = min(j, para.end)
+        out.append((pos, end))
+        pos = end
+    return out
+
+
+def _whole_sentences(seg: Segmented, i: int, j: int) -> bool:
+    starts = {s.start for s in seg.sentences}
+    ends = {s.end for s in seg.sentences}
+    return i in starts and j in ends
+
+
+def _is_metadata(text: str, *, trailing: bool) -> bool:
+    if _DOC_NUMBER.match(text):
+        return True
+    return trailing and (_DATE_LINE.match(text) is not None or _ISSUER.match(text) is not None)
+
+
+def _numbers(text: str) -> list[str]:
+    return _NUMBER.findall(text)
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
