@@ -116,6 +116,7 @@ def align(base: Segmented, witness: Segmented) -> Alignment:
         for i, j in pairs
         if (i, j) not in on_chain and (i, j) in unique
     ]
+    moves = _group_moves(moves)
     masked_a = [(m.a1, m.a2) for m in moves]
     masked_b = [(m.b1, m.b2) for m in moves]
     ops: list[Op] = []
@@ -127,6 +128,17 @@ def align(base: Segmented, witness: Segmented) -> Alignment:
         pa, pb = sa.end, sb.end
     ops.extend(_diff_gap(base, witness, pa, len(base.stream), pb, len(witness.stream), masked_a, masked_b))
     return Alignment(_merge(ops), moves, len(chain))
+
+
+def _group_moves(moves: list[Move]) -> list[Move]:
+    """Consecutive sentences moved together are one move (a paragraph, say)."""
+    out: list[Move] = []
+    for m in sorted(moves, key=lambda m: (m.a1, m.b1)):
+        if out and out[-1].a2 == m.a1 and out[-1].b2 == m.b1:
+            last = out.pop()
+            m = Move(last.a1, m.a2, last.b1, m.b2)
+        out.append(m)
+    return out
 
 
 def _merge(ops: list[Op]) -> list[Op]:

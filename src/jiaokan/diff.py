@@ -375,10 +375,9 @@ class _Finder:
                     if s1 is None or s1 < lo or s2 > hi:
                         continue
                     o1, o2 = s1 + delta, s2 + delta
+                    if _region_text(side, s1, s2) == _region_text(other, o1, o2):
+                        continue  # both copies read the same here
                     other_span = other.original_span(o1, o2)
-                    other_text = other.normalized.document.text[other_span[0]:other_span[1]]
-                    if other_text == ed.original:
-                        continue
                     code = classify_edit(ed.original, ed.normalized)
                     if side is self.a:
                         key = (code, ed.start, ed.end, *other_span)
@@ -395,6 +394,14 @@ class _Finder:
         where = "base" if on_base else "witness"
         shown = ed.original.replace("\n", "⏎") or "∅"
         self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{ed.normalized or '∅'}」")
+
+
+def _region_text(seg: Segmented, i: int, j: int) -> str:
+    """Original text from just after stream character i-1 to just before j (deletions included)."""
+    mapped, pos = seg.normalized.mapped, seg.positions
+    start = mapped.ends[pos[i - 1]] if i > 0 else (mapped.starts[pos[i]] if i < len(pos) else 0)
+    end = mapped.starts[pos[j]] if j < len(pos) else (mapped.ends[pos[j - 1]] if j > 0 else start)
+    return seg.normalized.document.text[start:max(start, end)]
 
 
 def _inverse(seg: Segmented) -> dict[int, int]:

@@ -1,0 +1,213 @@
+"""jiaokan diff: the samples (golden), edits of known kind, the JSON contract, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import opencc
+import pytest
+
+from jiaokan import document_from_text, normalize_text, read_document
+from jiaokan.diff import diff_documents, diff_files
+
+from .conftest import ALL_SAMPLES, CASES, COUNTY_002, VENDOR_001
+
+CLI = [sys.executable, "-m", "jiaokan.cli"]
+SCHEMA = json.loads(resources.files("jiaokan").joinpath("schemas/diff-1.json").read_text(encoding="utf-8"))
+
+
+def substantive(result) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return [(f.code, f.base_norm, f.witness_norm) for f in result.substantive]
+
+
+# ---------------------------------------------------------------- golden: the samples
+
+GOLDEN = sorted((CASES / "diff").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_golden_diff(path: Path) -> None:
+    case = json.loads(path.read_text(encoding="utf-8"))
+    root = Path(__file__).resolve().parent.parent
+    result = diff_files(str(root / case["base"]), str(root / case["witness"]))
+    got = [
+        {"code": f.code, "base": f.base.text, "witness": f.witness.text, "base_line": f.base.line, "witness_line": f.witness.line, "context": f.context}
+        for f in result.substantive
+    ]
+    assert got == case["substantive"]
+    assert result.summary.framing == case["framing"]
+
+
+def test_001_vs_002_is_the_four_drifts_plus_metadata() -> None:
+    result = diff_files(str(VENDOR_001), str(COUNTY_002))
+    assert substantive(result) == [
+        ("metadata-omission", "国发〔2022〕14号", ""),
+        ("wording-deletion", "支撑", ""),
+        ("wording-substitution", "提升", "建设"),
+        ("wording-substitution", "多层级", "多层次"),
+        ("wording-deletion", "职能", ""),
+        ("metadata-omission", "国务院2022年6月6日", ""),
+    ]
+    # the ruby, scripts, punctuation, page breaks and spaces are cosmetic, counted not listed
+    by_code = result.summary.by_code
+    for code in ("ruby", "script", "punctuation", "whitespace", "layout"):
+        assert by_code.get(code, 0) > 0, code
+    assert [f.severity for f in result.findings if f.code == "framing"] == ["framing"] * result.summary.framing
+
+
+def test_swapping_base_and_witness_swaps_insertions_and_deletions() -> None:
+    forward = diff_files(str(VENDOR_001), str(COUNTY_002))
+    backward = diff_files(str(COUNTY_002), str(VENDOR_001))
+    fw = {(c, b, w) for c, b, w in substantive(forward) if c != "metadata-omission"}
+    bw = {(c, b, w) for c, b, w in substantive(backward)}
+    flip = {"wording-deletion": "wording-insertion", "wording-insertion": "wording-deletion"}
+    assert bw == {(flip.get(c, c), w, b) for c, b, w in fw}
+
+
+@pytest.mark.parametrize("path", ALL_SAMPLES, ids=[p.stem for p in ALL_SAMPLES])
+def test_a_document_against_itself_has_no_findings(path: Path) -> None:
+    doc = read_document(path)
+    result = diff_documents(doc, doc)
+    assert result.findings == []
+
+
+def test_findings_point_at_the_original_text() -> None:
+    result = diff_files(str(VENDOR_001), str(COUNTY_002))
+    docs = {"base": result.base, "witness": result.witness}
+    for f in result.findings:
+        for side in ("base", "witness"):
+            span = getattr(f, side)
+            text = docs[side].text
+            assert 0 <= span.start <= span.end <= len(text)
+            assert span.text == text[span.start:span.end]
+            assert docs[side].locate(span.start) == (span.line, span.column)
+            # the original at those offsets normalizes to what was compared
+            if span.text.strip() and f.severity == "substantive" and f.code != "metadata-omission":
+                norm = f.base_norm if side == "base" else f.witness_norm
+                assert normalize_text(span.text).replace("\n", "") == norm
+
+
+# ---------------------------------------------------------------- edits of known kind, with reprint noise
+
+CLEAN = normalize_text(COUNTY_002.read_text(encoding="utf-8"))
+BODY = CLEAN[CLEAN.index("国务院关于加强数字政府建设的指导意见"):]
+PARAS = BODY.split("\n\n")
+
+
+def traditional_with_page_breaks(text: str) -> str:
+    """Reprint noise: traditional script, half-width commas, a page break mid-paragraph."""
+    t = opencc.OpenCC("s2t.json").convert(text).replace("，", ",")
+    cut = t.index("跨業務的協") + len("跨業務的協")
+    return t[:cut] + "\n\n- 3 -\n\f\n" + t[cut:]
+
+
+def test_noise_alone_gives_no_substantive_finding() -> None:
+    base = document_from_text(BODY, path="base.txt")
+    witness = document_from_text(traditional_with_page_breaks(BODY), path="witness.txt")
+    result = diff_documents(base, witness)
+    assert result.substantive == []
+    assert result.summary.by_code.get("script", 0) > 100
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda t: t.replace("多层次、一体化安全防护", "多层级、一体化安全防护"), ("wording-substitution", "层次", "层级")),
+        (lambda t: t.replace("到2025年，与政府治理能力", "到2026年，与政府治理能力"), ("number-change", "2025", "2026")),
+        (lambda t: t.replace("各级政府及有关部门要履职尽责", "各级政府及有关职能部门要履职尽责"), ("wording-insertion", "", "职能")),
+        (lambda t: t.replace("数字技术在新冠肺炎疫情防控中发挥重要作用，", "数字技术在新冠肺炎疫情防控中发挥作用，"), ("wording-deletion", "重要", "")),
+        (lambda t: re.sub("当前，我国已经开启[^。]*。", "", t), ("sentence-omission", "当前，我国已经开启", "")),
+    ],
+    ids=["substitution", "number", "insertion", "deletion", "sentence-omission"],
+)
+def test_known_edit_under_noise(edit, expected) -> None:  # type: ignore[no-untyped-def]
+    edited = edit(BODY)
+    assert edited != BODY
+    result = diff_documents(document_from_text(BODY, path="b.txt"), document_from_text(traditional_with_page_breaks(edited), path="w.txt"))
+    got = substantive(result)
+    assert len(got) == 1, got
+    code, base, wit = got[0]
+    assert code == expected[0]
+    assert expected[1] in base and expected[2] in wit
+
+
+def test_paragraph_omission_addition_and_move() -> None:
+    k = next(i for i, p in enumerate(PARAS) if p.startswith("坚持改革引领"))
+    omitted = PARAS[:k] + PARAS[k + 1:]
+    r = diff_documents(document_from_text(BODY, path="b"), document_from_text("\n\n".join(omitted), path="w"))
+    assert [c for c, _, _ in substantive(r)] == ["paragraph-omission"]
+    r = diff_documents(document_from_text("\n\n".join(omitted), path="b"), document_from_text(BODY, path="w"))
+    assert [c for c, _, _ in substantive(r)] == ["paragraph-addition"]
+    moved = PARAS[:k] + PARAS[k + 1:k + 5] + [PARAS[k]] + PARAS[k + 5:]
+    r = diff_documents(document_from_text(BODY, path="b"), document_from_text("\n\n".join(moved), path="w"))
+    assert [c for c, _, _ in substantive(r)] == ["paragraph-move"]
+    assert r.substantive[0].base_norm == PARAS[k]
+
+
+def test_repeated_passages_do_not_derail_alignment() -> None:
+    # a table of contents repeating the chapter headings before the text
+    headings = [p for p in PARAS if p[:2] in ("一、", "二、", "三、")]
+    toc = "目录\n\n" + "\n\n".join(headings) + "\n\n"
+    edited = BODY.replace("多层次、一体化安全防护", "多层级、一体化安全防护")
+    r = diff_documents(document_from_text(toc + BODY, path="b"), document_from_text(toc + edited, path="w"))
+    assert substantive(r) == [("wording-substitution", "多层次", "多层级")]
+    doubled = BODY + "\n\n" + BODY
+    r = diff_documents(document_from_text(doubled, path="b"), document_from_text(BODY + "\n\n" + edited, path="w"))
+    assert substantive(r) == [("wording-substitution", "多层次", "多层级")]
+
+
+# ---------------------------------------------------------------- the JSON contract and the CLI
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=full_env, timeout=120)
+
+
+def test_json_matches_the_schema_and_the_library() -> None:
+    done = run("diff", str(VENDOR_001), str(COUNTY_002), "--format", "json")
+    assert done.returncode == 1  # substantive findings
+    data = json.loads(done.stdout)
+    jsonschema.validate(data, SCHEMA)
+    assert data == diff_files(str(VENDOR_001), str(COUNTY_002)).to_dict()
+    assert data["schema"] == "jiaokan.diff/1"
+    insertion = [f for f in data["findings"] if f["code"] == "wording-deletion"][0]
+    assert insertion["witness"]["start"] == insertion["witness"]["end"]  # a pure deletion is a point in the witness
+
+
+def test_json_with_cosmetic_findings_validates_too() -> None:
+    data = diff_files(str(VENDOR_001), str(COUNTY_002)).to_dict(include_cosmetic=True)
+    jsonschema.validate(data, SCHEMA)
+    assert {f["code"] for f in data["findings"]} >= {"ruby", "script", "punctuation"}
+
+
+def test_output_is_deterministic() -> None:
+    first = run("diff", str(VENDOR_001), str(COUNTY_002), "--format", "json", "--include-cosmetic").stdout
+    second = run("diff", str(VENDOR_001), str(COUNTY_002), "--format", "json", "--include-cosmetic").stdout
+    assert first == second and len(first) > 1000
+
+
+def test_exit_codes() -> None:
+    assert run("diff", str(COUNTY_002), str(COUNTY_002)).returncode == 0
+    assert run("diff", str(VENDOR_001), str(COUNTY_002)).returncode == 1
+    missing = run("diff", str(VENDOR_001), "no-such-file.txt")
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no-such-file.txt" in missing.stderr
+
+
+def test_text_report_when_piped_is_plain_and_complete() -> None:
+    done = run("diff", str(VENDOR_001), str(COUNTY_002))
+    out = done.stdout
+    assert "\x1b[" not in out
+    assert "wording-substitution" in out and "三（一）强化安全管理责任" in out
+    assert "[-多层级-]{+多层次+}" in out
+    assert f"{VENDOR_001}:87:69" in out  # file:line:column of 多層級 in the original
+    assert "cosmetic differences not listed" in out
+    listed = run("diff", str(VENDOR_001), str(COUNTY_002), "--include-cosmetic").stdout
+    assert "ruby" in listed and listed.count("\n") > out.count("\n") + 1000
