@@ -256,8 +256,16 @@ class _Finder:
     # ------------------------------------------------------------ wrapper zones
 
     def _wrapper_base(self, a1: int, a2: int, *, leading: bool, b_at: int) -> None:
-        """The base's part of a wrapper zone: metadata the witness drops, or the base's own wrapper."""
+        """The base's part of a wrapper zone.
+
+        Metadata the witness drops (文号 after the title, closing signature
+        and date) is ``metadata-omission``.  The base's own prose there is
+        omitted text, unless it comes before a shared title: a document
+        starts at its title, so what precedes it (a forwarding notice) is
+        wrapper.  Everything else (chrome, bylines, labels) is framing.
+        """
         meta: list[tuple[int, int, str]] = []
+        before_title = leading and self._first_is_title
         for p1, p2 in _by_paragraph(self.a, a1, a2):
             text = self.a.stream[p1:p2]
             after_title = not leading or p1 >= self.first[0]
@@ -267,10 +275,22 @@ class _Finder:
                     meta[-1] = (meta[-1][0], p2, "signature and date")
                 else:
                     meta.append((p1, p2, what))
+            elif _is_prose(text) and not (before_title and p2 <= self.first[0]):
+                self._deletion(p1, p2, b_at)
             else:
                 self._framing.append(("base", p1, p2, b_at))
         for p1, p2, what in meta:
             self.add("metadata-omission", p1, p2, b_at, b_at, f"the witness drops the base's {what} 「{self.a.stream[p1:p2]}」")
+
+    @property
+    def _first_is_title(self) -> bool:
+        from jiaokan.normalize import is_title
+
+        fa = self.first[0]
+        if fa >= len(self.a.stream):
+            return False
+        para = self.a.paragraphs[self.a.para_of[fa]]
+        return is_title(para.text)
 
     @property
     def _framing(self) -> list[tuple[str, int, int, int]]:
@@ -466,6 +486,11 @@ def _whole_sentences(seg: Segmented, i: int, j: int) -> bool:
     starts = {s.start for s in seg.sentences}
     ends = {s.end for s in seg.sentences}
     return i in starts and j in ends
+
+
+def _is_prose(text: str) -> bool:
+    """Running text (a sentence with clause punctuation), not a label, title or date."""
+    return len(text) >= 20 and _CLAUSE.search(text) is not None
 
 
 def _is_metadata(text: str, *, trailing: bool) -> bool:
