@@ -211,3 +211,32 @@ def test_text_report_when_piped_is_plain_and_complete() -> None:
     assert "cosmetic differences not listed" in out
     listed = run("diff", str(VENDOR_001), str(COUNTY_002), "--include-cosmetic").stdout
     assert "ruby" in listed and listed.count("\n") > out.count("\n") + 1000
+
+
+@pytest.mark.parametrize(
+    ("noise", "code"),
+    [
+        (lambda t: t.replace("数字政府", "數字政府", 3), "script"),
+        (lambda t: t.replace("数字", "數位", 2), "regional-variant"),
+        (lambda t: t.replace("，", ",", 5), "punctuation"),
+        (lambda t: t.replace("2025", "２０２５"), "width"),
+        (lambda t: t.replace("到2025年", "到 2025 年"), "whitespace"),
+        (lambda t: t.replace("国务院", "国(guó)务院", 2), "ruby"),
+        (lambda t: t.replace("数字政府", "数≠字政府", 2), "junk-symbols"),
+        (lambda t: t.replace("跨业务的协同", "跨业务的协\n\n- 2 -\n\f\n同"), "layout"),
+    ],
+    ids=["script", "regional", "punctuation", "width", "whitespace", "ruby", "junk", "layout"],
+)
+def test_each_kind_of_noise_is_its_own_cosmetic_code(noise, code) -> None:  # type: ignore[no-untyped-def]
+    witness = noise(BODY)
+    assert witness != BODY
+    result = diff_documents(document_from_text(BODY, path="b"), document_from_text(witness, path="w"))
+    assert result.substantive == []
+    assert result.summary.by_code.get(code, 0) >= 1, result.summary.by_code
+    assert all(f.severity == "cosmetic" for f in result.findings if f.code == code)
+
+
+def test_numeral_forms_are_cosmetic() -> None:
+    base = "国务院\n\n2022年6月6日"
+    result = diff_documents(document_from_text(base, path="b"), document_from_text("国务院\n\n二〇二二年六月六日", path="w"))
+    assert result.substantive == [] and result.summary.by_code == {"numeral-form": 1}

@@ -528,7 +528,9 @@ def rule_numerals(mt: MappedText, doc: Document) -> MappedText:
             parts += [number(m.group("d")), m.group("u")]
         if None in parts:
             return None
-        return "".join(p for p in parts if p is not None)
+        new = "".join(p for p in parts if p is not None)
+        # Only spaces differ ("2025 年"): that is the whitespace rule's business.
+        return None if new == re.sub(r"\s+", "", m.group(0)) else new
 
     def ordinal(m: re.Match[str]) -> str | None:
         n = han_number(m.group("n"))
