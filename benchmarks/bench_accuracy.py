@@ -118,8 +118,10 @@ def _near(ps: int, pe: int, e: gen.ExpectedEdit) -> bool:
     return ps < max(e.hi, e.lo + 1) and e.lo < pe
 
 
-def _near_dest(ps: int, pe: int, e: gen.ExpectedEdit) -> bool:
-    return e.dest is not None and max(0, e.dest - pe, ps - e.dest) <= TOLERANCE
+def _beside(ps: int, pe: int, e: gen.ExpectedEdit) -> bool:
+    """Within reach of an expected edit (or of where a paragraph moved to): a split, not noise."""
+    near = max(0, e.lo - pe, ps - e.hi) <= TOLERANCE
+    return near or (e.dest is not None and max(0, e.dest - pe, ps - e.dest) <= TOLERANCE)
 
 
 def match(expected: list[gen.ExpectedEdit], predicted: list[Finding]) -> dict[int, int]:
@@ -223,7 +225,7 @@ def run_one(item: tuple[str, str, int, bool]) -> Outcome:
     for j, f in enumerate(pred):
         if j in used:
             continue
-        split = any(_near(f.base.start, f.base.end, e) or _near_dest(f.base.start, f.base.end, e) for e in w.edits)
+        split = any(_beside(f.base.start, f.base.end, e) for e in w.edits)
         out.splits += split
         out.fp_codes[f.code] = out.fp_codes.get(f.code, 0) + 1
         if len(out.fps) < 6:

@@ -582,16 +582,22 @@ def noise_pages(text: str, rng: random.Random) -> str:
         cut = room * width
         # cut between two Han characters near the page end (跨业务的协 / 同管理和服务水平)
         best = None
-        for d in range(0, 12):
+        for d in range(0, 20):
             for k in (cut - d, cut + d):
-                if 0 < k < len(p) and is_han(p[k - 1]) and is_han(p[k]):
+                # before a Han character, after a Han one (or after ruby, which goes first)
+                if 0 < k < len(p) and is_han(p[k]) and (is_han(p[k - 1]) or p[k - 1] == ")"):
                     best = k
                     break
             if best:
                 break
+        if not best and not pages[-1]:
+            best = min(max(1, cut), len(p) - 1)  # a fresh page and no place to cut: cut anyway
         if room > 0 and best:
             pages[-1].append(p[:best])
             queue.insert(0, p[best:])
+        elif not pages[-1]:
+            pages[-1].append(p)  # a one-character paragraph longer than a page: cannot happen
+            continue
         else:
             queue.insert(0, p)
         pages.append([])

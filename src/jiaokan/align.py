@@ -198,14 +198,14 @@ def _diff_pieces(base: Segmented, witness: Segmented, a_parts: list[tuple[int, i
     a_end = a_parts[-1][1] if a_parts else 0
     b_end = b_parts[-1][1] if b_parts else 0
     out = []
-    for tag, i1, i2, j1, j2 in _opcodes(a_text, b_text):
+    for tag, i1, i2, j1, j2 in opcodes(a_text, b_text):
         x1, x2 = tr(a_map, i1, i2, a_end)
         y1, y2 = tr(b_map, j1, j2, b_end)
         out.append(Op(tag, x1, x2, y1, y2))
     return out
 
 
-def _opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
     if not a and not b:
         return []
     if not a:
@@ -218,7 +218,7 @@ def _opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
 def _diff_range(base: Segmented, witness: Segmented, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> list[Op]:
     n, m = a_hi - a_lo, b_hi - b_lo
     if n * m <= MAX_DIRECT_CELLS or n == 0 or m == 0:
-        return [Op(t, a_lo + i1, a_lo + i2, b_lo + j1, b_lo + j2) for t, i1, i2, j1, j2 in _opcodes(base.stream[a_lo:a_hi], witness.stream[b_lo:b_hi])]
+        return [Op(t, a_lo + i1, a_lo + i2, b_lo + j1, b_lo + j2) for t, i1, i2, j1, j2 in opcodes(base.stream[a_lo:a_hi], witness.stream[b_lo:b_hi])]
     # Too large to diff directly: anchor on near-exact sentences inside the gap.
     a_sent = [s for s in base.sentences if s.start >= a_lo and s.end <= a_hi and len(s.text) >= MIN_ANCHOR_CHARS]
     b_sent = [s for s in witness.sentences if s.start >= b_lo and s.end <= b_hi and len(s.text) >= MIN_ANCHOR_CHARS]

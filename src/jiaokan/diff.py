@@ -13,7 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from jiaokan.align import Alignment, Move, Op, align
+from rapidfuzz import fuzz, process
+
+from jiaokan.align import Alignment, Move, Op, align, longest_chain, opcodes
 from jiaokan.findings import (
     COSMETIC,
     COSMETIC_CODES,
@@ -217,15 +219,24 @@ class _Finder:
         body_ops = [op for op in self.al.ops if not (op.a2 <= la and op.b2 <= lb) and not (op.a1 >= ta and op.b1 >= tb)]
         for op in self._merge_near([op for op in body_ops if op.tag != "equal"]):
             self._body(op)
-        # Each copy's own wrapper: whatever lies before the body and after it,
-        # except passages both share (a title), taken whole rather than as
-        # the chance matches of a character diff between two wrappers.
+        # Before the body and after it: each copy's own wrapper, except
+        # passages both have (a title, a 文号, a closing paragraph), which are
+        # paired by similarity and compared like body text, rather than
+        # trusting the chance matches of a character diff between wrappers.
         for leading, (a_lo, a_hi), (b_lo, b_hi) in ((True, (0, la), (0, lb)), (False, (ta, len(self.a.stream)), (tb, len(self.b.stream)))):
-            shared = [op for op in self.al.ops if op.tag == "equal" and op.a2 - op.a1 >= 4 and a_lo <= op.a1 and op.a2 <= a_hi]
-            for x1, x2 in _outside(a_lo, a_hi, [(op.a1, op.a2) for op in shared]):
-                self._wrapper_base(x1, x2, leading=leading, b_at=b_hi if leading else b_lo)
-            for y1, y2 in _outside(b_lo, b_hi, [(op.b1, op.b2) for op in shared]):
-                for p1, p2 in _by_paragraph(self.b, y1, y2):
+            a_pieces = _by_paragraph(self.a, a_lo, a_hi)
+            b_pieces = _by_paragraph(self.b, b_lo, b_hi)
+            pairs = _pair_pieces([self.a.stream[x:y] for x, y in a_pieces], [self.b.stream[x:y] for x, y in b_pieces])
+            for i, j in pairs:
+                (x1, x2), (y1, y2) = a_pieces[i], b_pieces[j]
+                ops = [Op(t, x1 + i1, x1 + i2, y1 + j1, y1 + j2) for t, i1, i2, j1, j2 in opcodes(self.a.stream[x1:x2], self.b.stream[y1:y2]) if t != "equal"]
+                for op in self._merge_near(ops):
+                    self._body(op)
+            paired_a = {i for i, _ in pairs}
+            paired_b = {j for _, j in pairs}
+            self._wrapper_base([pc for k, pc in enumerate(a_pieces) if k not in paired_a], leading=leading, b_at=b_hi if leading else b_lo)
+            for k, (p1, p2) in enumerate(b_pieces):
+                if k not in paired_b:
                     self._framing.append(("witness", p1, p2, a_hi if leading else a_lo))
         self._framing_blocks()
         for mv in self.al.moves:
@@ -255,7 +266,7 @@ class _Finder:
 
     # ------------------------------------------------------------ wrapper zones
 
-    def _wrapper_base(self, a1: int, a2: int, *, leading: bool, b_at: int) -> None:
+    def _wrapper_base(self, pieces: list[tuple[int, int]], *, leading: bool, b_at: int) -> None:
         """The base's part of a wrapper zone.
 
         Metadata the witness drops (文号 after the title, closing signature
@@ -266,7 +277,7 @@ class _Finder:
         """
         meta: list[tuple[int, int, str]] = []
         before_title = leading and self._first_is_title
-        for p1, p2 in _by_paragraph(self.a, a1, a2):
+        for p1, p2 in pieces:
             text = self.a.stream[p1:p2]
             after_title = not leading or p1 >= self.first[0]
             if after_title and _is_metadata(text, trailing=not leading):
@@ -458,16 +469,20 @@ def _stream_range(inv: dict[int, int], ed: Edit, seg: Segmented) -> tuple[int | 
     return at, at
 
 
-def _outside(lo: int, hi: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out = []
-    pos = lo
-    for c1, c2 in sorted(covered):
-        if c1 > pos:
-            out.append((pos, c1))
-        pos = max(pos, c2)
-    if pos < hi:
-        out.append((pos, hi))
-    return out
+PAIR_RATIO = 75.0
+
+
+def _pair_pieces(a_texts: list[str], b_texts: list[str]) -> list[tuple[int, int]]:
+    """Pairs (i, j) of similar paragraphs, in the same order on both sides."""
+    if not a_texts or not b_texts:
+        return []
+    candidates = []
+    for i, text in enumerate(a_texts):
+        hit = process.extractOne(text, b_texts, scorer=fuzz.ratio, score_cutoff=PAIR_RATIO)
+        if hit is not None:
+            candidates.append((i, hit[2]))
+    candidates.sort()
+    return [candidates[k] for k in longest_chain(candidates)]
 
 
 def _by_paragraph(seg: Segmented, i: int, j: int) -> list[tuple[int, int]]:

@@ -339,7 +339,7 @@ def rule_punctuation(mt: MappedText, doc: Document) -> MappedText:
 
     def period(m: re.Match[str]) -> str | None:
         before, after = _around(mt.text, m.start(), m.end())
-        return "。" if (is_cjk(before) or (before != "" and before in "”）》")) and not after.isdigit() else None
+        return "。" if is_cjk(before) or (before != "" and before in "”）》") else None
 
     mt = substitute(mt, _BRACKET_YEAR, lambda m: f"〔{m.group(1)}〕")
     mt = translate(mt, _PUNCT_ALWAYS)
@@ -467,9 +467,22 @@ def rule_regional(mt: MappedText, doc: Document) -> MappedText:
     return substitute(mt, _REGIONAL, lambda m: REGIONAL_WORDS[m.group(0)], atomic=True)
 
 
+# 著 written for 着 (Taiwan usage, many vendor reprints): t2s keeps 著, since
+# it is also a simplified character (著名, 显著).  It is the particle or verb
+# 着 before these characters (着力, 着眼, 着重) and after these verbs (随着,
+# 围绕着, 意味着).  OpenCC's tw2s decides by phrase too, but only on
+# traditional input: on simplified 显著 it gives 显着.
+_ZHE_AFTER = "力眼重手想落实陆装色火迷急凉墨"
+_ZHE_BEFORE = "看跟随接沿绕味在挥动有本朝向靠为带拿临担负持历伴志表示响定藏含存肩"
+_ZHE = re.compile(f"著[{_ZHE_AFTER}]|[{_ZHE_BEFORE}]著")
+
+
 def rule_script(mt: MappedText, doc: Document) -> MappedText:
-    """Traditional characters to simplified (OpenCC t2s)."""
-    return _convert_lines(mt, _opencc("t2s").convert)
+    """Traditional characters to simplified (OpenCC t2s; 著力 → 着力)."""
+    mt = _convert_lines(mt, _opencc("t2s").convert)
+    if "著" not in mt.text:
+        return mt
+    return substitute(mt, _ZHE, lambda m: m.group(0).replace("著", "着"), atomic=True)
 
 
 _HAN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -479,7 +492,7 @@ _DATE = re.compile(
     rf"(?:\s*(?P<m>[一二三四五六七八九十]{{1,3}}|\d{{1,2}})\s*月"
     rf"(?:\s*(?P<d>[一二三四五六七八九十]{{1,3}}|\d{{1,2}})\s*(?P<u>[日号]))?)?"
 )
-_ORDINAL = re.compile(r"第(?P<n>[一二三四五六七八九十百零〇]{1,5})(?P<u>[条章节款项编])")
+_ORDINAL = re.compile(r"第(?P<n>[一二三四五六七八九十百零〇]{1,5})(?P<u>[条條章节節款项項编編])")
 
 
 def han_number(s: str) -> int | None:
@@ -688,7 +701,7 @@ def is_title(line: str) -> bool:
 
 
 def _should_join(para: str, cur: str, nxt: str, *, blank: bool, wrapped_only: bool, wrap_width: int) -> bool:
-    if not ends_open(cur) or is_heading(nxt) or is_heading(para) or is_title(cur) or is_title(nxt):
+    if not ends_open(cur) or is_heading(nxt) or (is_heading(para) and len(para) < 40) or is_title(cur) or is_title(nxt):
         return False
     if not (is_cjk(cur[-1]) or cur[-1] in "，、,“‘《（(") or not (is_cjk(nxt[0]) or nxt[0] in "，、。；：”’》）)"):
         return False
@@ -728,11 +741,11 @@ RULES: tuple[Rule, ...] = (
     Rule("junk", rule_junk, "symbols injected inside words by mirror sites (≠φλ☆§※)"),
     Rule("width", rule_width, "full-width letters, digits and spaces to ordinary forms"),
     Rule("punctuation", rule_punctuation, "half-width punctuation to Chinese forms; quotes, brackets, ellipses unified"),
-    Rule("regional", rule_regional, "Taiwan/Hong Kong vocabulary to mainland words: 數位→数字, 網路→网络"),
-    Rule("script", rule_script, "traditional characters to simplified (OpenCC t2s)"),
-    Rule("numerals", rule_numerals, "二〇二二年 / ２０２２年 → 2022年; 第十二条 → 第12条"),
     Rule("whitespace", rule_whitespace, "spaces in CJK text, indents, line breaks inside a paragraph"),
     Rule("layout", rule_layout, "page numbers, running headers; paragraphs cut by page breaks re-joined"),
+    Rule("numerals", rule_numerals, "二〇二二年 / ２０２２年 → 2022年; 第十二条 → 第12条"),
+    Rule("regional", rule_regional, "Taiwan/Hong Kong vocabulary to mainland words: 數位→数字, 網路→网络"),
+    Rule("script", rule_script, "traditional characters to simplified (OpenCC t2s; 著力 → 着力)"),
 )
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
 
