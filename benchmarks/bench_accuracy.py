@@ -331,24 +331,18 @@ def report(outcomes: list[Outcome], noises: list[str], desc: str, command: str, 
         for o in errors[:examples]:
             lines.append(f"- {o.text} / {o.noise} / seed {o.seed} / {'edited' if o.edits else 'noise-only'}: `{_clip(o.error, 160)}`")
 
-    lines += ["", f"## First misses (per noise kind, up to {examples})", ""]
-    for n in noises:
-        got = [(o, m) for o in edited if o.noise == n for m in o.misses][:examples]
-        if got:
-            lines.append(f"- **{n}**")
-            lines += [f"  - {o.text} seed {o.seed}: {m}" for o, m in got]
-    lines += ["", f"## First false positives on edited witnesses (per noise kind, up to {examples})", ""]
-    for n in noises:
-        got = [(o, f) for o in edited if o.noise == n for f in o.fps][:examples]
-        if got:
-            lines.append(f"- **{n}**")
-            lines += [f"  - {o.text} seed {o.seed}: {f}" for o, f in got]
-    lines += ["", f"## First false positives on noise-only witnesses (per noise kind, up to {examples})", ""]
-    for n in noises:
-        got = [(o, f) for o in clean if o.noise == n for f in o.fps][:examples]
-        if got:
-            lines.append(f"- **{n}**")
-            lines += [f"  - {o.text} seed {o.seed}: {f}" for o, f in got]
+    sections = (
+        ("First misses", [(o, m) for o in edited for m in o.misses]),
+        ("First false positives on edited witnesses", [(o, f) for o in edited for f in o.fps]),
+        ("First false positives on noise-only witnesses", [(o, f) for o in clean for f in o.fps]),
+    )
+    for title, items in sections:
+        lines += ["", f"## {title} (per noise kind, up to {examples})", ""]
+        for n in noises:
+            got = [(o, x) for o, x in items if o.noise == n][:examples]
+            if got:
+                lines.append(f"- **{n}**")
+                lines += [f"  - {o.text} seed {o.seed}: {x}" for o, x in got]
     lines += ["", "Reproduce one witness: `python benchmarks/accuracy/generate.py benchmarks/accuracy/corpus/TEXT.txt --noise KIND --seed K --out-dir /tmp/w` "
               "(add `--no-edits` for the noise-only one), then `jiaokan diff /tmp/w/base.txt /tmp/w/witness.*`.", ""]
     return "\n".join(lines)

@@ -17,25 +17,16 @@ import argparse
 import difflib
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
+
+from _timing import best  # benchmarks/ is on sys.path when run as a script
 
 from jiaokan import document_from_text, normalize, read_document
 from jiaokan.diff import diff_documents
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    fn()
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return min(out)
 
 
 def main() -> None:

@@ -15,21 +15,12 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
+
+from _timing import best  # benchmarks/ is on sys.path when run as a script
 
 from jiaokan import normalize, read_document
 from jiaokan.normalize import RULES, _finish
 from jiaokan.textmap import MappedText
-
-
-def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ import random
 import struct
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass

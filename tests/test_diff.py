@@ -240,3 +240,13 @@ def test_numeral_forms_are_cosmetic() -> None:
     base = "国务院\n\n2022年6月6日"
     result = diff_documents(document_from_text(base, path="b"), document_from_text("国务院\n\n二〇二二年六月六日", path="w"))
     assert result.substantive == [] and result.summary.by_code == {"numeral-form": 1}
+
+
+def test_jieba_is_loaded_only_when_a_substitution_needs_word_boundaries() -> None:
+    code = (
+        "import sys; from jiaokan.diff import diff_files; "
+        f"diff_files({str(COUNTY_002)!r}, {str(COUNTY_002)!r}); print('rjieba' in sys.modules); "
+        f"diff_files({str(VENDOR_001)!r}, {str(COUNTY_002)!r}); print('rjieba' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]

@@ -83,7 +83,7 @@ def segment(normalized: Normalized) -> Segmented:
     l1 = l2 = l3 = ""
     pos = 0  # normalized offset
     stream_pos = 0
-    for k, para in enumerate(text.split(PARAGRAPH_BREAK)):
+    for para in text.split(PARAGRAPH_BREAK):
         if para:
             label = heading_label(para)
             if label is not None:
