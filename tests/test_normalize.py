@@ -272,3 +272,8 @@ def test_property_any_rule_subset_keeps_a_valid_map(text: str, rules: list[str])
     for k in range(1, len(text2)):
         assert starts[k - 1] <= starts[k] and ends[k - 1] <= ends[k]
     assert all(0 <= s <= e <= len(doc.text) for s, e in zip(starts, ends))
+
+
+def test_cli_lists_the_rules_in_order() -> None:
+    out = subprocess.run([sys.executable, "-m", "jiaokan.cli", "normalize", "--list-rules"], capture_output=True, text=True, check=True).stdout
+    assert [line.split()[1] for line in out.splitlines()] == list(RULE_NAMES)

@@ -81,7 +81,7 @@ def write_output(text: str, output: Path | None) -> None:
 
 @app.command("normalize")
 def normalize_cmd(
-    file: Annotated[str, typer.Argument(help="Document to normalize (.txt .md .html .docx .pdf, or - for stdin).")],
+    file: Annotated[Optional[str], typer.Argument(help="Document to normalize (.txt .md .html .docx .pdf, or - for stdin).")] = None,
     rules: Annotated[Optional[str], typer.Option("--rules", help="Rules to apply, comma-separated, in their fixed order: 'all' (default), 'ruby,script', 'all,-layout'.")] = None,
     show_map: Annotated[bool, typer.Option("--show-map", help="Under each paragraph, list what normalization changed and where in the original.")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
@@ -97,6 +97,8 @@ def normalize_cmd(
         if list_rules:
             write_output(render.rules_text(RULES), None)
             return
+        if file is None:
+            raise InputError("no FILE given", "normalize needs a document to read", "name a file, or - for standard input (or use --list-rules)")
         doc = read_document(file)
         result = normalize(doc, rules=rules)
         if fmt is OutputFormat.json:
