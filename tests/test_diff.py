@@ -250,3 +250,42 @@ def test_jieba_is_loaded_only_when_a_substitution_needs_word_boundaries() -> Non
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True"]
+
+
+# ---------------------------------------------------------------- found in review: the body's edges
+
+
+def test_a_change_in_the_last_words_is_drift_not_framing() -> None:
+    edited = BODY.replace("持续健康发展。", "持续快速发展。")
+    r = diff_documents(document_from_text(BODY, path="b"), document_from_text(edited, path="w"))
+    assert substantive(r) == [("wording-substitution", "健康", "快速")]
+
+
+def test_a_one_sentence_reply_that_reverses_its_meaning() -> None:
+    r = diff_documents(
+        document_from_text("经研究，原则同意你单位的请示，请按程序办理。", path="b"),
+        document_from_text("经研究，不同意你单位的请示，请按程序办理。", path="w"),
+    )
+    assert substantive(r) == [("wording-substitution", "原则同意", "不同意")]
+
+
+def test_a_short_closing_sentence_dropped_is_an_omission() -> None:
+    base = BODY + "\n\n严禁擅离职守，违者严肃追责。"
+    r = diff_documents(document_from_text(base, path="b"), document_from_text(BODY, path="w"))
+    assert [c for c, _, _ in substantive(r)] == ["paragraph-omission"]
+
+
+def test_unrelated_documents_are_omissions_and_additions_not_a_scatter_of_edits() -> None:
+    from .conftest import PROVINCES_003, STUDY_004
+
+    r = diff_files(str(PROVINCES_003), str(STUDY_004))
+    assert {c for c, _, _ in substantive(r)} <= {"paragraph-omission", "paragraph-addition", "sentence-omission", "sentence-addition"}
+
+
+def test_output_path_errors_exit_2(tmp_path: Path) -> None:
+    for target in (str(tmp_path), str(tmp_path / "missing" / "x.json")):
+        done = run("diff", str(COUNTY_002), str(COUNTY_002), "-o", target)
+        assert done.returncode == 2 and done.stderr.startswith("jiaokan: error: ") and done.stderr.count("\n") == 1
+    out = tmp_path / "report.json"
+    assert run("diff", str(COUNTY_002), str(COUNTY_002), "--format", "json", "-o", str(out)).returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["substantive"] == 0

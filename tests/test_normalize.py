@@ -113,6 +113,9 @@ def test_rule_selection() -> None:
     assert select_rules("-layout") == tuple(n for n in RULE_NAMES if n != "layout")
     assert select_rules("script,ruby") == ("ruby", "script")  # fixed order, whatever the order given
     assert select_rules("none") == ()
+    assert select_rules("-all") == () and select_rules("-none") == RULE_NAMES
+    with pytest.raises(InputError, match="empty rule selection"):
+        select_rules(",")
     with pytest.raises(InputError, match="unknown normalization rule 'rubi'"):
         select_rules("rubi")
 

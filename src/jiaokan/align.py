@@ -178,11 +178,13 @@ def _diff_gap(
     b_parts = _unmasked(b_lo, b_hi, masked_b)
     if (a_parts != [(a_lo, a_hi)] and a_lo < a_hi) or (b_parts != [(b_lo, b_hi)] and b_lo < b_hi):
         # moved sentences inside: diff what is left, piece by piece translated back
-        return _diff_pieces(base, witness, a_parts, b_parts)
+        return _diff_pieces(base, witness, a_parts, b_parts, a_lo, b_lo)
     return _diff_range(base, witness, a_lo, a_hi, b_lo, b_hi)
 
 
-def _diff_pieces(base: Segmented, witness: Segmented, a_parts: list[tuple[int, int]], b_parts: list[tuple[int, int]]) -> list[Op]:
+def _diff_pieces(
+    base: Segmented, witness: Segmented, a_parts: list[tuple[int, int]], b_parts: list[tuple[int, int]], a_lo: int, b_lo: int
+) -> list[Op]:
     a_text = "".join(base.stream[x:y] for x, y in a_parts)
     b_text = "".join(witness.stream[x:y] for x, y in b_parts)
     a_map = [i for x, y in a_parts for i in range(x, y)]
@@ -195,14 +197,19 @@ def _diff_pieces(base: Segmented, witness: Segmented, a_parts: list[tuple[int, i
             return mapping[i], mapping[i]
         return fallback, fallback
 
-    a_end = a_parts[-1][1] if a_parts else 0
-    b_end = b_parts[-1][1] if b_parts else 0
+    a_end = a_parts[-1][1] if a_parts else a_lo  # an empty side: a point at the gap, not the document start
+    b_end = b_parts[-1][1] if b_parts else b_lo
     out = []
     for tag, i1, i2, j1, j2 in opcodes(a_text, b_text):
         x1, x2 = tr(a_map, i1, i2, a_end)
         y1, y2 = tr(b_map, j1, j2, b_end)
         out.append(Op(tag, x1, x2, y1, y2))
     return out
+
+
+#: Two gap texts less alike than this are a deletion plus an insertion (a
+#: rewritten passage), not a character-level scatter of tiny edits.
+MIN_GAP_SIMILARITY = 50.0
 
 
 def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
@@ -212,6 +219,8 @@ def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
         return [("insert", 0, 0, 0, len(b))]
     if not b:
         return [("delete", 0, len(a), 0, 0)]
+    if len(a) > 20 and len(b) > 20 and fuzz.ratio(a, b) < MIN_GAP_SIMILARITY:
+        return [("delete", 0, len(a), 0, 0), ("insert", len(a), len(a), 0, len(b))]
     return [(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Levenshtein.opcodes(a, b)]
 
 

@@ -12,19 +12,26 @@ from jiaokan.errors import InputError
 def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it over."""
     target = Path(path)
+    if not str(path) or target.is_dir():
+        raise InputError(f"{str(path) or '(empty)'}: cannot write", "the output path is empty or a folder", "give a file name, e.g. -o report.json")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"{target}: cannot write", f"the folder {folder} does not exist", "create it first or choose another output path")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write", exc.strerror or str(exc), "choose a folder you can write to") from exc
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise InputError(f"{target}: cannot write", exc.strerror or str(exc), "choose another output path") from exc
         raise

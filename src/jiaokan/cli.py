@@ -81,7 +81,7 @@ def write_output(text: str, output: Path | None) -> None:
 
 @app.command("normalize")
 def normalize_cmd(
-    file: Annotated[Optional[str], typer.Argument(help="Document to normalize (.txt .md .html .docx .pdf, or - for stdin).")] = None,
+    file: Annotated[Optional[str], typer.Argument(metavar="FILE", help="Document to normalize (.txt .md .html .docx .pdf, or - for stdin).")] = None,
     rules: Annotated[Optional[str], typer.Option("--rules", help="Rules to apply, comma-separated, in their fixed order: 'all' (default), 'ruby,script', 'all,-layout'.")] = None,
     show_map: Annotated[bool, typer.Option("--show-map", help="Under each paragraph, list what normalization changed and where in the original.")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
@@ -112,20 +112,15 @@ def normalize_cmd(
         _fail(exc)
 
 
-class DiffFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 def _use_color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 @app.command("diff")
 def diff_cmd(
-    base: Annotated[str, typer.Argument(help="The base text (the official copy).")],
-    witness: Annotated[str, typer.Argument(help="The copy to check against it.")],
-    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text (a report) or json (jiaokan.diff/1).")] = DiffFormat.text,
+    base: Annotated[str, typer.Argument(metavar="BASE", help="The base text (the official copy).")],
+    witness: Annotated[str, typer.Argument(metavar="WITNESS", help="The copy to check against it.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text (a report) or json (jiaokan.diff/1).")] = OutputFormat.text,
     include_cosmetic: Annotated[bool, typer.Option("--include-cosmetic", help="List cosmetic differences too (script, punctuation, ruby ...); they are always counted.")] = False,
     rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
@@ -135,8 +130,10 @@ def diff_cmd(
     from jiaokan.diff import diff_files
 
     try:
+        if base == witness == "-":
+            raise InputError("standard input given twice", "BASE and WITNESS cannot both be read from -", "save one of them to a file")
         result = diff_files(base, witness, rules=rules)
-        if fmt is DiffFormat.json:
+        if fmt is OutputFormat.json:
             text = render.to_json(result.to_dict(include_cosmetic=include_cosmetic))
         else:
             text = render.diff_text(result, include_cosmetic=include_cosmetic, color=output is None and _use_color())

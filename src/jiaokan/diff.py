@@ -26,7 +26,7 @@ from jiaokan.findings import (
     Span,
 )
 from jiaokan.ingest import Document, read_document
-from jiaokan.normalize import REGIONAL_WORDS, Edit, Normalized, normalize
+from jiaokan.normalize import REGIONAL_WORDS, Edit, Normalized, is_title, normalize
 from jiaokan.segment import Segmented, segment
 
 SCHEMA = "jiaokan.diff/1"
@@ -41,6 +41,7 @@ _RUBY_PIECE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖ�
 _JUNK = set("≠φλ☆★§※◇◆□■△▲▽▼♂♀¤∮∝∈∩∪╳╬︻︼❤♥♡✿❀✪⊙")
 _PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』…—·,.;:?!\"'()[]<>-")
 CONTEXT_CHARS = 16
+MERGE_MAX = 12  # ... and only small edits: a whole deleted passage next to an added one stays two findings
 MERGE_GAP = 2  # equal characters between two edits that still make them one change
 
 
@@ -128,7 +129,7 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     return rjieba
 
 
-def _severity(code: str) -> str:
+def severity_of(code: str) -> str:
     if code in SUBSTANTIVE_CODES:
         return SUBSTANTIVE
     if code in COSMETIC_CODES:
@@ -166,6 +167,7 @@ class _Finder:
         self.b = witness
         self.al = alignment
         self.out: list[Finding] = []
+        self._framing: list[tuple[str, int, int, int]] = []  # (side, start, end, point on the other side)
 
     # ------------------------------------------------------------ locating
 
@@ -178,7 +180,7 @@ class _Finder:
     def add(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str) -> None:
         a, b = self.a, self.b
         para = a.paragraphs[a.para_of[min(a1, len(a.para_of) - 1)]] if a.para_of else None
-        severity = _severity(code)
+        severity = severity_of(code)
         shown = severity != COSMETIC  # cosmetic findings are many and shown without context
         self.out.append(
             Finding(
@@ -227,6 +229,13 @@ class _Finder:
             a_pieces = _by_paragraph(self.a, a_lo, a_hi)
             b_pieces = _by_paragraph(self.b, b_lo, b_hi)
             pairs = _pair_pieces([self.a.stream[x:y] for x, y in a_pieces], [self.b.stream[x:y] for x, y in b_pieces])
+            # A sentence of a shared paragraph that changed at the body's edge
+            # leaves a fragment of that paragraph on both sides: they are the
+            # same passage, however short, and are compared, never framed.
+            edge = (len(a_pieces) - 1, len(b_pieces) - 1) if leading else (0, 0)
+            if a_pieces and b_pieces and edge not in pairs and self._continues(a_pieces[edge[0]], b_pieces[edge[1]], leading):
+                pairs = sorted([p for p in pairs if p[0] != edge[0] and p[1] != edge[1]] + [edge])
+                pairs = [pairs[k] for k in longest_chain(pairs)]
             for i, j in pairs:
                 (x1, x2), (y1, y2) = a_pieces[i], b_pieces[j]
                 ops = [Op(t, x1 + i1, x1 + i2, y1 + j1, y1 + j2) for t, i1, i2, j1, j2 in opcodes(self.a.stream[x1:x2], self.b.stream[y1:y2]) if t != "equal"]
@@ -252,7 +261,8 @@ class _Finder:
                 last = out[-1]
                 gap_a, gap_b = op.a1 - last.a2, op.b1 - last.b2
                 same_sentence = not _CLAUSE.search(self.a.stream[last.a2:op.a1])
-                if 0 <= gap_a <= MERGE_GAP and gap_a == gap_b and same_sentence and self._same_para(last, op):
+                small = max(last.a2 - last.a1, last.b2 - last.b1, op.a2 - op.a1, op.b2 - op.b1) <= MERGE_MAX
+                if small and 0 <= gap_a <= MERGE_GAP and gap_a == gap_b and same_sentence and self._same_para(last, op):
                     out[-1] = Op("replace", last.a1, op.a2, last.b1, op.b2)
                     continue
             out.append(op)
@@ -265,6 +275,14 @@ class _Finder:
         return a[max(0, x.a2 - 1)] == a[y.a1]
 
     # ------------------------------------------------------------ wrapper zones
+
+    def _continues(self, a_piece: tuple[int, int], b_piece: tuple[int, int], leading: bool) -> bool:
+        """Do both pieces continue a paragraph across the body's edge?"""
+        pa = self.a.paragraphs[self.a.para_of[a_piece[0]]]
+        pb = self.b.paragraphs[self.b.para_of[b_piece[0]]]
+        if leading:
+            return a_piece[1] < pa.end and b_piece[1] < pb.end
+        return a_piece[0] > pa.start and b_piece[0] > pb.start
 
     def _wrapper_base(self, pieces: list[tuple[int, int]], *, leading: bool, b_at: int) -> None:
         """The base's part of a wrapper zone.
@@ -286,35 +304,33 @@ class _Finder:
                     meta[-1] = (meta[-1][0], p2, "signature and date")
                 else:
                     meta.append((p1, p2, what))
-            elif _is_prose(text) and not (before_title and p2 <= self.first[0]):
+            elif self._is_content(p1, p2, text) and not (before_title and p2 <= self.first[0]):
                 self._deletion(p1, p2, b_at)
             else:
                 self._framing.append(("base", p1, p2, b_at))
         for p1, p2, what in meta:
             self.add("metadata-omission", p1, p2, b_at, b_at, f"the witness drops the base's {what} 「{self.a.stream[p1:p2]}」")
 
+    def _is_content(self, p1: int, p2: int, text: str) -> bool:
+        """Document text rather than wrapper: prose, a heading, or the rest of a body paragraph."""
+        para = self.a.paragraphs[self.a.para_of[p1]]
+        continues = p1 > para.start or p2 < para.end
+        return continues or _is_prose(text) or para.is_heading and not is_title(para.text)
+
     @property
     def _first_is_title(self) -> bool:
-        from jiaokan.normalize import is_title
-
         fa = self.first[0]
         if fa >= len(self.a.stream):
             return False
         para = self.a.paragraphs[self.a.para_of[fa]]
         return is_title(para.text)
 
-    @property
-    def _framing(self) -> list[tuple[str, int, int, int]]:
-        if not hasattr(self, "_framing_list"):
-            self._framing_list: list[tuple[str, int, int, int]] = []
-        return self._framing_list
-
     def _framing_blocks(self) -> None:
         """One framing finding per contiguous wrapper block on each side."""
         blocks: list[list[int]] = []
         sides: list[str] = []
         for side, p1, p2, other in sorted(self._framing, key=lambda x: (x[0], x[1])):
-            if blocks and sides[-1] == side and self._adjacent(side, blocks[-1][1], p1):
+            if blocks and sides[-1] == side and blocks[-1][1] == p1:
                 blocks[-1][1] = p2
             else:
                 blocks.append([p1, p2, other])
@@ -328,9 +344,6 @@ class _Finder:
                 self.add("framing", p1, p2, other, other, msg)
             else:
                 self.add("framing", other, other, p1, p2, msg)
-
-    def _adjacent(self, side: str, end: int, start: int) -> bool:
-        return start == end
 
     # ------------------------------------------------------------ body
 
@@ -423,7 +436,7 @@ class _Finder:
                     if s1 is None or s1 < lo or s2 > hi:
                         continue
                     o1, o2 = s1 + delta, s2 + delta
-                    if _region_text(side, s1, s2) == _region_text(other, o1, o2):
+                    if _same_reading(_region_text(side, s1, s2), _region_text(other, o1, o2)):
                         continue  # both copies read the same here
                     other_span = other.original_span(o1, o2)
                     code = classify_edit(ed.original, ed.normalized)
@@ -442,6 +455,11 @@ class _Finder:
         where = "base" if on_base else "witness"
         shown = ed.original.replace("\n", "⏎") or "∅"
         self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{ed.normalized or '∅'}」")
+
+
+def _same_reading(x: str, y: str) -> bool:
+    """Equal texts, line endings aside (a CRLF file and an LF file read the same)."""
+    return x == y or x.replace("\r\n", "\n").replace("\r", "\n") == y.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _region_text(seg: Segmented, i: int, j: int) -> str:
@@ -505,7 +523,7 @@ def _whole_sentences(seg: Segmented, i: int, j: int) -> bool:
 
 def _is_prose(text: str) -> bool:
     """Running text (a sentence with clause punctuation), not a label, title or date."""
-    return len(text) >= 20 and _CLAUSE.search(text) is not None
+    return _CLAUSE.search(text) is not None and (len(text) >= 20 or text[-1] in "。！？")
 
 
 def _is_metadata(text: str, *, trailing: bool) -> bool:

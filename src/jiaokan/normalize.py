@@ -333,7 +333,7 @@ def rule_punctuation(mt: MappedText, doc: Document) -> MappedText:
     def ascii_punct(m: re.Match[str]) -> str | None:
         before, after = _around(mt.text, m.start(), m.end())
         # "1,000", "13:45" and "Index, 2022" stay: Latin letters or digits on both sides.
-        if _latin(before) and (not after or after.isspace() or _latin(after)):
+        if _latin(before) and (not after or after.isspace() or _latin(after) or after == "/"):
             return None
         return _PUNCT_ASCII[m.group(0)]
 
@@ -755,13 +755,16 @@ def select_rules(spec: str | Iterable[str] | None) -> tuple[str, ...]:
     if spec is None:
         return RULE_NAMES
     items = [s.strip() for s in (spec.split(",") if isinstance(spec, str) else spec) if s.strip()]
+    if isinstance(spec, str) and not items:
+        raise InputError("empty rule selection", f"{spec!r} names no rule", "name rules comma-separated, or use all / none")
     chosen: set[str] = set()
     if not items or all(i.startswith("-") for i in items):
         chosen = set(RULE_NAMES)
     for item in items:
         name = item.lstrip("+-")
         if name in ("all", "none"):
-            chosen = set(RULE_NAMES) if name == "all" else set()
+            everything = (name == "all") != item.startswith("-")  # -all is none, -none is all
+            chosen = set(RULE_NAMES) if everything else set()
             continue
         if name not in RULE_NAMES:
             raise InputError(

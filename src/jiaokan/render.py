@@ -6,7 +6,7 @@ import io
 import json
 from collections.abc import Sequence
 
-from jiaokan.diff import DiffResult
+from jiaokan.diff import DiffResult, severity_of
 from jiaokan.findings import Finding, Span
 from jiaokan.normalize import Normalized, Rule
 
@@ -109,10 +109,7 @@ _SEVERITY_ORDER = {"substantive": 0, "framing": 1, "cosmetic": 2}
 
 
 def _severity_of(result: DiffResult, code: str) -> str:
-    for f in result.findings:
-        if f.code == code:
-            return f.severity
-    return ""
+    return severity_of(code)
 
 
 def _shown(text: str, limit: int = 60) -> str:
