@@ -26,7 +26,7 @@ from jiaokan.findings import (
     Span,
 )
 from jiaokan.ingest import Document, read_document
-from jiaokan.normalize import REGIONAL_WORDS, Edit, Normalized, is_title, normalize
+from jiaokan.normalize import _JUNK_CHARS, _RUBY_ONE, REGIONAL_WORDS, Edit, Normalized, is_title, normalize
 from jiaokan.segment import Segmented, segment
 
 SCHEMA = "jiaokan.diff/1"
@@ -37,8 +37,8 @@ _CLAUSE = re.compile(r"[，、；。：]")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号$")
 _DATE_LINE = re.compile(r"^(?:19|20)\d\d年\d{1,2}月\d{1,2}日$")
 _ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|会|署|处|室|所|公司|集团|行)$")
-_RUBY_PIECE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[1-5]?[)）]")
-_JUNK = set("≠φλ☆★§※◇◆□■△▲▽▼♂♀¤∮∝∈∩∪╳╬︻︼❤♥♡✿❀✪⊙")
+_RUBY_PIECE = _RUBY_ONE  # one bracketed pinyin annotation, as the ruby rule defines it
+_JUNK = set(_JUNK_CHARS)
 _PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』…—·,.;:?!\"'()[]<>-")
 CONTEXT_CHARS = 16
 MERGE_MAX = 12  # ... and only small edits: a whole deleted passage next to an added one stays two findings
