@@ -444,7 +444,7 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]
             fields.append((key.strip("/").lower(), val))
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, NotImplementedError) as exc:
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, RuntimeError) as exc:  # RuntimeError: pypdf meets an unsupported filter
         raise InputError(f"{path}: is not a readable PDF", f"pypdf could not parse it ({type(exc).__name__})", "re-save it from a PDF viewer, or export its text") from exc
     # A form feed marks each page break so the layout rule can find running
     # headers and page numbers, and re-join paragraphs cut by the break.
