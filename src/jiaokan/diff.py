@@ -217,7 +217,7 @@ class _Finder:
 
     def run(self) -> list[Finding]:
         (fa, fb), (la, lb), (ta, tb) = self._zones()
-        self.lead, self.tail, self.first = (la, lb), (ta, tb), (fa, fb)
+        self.first = (fa, fb)
         body_ops = [op for op in self.al.ops if not (op.a2 <= la and op.b2 <= lb) and not (op.a1 >= ta and op.b1 >= tb)]
         for op in self._merge_near([op for op in body_ops if op.tag != "equal"]):
             self._body(op)

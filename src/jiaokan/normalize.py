@@ -14,6 +14,7 @@ input may be a wrap, a blank line never is.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -179,8 +180,6 @@ def rule_markup(mt: MappedText, doc: Document) -> MappedText:
 
 
 def _index_at(mt: MappedText, original_offset: int) -> int:
-    import bisect
-
     return bisect.bisect_left(mt.starts, original_offset)
 
 

@@ -80,8 +80,8 @@ def diff_text(result: DiffResult, *, include_cosmetic: bool = False, color: bool
     table.add_column("code")
     table.add_column("severity")
     table.add_column("count", justify="right")
-    for code, n in sorted(s.by_code.items(), key=lambda kv: (_SEVERITY_ORDER.get(_severity_of(result, kv[0]), 9), kv[0])):
-        table.add_row(code, _severity_of(result, code), str(n))
+    for code, n in sorted(s.by_code.items(), key=lambda kv: (_SEVERITY_ORDER.get(severity_of(kv[0]), 9), kv[0])):
+        table.add_row(code, severity_of(code), str(n))
     console.print(table)
     listed = result.listed(include_cosmetic=include_cosmetic)
     if not include_cosmetic and s.cosmetic:
@@ -106,10 +106,6 @@ def diff_text(result: DiffResult, *, include_cosmetic: bool = False, color: bool
 
 
 _SEVERITY_ORDER = {"substantive": 0, "framing": 1, "cosmetic": 2}
-
-
-def _severity_of(result: DiffResult, code: str) -> str:
-    return severity_of(code)
 
 
 def _shown(text: str, limit: int = 60) -> str:

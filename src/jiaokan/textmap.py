@@ -17,7 +17,7 @@ Invariants kept by :class:`Builder` (and checked by property tests):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -103,13 +103,6 @@ class Builder:
             self._parts.append(new)
         self._pos = max(self._pos, j)
 
-    def insert(self, new: str, span: tuple[int, int] | None = None) -> None:
-        """Insert text made by a rule (e.g. a paragraph break for ``</p>``)."""
-        s, e = span if span is not None else self._anchor(self._pos)
-        self._parts.append(new)
-        self._starts.extend([s] * len(new))
-        self._ends.extend([e] * len(new))
-
     def _anchor(self, i: int) -> tuple[int, int]:
         # An inserted character sits between its neighbours: an empty span
         # there keeps the map monotone.
@@ -155,14 +148,3 @@ def translate(mt: MappedText, table: dict[int, str]) -> MappedText:
     if len(new) != len(mt.text):
         raise ValueError("translate() needs a one-character-to-one-character table")
     return MappedText(new, mt.starts, mt.ends)
-
-
-def concat(parts: Iterable[MappedText]) -> MappedText:
-    texts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for p in parts:
-        texts.append(p.text)
-        starts.extend(p.starts)
-        ends.extend(p.ends)
-    return MappedText("".join(texts), starts, ends)
