@@ -39,6 +39,19 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(str, Enum):
+    substantive = "substantive"
+    any = "any"
+    none = "none"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"jiaokan {__version__}")
@@ -143,6 +156,110 @@ def diff_cmd(
     except Exception as exc:  # noqa: BLE001 - mapped to exit codes
         _fail(exc)
     raise typer.Exit(EXIT_FINDINGS if result.summary.substantive else EXIT_CLEAN)
+
+
+@app.command("check")
+def check_cmd(
+    base: Annotated[Optional[str], typer.Argument(metavar="BASE", help="The official text.", show_default=False)] = None,
+    witnesses: Annotated[Optional[list[str]], typer.Argument(metavar="WITNESS...", help="Republished copies: files, folders, globs such as 'site/**/*.html' (quoted).", show_default=False)] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Fail on findings at or above this level that are not accepted: substantive (default), any, none.", show_default=False)] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json (jiaokan.check/1), sarif (2.1.0, for code scanning) or github (workflow commands).")] = CheckFormat.text,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Accepted variants file (default: jiaokan-accepted.toml beside the configuration, when present).", show_default=False)] = None,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Ignore any accepted variants file.")] = False,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record today's failing findings as accepted in this file (reasons kept), then report.", show_default=False)] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Read settings from this jiaokan.toml or pyproject.toml instead of searching.", show_default=False)] = None,
+    show_config: Annotated[bool, typer.Option("--show-config", help="Print the effective settings and where each comes from, and exit.")] = False,
+    rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.", show_default=False)] = None,
+    include_cosmetic: Annotated[bool, typer.Option("--include-cosmetic", help="List cosmetic differences too.")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False)] = None,
+) -> None:
+    """Check WITNESSES against BASE for CI: exit 0 clean, 1 new drift, 2 a usage or input error."""
+    from jiaokan import baseline as bl
+    from jiaokan import config as cfg
+    from jiaokan import render, render_ci
+    from jiaokan.atomic import write_atomic
+    from jiaokan.check import apply_baseline, baseline_entries, check
+    from jiaokan.ingest import read_document
+
+    try:
+        found = cfg.read_config(config) if config is not None else cfg.find_config(Path.cwd())
+        overrides = {
+            "fail_on": fail_on.value if fail_on else None,
+            "rules": rules,
+            "baseline": str(baseline) if baseline is not None else None,
+            "include_cosmetic": True if include_cosmetic else None,
+        }
+        effective = cfg.resolve(found, overrides)
+        settings = effective.settings
+        if show_config:
+            write_output(cfg.show(effective), output)
+            raise typer.Exit(EXIT_CLEAN)
+        if base is None or not witnesses:
+            raise InputError("check needs BASE and at least one WITNESS", "nothing to compare was given", "e.g. jiaokan check official.txt 'site/**/*.html'")
+        if "-" in witnesses and base == "-":
+            raise InputError("standard input given twice", "BASE and a WITNESS cannot both be read from -", "save one of them to a file")
+        accepted = None
+        if not no_baseline:
+            path = Path(settings.baseline) if settings.baseline else cfg.default_baseline(effective.root)
+            if settings.baseline or path.is_file():
+                accepted = bl.load(path)
+        base_doc = read_document(base)
+        with _progress() as progress:
+            result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=progress)
+        if write_baseline is not None:
+            entries = baseline_entries(result, accepted, write_baseline.parent)
+            write_atomic(write_baseline, bl.dumps(entries, base=base))
+            typer.echo(f"jiaokan: wrote {len(entries)} accepted variants to {write_baseline}; fill in each reason", err=True)
+            result = apply_baseline(result, bl.load(write_baseline))
+        for w in result.witnesses:
+            if w.error is not None:
+                typer.echo(f"jiaokan: error: {w.error}", err=True)
+        if fmt is CheckFormat.json:
+            text = render.to_json(result.to_dict())
+        elif fmt is CheckFormat.sarif:
+            text = render_ci.sarif(result)
+        elif fmt is CheckFormat.github:
+            text = render_ci.github(result)
+        else:
+            text = render.check_text(result, color=output is None and _use_color())
+        write_output(text, output)
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
+    raise typer.Exit(result.exit_code)
+
+
+class _progress:
+    """A rich progress bar on stderr when it is a terminal and there is more than one witness; silent otherwise."""
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self.bar = None
+        self.task = None
+        return self.update if sys.stderr.isatty() and os.environ.get("TERM") != "dumb" else None
+
+    def update(self, done: int, total: int, path: str) -> None:
+        if total < 2:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.description}"),
+                                console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("", total=total)
+        self.bar.update(self.task, completed=done, description=path)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def main() -> None:

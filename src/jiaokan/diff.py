@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,13 +19,14 @@ from rapidfuzz import fuzz, process
 from jiaokan.align import Alignment, Move, Op, align, longest_chain, opcodes
 from jiaokan.findings import (
     COSMETIC,
-    COSMETIC_CODES,
     FRAMING,
+    FRAMING_CODES,
     SUBSTANTIVE,
     SUBSTANTIVE_CODES,
     Finding,
     Span,
 )
+from jiaokan.errors import InputError
 from jiaokan.ingest import Document, read_document
 from jiaokan.normalize import _JUNK_CHARS, _RUBY_ONE, REGIONAL_WORDS, Edit, Normalized, is_title, normalize
 from jiaokan.segment import Segmented, segment
@@ -51,9 +53,13 @@ class Summary:
     cosmetic: int
     framing: int
     by_code: dict[str, int]
+    set_aside: int | None = None  # paragraphs left out by framing patterns; None when none were given
 
     def to_dict(self) -> dict[str, object]:
-        return {"substantive": self.substantive, "cosmetic": self.cosmetic, "framing": self.framing, "by_code": dict(self.by_code)}
+        out: dict[str, object] = {"substantive": self.substantive, "cosmetic": self.cosmetic, "framing": self.framing, "by_code": dict(self.by_code)}
+        if self.set_aside is not None:
+            out["set_aside"] = self.set_aside
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,11 @@ class DiffResult:
     rules: tuple[str, ...]
     base_norm: Normalized = field(repr=False, compare=False)
     witness_norm: Normalized = field(repr=False, compare=False)
+    substantive_codes: frozenset[str] = frozenset(SUBSTANTIVE_CODES)
+    set_aside: tuple[Span, ...] = ()  # base and witness paragraphs left out by framing patterns, in that order
+
+    def severity_of(self, code: str) -> str:
+        return severity_of(code, self.substantive_codes)
 
     @property
     def substantive(self) -> list[Finding]:
@@ -87,35 +98,68 @@ class DiffResult:
         }
 
 
-def diff_files(base: str, witness: str, *, rules: str | None = None) -> DiffResult:
-    return diff_documents(read_document(base), read_document(witness), rules=rules)
+def diff_files(base: str, witness: str, *, rules: str | None = None, substantive_codes: Iterable[str] | None = None,
+               framing: Iterable[str] = ()) -> DiffResult:
+    return diff_documents(read_document(base), read_document(witness), rules=rules, substantive_codes=substantive_codes, framing=framing)
 
 
-def diff_documents(base: Document, witness: Document, *, rules: str | None = None) -> DiffResult:
-    """Compare a witness with a base: normalize, segment, align, find, classify."""
+def diff_documents(base: Document, witness: Document, *, rules: str | None = None, substantive_codes: Iterable[str] | None = None,
+                   framing: Iterable[str] = ()) -> DiffResult:
+    """Compare a witness with a base: normalize, segment, align, find, classify.
+
+    ``substantive_codes`` (default: :data:`SUBSTANTIVE_CODES`) decides which
+    codes are substantive; others are cosmetic, or framing.  ``framing`` holds
+    regular expressions for a site's own header and footer: a paragraph one of
+    them matches in full (normalized text) is set aside before alignment.
+    """
+    codes = frozenset(SUBSTANTIVE_CODES if substantive_codes is None else substantive_codes)
+    patterns = compile_framing(tuple(framing))
     # The stages allocate many small objects that all live until the end; the
     # cyclic garbage collector's repeated scans of them grow with input size
     # (measured: 12% of the time at 16x the directive), and find nothing.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _diff(base, witness, rules)
+        return _diff(base, witness, rules, codes, patterns)
     finally:
         if enabled:
             gc.enable()
 
 
-def _diff(base: Document, witness: Document, rules: str | None) -> DiffResult:
+def compile_framing(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regular expression for all framing patterns; a bad one is an input error."""
+    if not patterns:
+        return None
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise InputError(f"framing pattern {p!r} is not a valid regular expression", str(exc), "fix it in the configuration (Python re syntax)") from exc
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset[str], framing: re.Pattern[str] | None) -> DiffResult:
     nb = normalize(base, rules=rules)
     nw = normalize(witness, rules=rules)
-    sa, sw = segment(nb), segment(nw)
+    leave_out = framing.fullmatch if framing is not None else None
+    sa, sw = segment(nb, leave_out=leave_out), segment(nw, leave_out=leave_out)
     alignment = align(sa, sw)
-    findings = _Finder(sa, sw, alignment).run()
+    findings = _Finder(sa, sw, alignment, codes).run()
     findings.sort(key=lambda f: (f.base.start, f.witness.start, f.base.end, f.witness.end, f.code))
     counts = Counter(f.severity for f in findings)
     by_code = Counter(f.code for f in findings)
-    summary = Summary(counts[SUBSTANTIVE], counts[COSMETIC], counts[FRAMING], dict(sorted(by_code.items())))
-    return DiffResult(base, witness, findings, summary, nb.rules, nb, nw)
+    set_aside = tuple(_span_of(seg, lo, hi) for seg in (sa, sw) for lo, hi in seg.set_aside)
+    summary = Summary(counts[SUBSTANTIVE], counts[COSMETIC], counts[FRAMING], dict(sorted(by_code.items())),
+                      len(set_aside) if framing is not None else None)
+    return DiffResult(base, witness, findings, summary, nb.rules, nb, nw, codes, set_aside)
+
+
+def _span_of(seg: Segmented, lo: int, hi: int) -> Span:
+    """The original span of normalized ``[lo, hi)``."""
+    s, e = seg.normalized.original_span(lo, hi)
+    doc = seg.normalized.document
+    line, col = doc.locate(s)
+    return Span(s, e, line, col, doc.text[s:e])
 
 
 # --------------------------------------------------------------------------
@@ -129,12 +173,12 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     return rjieba
 
 
-def severity_of(code: str) -> str:
-    if code in SUBSTANTIVE_CODES:
+def severity_of(code: str, substantive_codes: Iterable[str] = SUBSTANTIVE_CODES) -> str:
+    if code in substantive_codes:
         return SUBSTANTIVE
-    if code in COSMETIC_CODES:
-        return COSMETIC
-    return FRAMING
+    if code in FRAMING_CODES:
+        return FRAMING
+    return COSMETIC
 
 
 @lru_cache(maxsize=8192)
@@ -162,10 +206,11 @@ def classify_edit(original: str, normalized: str) -> str:
 
 
 class _Finder:
-    def __init__(self, base: Segmented, witness: Segmented, alignment: Alignment) -> None:
+    def __init__(self, base: Segmented, witness: Segmented, alignment: Alignment, codes: frozenset[str]) -> None:
         self.a = base
         self.b = witness
         self.al = alignment
+        self.codes = codes
         self.out: list[Finding] = []
         self._framing: list[tuple[str, int, int, int]] = []  # (side, start, end, point on the other side)
 
@@ -180,8 +225,7 @@ class _Finder:
     def add(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str) -> None:
         a, b = self.a, self.b
         para = a.paragraphs[a.para_of[min(a1, len(a.para_of) - 1)]] if a.para_of else None
-        severity = severity_of(code)
-        shown = severity != COSMETIC  # cosmetic findings are many and shown without context
+        severity = severity_of(code, self.codes)
         self.out.append(
             Finding(
                 code=code,
@@ -192,8 +236,8 @@ class _Finder:
                 base_norm=a.stream[a1:a2],
                 witness_norm=b.stream[b1:b2],
                 context=para.heading if para else "",
-                before=a.stream[max(0, a1 - CONTEXT_CHARS):a1] if shown else "",
-                after=a.stream[a2:a2 + CONTEXT_CHARS] if shown else "",
+                before=a.stream[max(0, a1 - CONTEXT_CHARS):a1],
+                after=a.stream[a2:a2 + CONTEXT_CHARS],
             )
         )
 

@@ -30,7 +30,7 @@ from jiaokan.errors import InputError
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 FORMATS = ("text", "markdown", "html", "docx", "pdf")
-_EXTENSIONS = {
+EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
     ".md": "markdown",
@@ -130,7 +130,7 @@ def read_document(
         raise InputError(f"{shown}: cannot be read", exc.strerror or str(exc), "check that it is a regular, readable file") from exc
     if len(data) > limit:  # grew while reading, or a special file
         raise _too_large(shown, limit)
-    fmt = format or _EXTENSIONS.get(p.suffix.lower())
+    fmt = format or EXTENSIONS.get(p.suffix.lower())
     return document_from_bytes(data, path=shown, format=fmt)
 
 

@@ -6,7 +6,8 @@ import io
 import json
 from collections.abc import Sequence
 
-from jiaokan.diff import DiffResult, severity_of
+from jiaokan.check import ACCEPTED, NEW, CheckResult
+from jiaokan.diff import DiffResult
 from jiaokan.findings import Finding, Span
 from jiaokan.normalize import Normalized, Rule
 
@@ -64,45 +65,124 @@ def _where(path: str, span: Span) -> str:
     return f"{path}:{span.line}:{span.column}"
 
 
-def diff_text(result: DiffResult, *, include_cosmetic: bool = False, color: bool = False, width: int = 100) -> str:
-    """The terminal report: summary table, then every listed finding in context."""
+def _console(buf: io.StringIO, color: bool, width: int):  # type: ignore[no-untyped-def]
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
-    buf = io.StringIO()
-    console = Console(file=buf, force_terminal=color, no_color=not color, color_system="standard" if color else None,
-                      width=width, highlight=False, emoji=False, soft_wrap=True)
-    s = result.summary
-    console.print(Text(f"jiaokan diff  base {result.base.path}  witness {result.witness.path}", style="bold"))
-    console.print(f"{s.substantive} substantive, {s.cosmetic} cosmetic, {s.framing} framing")
+    return Console(file=buf, force_terminal=color, no_color=not color, color_system="standard" if color else None,
+                   width=width, highlight=False, emoji=False, soft_wrap=True)
+
+
+def _code_table(result: DiffResult):  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("code")
     table.add_column("severity")
     table.add_column("count", justify="right")
-    for code, n in sorted(s.by_code.items(), key=lambda kv: (_SEVERITY_ORDER.get(severity_of(kv[0]), 9), kv[0])):
-        table.add_row(code, severity_of(code), str(n))
-    console.print(table)
-    listed = result.listed(include_cosmetic=include_cosmetic)
+    s = result.summary
+    for code, n in sorted(s.by_code.items(), key=lambda kv: (_SEVERITY_ORDER.get(result.severity_of(kv[0]), 9), kv[0])):
+        table.add_row(code, result.severity_of(code), str(n))
+    return table
+
+
+def _print_finding(console, result: DiffResult, f: Finding, note: str = "") -> None:  # type: ignore[no-untyped-def]
+    """One finding: code and heading, both original places, and the change in context."""
+    from rich.text import Text
+
+    console.print()
+    head = Text(f.code, style="bold yellow" if f.severity == "substantive" else "cyan")
+    head.append(f"  {f.severity}", style="dim")
+    if note:
+        head.append(f"  ({note})", style="dim")
+    if f.context:
+        head.append(f"  {f.context}")
+    console.print(head)
+    console.print(Text(f"  base     {_where(result.base.path, f.base)}  ").append(_shown(f.base.text), style="red"))
+    console.print(Text(f"  witness  {_where(result.witness.path, f.witness)}  ").append(_shown(f.witness.text), style="green"))
+    if f.severity == "substantive" and f.code not in ("paragraph-move", "sentence-move", "metadata-omission"):
+        line = Text("  ")
+        for text, style in _word_diff(f):
+            line.append(text, style=style)
+        console.print(line)
+    else:
+        console.print(Text(f"  {f.message}", style="dim"))
+
+
+def diff_text(result: DiffResult, *, include_cosmetic: bool = False, color: bool = False, width: int = 100) -> str:
+    """The terminal report: summary table, then every listed finding in context."""
+    from rich.text import Text
+
+    buf = io.StringIO()
+    console = _console(buf, color, width)
+    s = result.summary
+    console.print(Text(f"jiaokan diff  base {result.base.path}  witness {result.witness.path}", style="bold"))
+    console.print(f"{s.substantive} substantive, {s.cosmetic} cosmetic, {s.framing} framing")
+    if s.set_aside:
+        console.print(Text(f"{s.set_aside} paragraphs matched the framing patterns and were set aside", style="dim"))
+    console.print(_code_table(result))
     if not include_cosmetic and s.cosmetic:
         console.print(Text(f"({s.cosmetic} cosmetic differences not listed; --include-cosmetic lists them)", style="dim"))
-    for f in listed:
-        console.print()
-        head = Text(f.code, style="bold yellow" if f.severity == "substantive" else "cyan")
-        head.append(f"  {f.severity}", style="dim")
-        if f.context:
-            head.append(f"  {f.context}")
-        console.print(head)
-        console.print(Text(f"  base     {_where(result.base.path, f.base)}  ").append(_shown(f.base.text), style="red"))
-        console.print(Text(f"  witness  {_where(result.witness.path, f.witness)}  ").append(_shown(f.witness.text), style="green"))
-        if f.severity == "substantive" and f.code not in ("paragraph-move", "sentence-move", "metadata-omission"):
-            line = Text("  ")
-            for text, style in _word_diff(f):
-                line.append(text, style=style)
-            console.print(line)
-        else:
-            console.print(Text(f"  {f.message}", style="dim"))
+    for f in result.listed(include_cosmetic=include_cosmetic):
+        _print_finding(console, result, f)
     return buf.getvalue()
+
+
+_MARK = {"pass": ("✓ PASS ", "bold green"), "fail": ("✗ FAIL ", "bold red"), "error": ("! ERROR", "bold magenta")}
+
+
+def check_text(result: CheckResult, *, color: bool = False, width: int = 100) -> str:
+    """One block per witness (its failing findings in full), a table of witnesses × counts, stale entries, the verdict."""
+    from rich.table import Table
+    from rich.text import Text
+
+    buf = io.StringIO()
+    console = _console(buf, color, width)
+    st = result.settings
+    console.print(Text(f"jiaokan check  base {result.base.path}  fail on: {st.fail_on}  baseline: {result.baseline or 'none'}", style="bold"))
+    for w in result.witnesses:
+        console.print()
+        mark, style = _MARK[w.status]
+        line = Text(mark, style=style).append(f"  {w.path}  ")
+        if w.result is None:
+            console.print(line.append(w.error or "", style="magenta"))
+            continue
+        s = w.result.summary
+        line.append(f"{w.count(NEW)} new, {w.count(ACCEPTED)} accepted  ", style="bold")
+        line.append(f"({s.substantive} substantive, {s.cosmetic} cosmetic, {s.framing} framing)", style="dim")
+        console.print(line)
+        for f, status, _reason in result.listed(w):
+            if status != ACCEPTED:
+                _print_finding(console, w.result, f, "" if status == NEW else "below fail-on")
+    console.print()
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for name in ("witness", "status", "substantive", "cosmetic", "framing", "accepted", "new"):
+        table.add_column(name, justify="left" if name in ("witness", "status") else "right")
+    for w in result.witnesses:
+        mark, style = _MARK[w.status]
+        if w.result is None:
+            table.add_row(w.path, Text(mark, style=style), "-", "-", "-", "-", "-")
+        else:
+            s = w.result.summary
+            table.add_row(w.path, Text(mark, style=style), str(s.substantive), str(s.cosmetic), str(s.framing), str(w.count(ACCEPTED)), str(w.count(NEW)))
+    console.print(table)
+    if result.stale:
+        console.print()
+        console.print(Text(f"{len(result.stale)} stale accepted variants (no longer found; delete them, or rewrite the file with --write-baseline):", style="yellow"))
+        for e in result.stale:
+            where = f"{result.baseline}:{e.line}" if e.line else str(result.baseline)
+            console.print(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{_clip(e.base)}」→「{_clip(e.witness)}」  {e.context}")
+    console.print()
+    failing = sum(w.status == "fail" for w in result.witnesses)
+    errors = sum(w.status == "error" for w in result.witnesses)
+    mark, style = _MARK[result.verdict]
+    verdict = Text(f"jiaokan check: {mark.split()[-1]}", style=style)
+    verdict.append(f" — {len(result.witnesses)} witnesses, {failing} with new findings at or above '{st.fail_on}', {errors} unreadable")
+    console.print(verdict)
+    return buf.getvalue()
+
+
+def _clip(text: str, n: int = 30) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 _SEVERITY_ORDER = {"substantive": 0, "framing": 1, "cosmetic": 2}

@@ -10,7 +10,8 @@ its stream range.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from jiaokan.normalize import PARAGRAPH_BREAK, Normalized, is_title
 
@@ -50,6 +51,7 @@ class Segmented:
     paragraphs: list[Para]
     sentences: list[Sentence]
     para_of: list[int]  # stream index -> paragraph index
+    set_aside: list[tuple[int, int]] = field(default_factory=list)  # normalized ranges of paragraphs left out
 
     def original_span(self, i: int, j: int) -> tuple[int, int]:
         """Original ``[start, end)`` of stream ``[i, j)``; empty ranges give a point."""
@@ -73,8 +75,10 @@ def heading_label(line: str) -> str | None:
     return None
 
 
-def segment(normalized: Normalized) -> Segmented:
+def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None = None) -> Segmented:
+    """Build the stream; paragraphs ``leave_out`` accepts (a site's own header) are set aside, not compared."""
     text = normalized.text
+    set_aside: list[tuple[int, int]] = []
     positions: list[int] = []
     paragraphs: list[Para] = []
     sentences: list[Sentence] = []
@@ -84,7 +88,9 @@ def segment(normalized: Normalized) -> Segmented:
     pos = 0  # normalized offset
     stream_pos = 0
     for para in text.split(PARAGRAPH_BREAK):
-        if para:
+        if para and leave_out is not None and leave_out(para):
+            set_aside.append((pos, pos + len(para)))
+        elif para:
             label = heading_label(para)
             if label is not None:
                 if _L1.match(para):
@@ -113,4 +119,4 @@ def segment(normalized: Normalized) -> Segmented:
                 sentences.append(Sentence(len(sentences), stream_pos + start, stream_pos + len(para), pidx, para[start:]))
             stream_pos += len(para)
         pos += len(para) + len(PARAGRAPH_BREAK)
-    return Segmented(normalized, "".join(parts), positions, paragraphs, sentences, para_of)
+    return Segmented(normalized, "".join(parts), positions, paragraphs, sentences, para_of, set_aside)

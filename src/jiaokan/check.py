@@ -1,0 +1,251 @@
+"""Stage 8: the CI gate.  Diff every witness against the base, take out accepted variants, decide.
+
+``check(base, witnesses, settings=...)`` chains it: expand the witness
+patterns, diff each witness (one unreadable witness is an error for that
+witness only), match the findings against the baseline, and give each finding
+a status: ``new`` (at or above ``fail-on`` and not accepted: it fails the
+run), ``accepted``, or ``below-threshold``.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jiaokan import baseline as bl
+from jiaokan.config import CheckSettings
+from jiaokan.diff import DiffResult, diff_documents
+from jiaokan.errors import InputError
+from jiaokan.findings import COSMETIC, SUBSTANTIVE, Finding
+from jiaokan.ingest import EXTENSIONS, Document, read_document
+
+SCHEMA = "jiaokan.check/1"
+NEW, ACCEPTED, BELOW = "new", "accepted", "below-threshold"
+PASS, FAIL, ERROR = "pass", "fail", "error"
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessCheck:
+    """One witness: its diff and each finding's status, or why it could not be checked."""
+
+    path: str
+    result: DiffResult | None = None
+    statuses: tuple[str, ...] = ()  # one per result.findings
+    accepted_by: tuple[bl.Accepted | None, ...] = ()  # the baseline entry that accepted it
+    error: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return ERROR
+        return FAIL if NEW in self.statuses else PASS
+
+    @property
+    def new(self) -> list[Finding]:
+        assert self.result is not None
+        return [f for f, s in zip(self.result.findings, self.statuses) if s == NEW]
+
+    def count(self, status: str) -> int:
+        return self.statuses.count(status)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """Everything ``jiaokan check`` reports, and the verdict."""
+
+    base: Document
+    settings: CheckSettings
+    witnesses: tuple[WitnessCheck, ...]
+    stale: tuple[bl.Accepted, ...]
+    baseline: str | None  # the accepted-variants file used
+
+    @property
+    def verdict(self) -> str:
+        statuses = {w.status for w in self.witnesses}
+        return ERROR if ERROR in statuses else FAIL if FAIL in statuses else PASS
+
+    @property
+    def exit_code(self) -> int:
+        return {PASS: 0, FAIL: 1, ERROR: 2}[self.verdict]
+
+    @property
+    def include_cosmetic(self) -> bool:
+        return self.settings.include_cosmetic or self.settings.fail_on == "any"
+
+    def listed(self, w: WitnessCheck) -> list[tuple[Finding, str, str]]:
+        """(finding, status, reason) of the findings a report shows for one witness."""
+        if w.result is None:
+            return []
+        return [
+            (f, s, e.reason if e else "")
+            for f, s, e in zip(w.result.findings, w.statuses, w.accepted_by)
+            if self.include_cosmetic or f.severity != COSMETIC
+        ]
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``jiaokan.check/1`` JSON document: a ``jiaokan.diff/1`` document per witness, and the verdict."""
+        witnesses = []
+        for w in self.witnesses:
+            entry: dict[str, object] = {"path": w.path, "status": w.status}
+            if w.result is None:
+                entry["error"] = w.error
+            else:
+                entry["counts"] = {NEW: w.count(NEW), ACCEPTED: w.count(ACCEPTED), BELOW: w.count(BELOW)}
+                doc = w.result.to_dict(include_cosmetic=True)
+                shown = self.listed(w)
+                doc["findings"] = [_with_status(f.to_dict(), s, r) for f, s, r in shown]
+                entry["diff"] = doc
+            witnesses.append(entry)
+        return {
+            "schema": SCHEMA,
+            "verdict": self.verdict,
+            "fail_on": self.settings.fail_on,
+            "base": {"path": self.base.path, "sha256": self.base.sha256},
+            "baseline": self.baseline,
+            "witnesses": witnesses,
+            "stale": [e.to_dict() for e in self.stale],
+        }
+
+
+def _with_status(d: dict[str, object], status: str, reason: str) -> dict[str, object]:
+    d["status"] = status
+    if status == ACCEPTED:
+        d["reason"] = reason
+    return d
+
+
+def fails(f: Finding, fail_on: str) -> bool:
+    """Does this finding count against ``fail-on``?"""
+    if fail_on == "none":
+        return False
+    return fail_on == "any" or f.severity == SUBSTANTIVE
+
+
+def expand(patterns: Sequence[str], *, base: str | None = None) -> list[tuple[str, str | None]]:
+    """Witness arguments → (path, error) in argument order: files, folders (searched for documents), globs.
+
+    Duplicates and the base itself are dropped; a pattern matching nothing is an error for that pattern.
+    """
+    seen: set[str] = set()
+    if base is not None and base != "-":
+        seen.add(os.path.normcase(os.path.abspath(base)))
+    out: list[tuple[str, str | None]] = []
+
+    def add(path: str, error: str | None = None) -> None:
+        key = path if path == "-" else os.path.normcase(os.path.abspath(path))
+        if key not in seen:
+            seen.add(key)
+            out.append((path, error))
+
+    for pattern in patterns:
+        if pattern == "-" or os.path.isfile(pattern):
+            add(pattern)
+        elif os.path.isdir(pattern):
+            found = sorted(str(p) for p in Path(pattern).rglob("*") if p.suffix.lower() in EXTENSIONS and p.is_file())
+            if not found:
+                add(pattern, str(InputError(f"{pattern}: no documents in this folder", f"nothing ends in {', '.join(sorted(EXTENSIONS))}", "name the files or a glob")))
+            for path in found:
+                add(path)
+        elif glob.has_magic(pattern):
+            found = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+            if not found:
+                add(pattern, str(InputError(f"{pattern}: no file matches", "the glob matched nothing", "check the pattern; quote it so the shell passes ** through")))
+            for path in found:
+                add(path)
+        else:
+            add(pattern)  # reading it reports what is wrong
+    return out
+
+
+def check(
+    base: Document,
+    witnesses: Sequence[str],
+    *,
+    settings: CheckSettings,
+    accepted: bl.Baseline | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> CheckResult:
+    """Diff each witness against ``base``, then decide with the accepted variants."""
+    items = expand(witnesses, base=base.path)
+    if not items:
+        raise InputError("no witness to check", "every WITNESS given is the base itself", "name the republished copies")
+    checks: list[WitnessCheck] = []
+    for k, (path, error) in enumerate(items):
+        if progress is not None:
+            progress(k, len(items), path)
+        if error is not None:
+            checks.append(WitnessCheck(path, error=error))
+            continue
+        try:
+            doc = read_document(path)
+        except InputError as exc:
+            checks.append(WitnessCheck(path, error=str(exc)))
+            continue
+        result = diff_documents(
+            base, doc, rules=settings.rules, substantive_codes=settings.substantive_codes, framing=settings.framing_patterns
+        )
+        checks.append(WitnessCheck(path, result))
+    if progress is not None:
+        progress(len(items), len(items), "")
+    return apply_baseline(CheckResult(base, settings, tuple(checks), (), None), accepted)
+
+
+def apply_baseline(result: CheckResult, accepted: bl.Baseline | None) -> CheckResult:
+    """Give every finding its status against ``accepted``; entries that matched nothing are stale."""
+    used: set[int] = set()
+    checked: set[int] = set()
+    witnesses = []
+    for w in result.witnesses:
+        if w.result is None:
+            witnesses.append(w)
+            continue
+        statuses, by = _statuses(w.result, result.settings, accepted, used, checked)
+        witnesses.append(WitnessCheck(w.path, w.result, statuses, by))
+    stale: tuple[bl.Accepted, ...] = ()
+    if accepted is not None:
+        stale = tuple(e for k, e in enumerate(accepted.entries) if k in checked and k not in used)
+    return CheckResult(result.base, result.settings, tuple(witnesses), stale, str(accepted.path) if accepted else None)
+
+
+def _statuses(
+    result: DiffResult, settings: CheckSettings, accepted: bl.Baseline | None, used: set[int], checked: set[int]
+) -> tuple[tuple[str, ...], tuple[bl.Accepted | None, ...]]:
+    findings = result.findings
+    statuses = [NEW if fails(f, settings.fail_on) else BELOW for f in findings]
+    by: list[bl.Accepted | None] = [None] * len(findings)
+    if accepted is not None:
+        candidates = accepted.entries_for(result.witness.path)
+        checked.update(candidates)
+        for i, k in bl.match(accepted.entries, candidates, findings).items():
+            statuses[i] = ACCEPTED
+            by[i] = accepted.entries[k]
+            used.add(k)
+    return tuple(statuses), tuple(by)
+
+
+def baseline_entries(result: CheckResult, previous: bl.Baseline | None, folder: Path) -> list[bl.Accepted]:
+    """What ``--write-baseline`` records.
+
+    Every finding that would fail now; reasons already written are kept, and
+    so are entries for witnesses this run did not check.  Stale entries go.
+    """
+    checked = {bl.file_key(w.path, folder) for w in result.witnesses if w.result is not None}
+    out: list[bl.Accepted] = []
+    if previous is not None:
+        out.extend(e for e in previous.entries if e.file is not None and bl.file_key(str(previous.folder / e.file), folder) not in checked)
+    kept_global: set[bl.Accepted] = set()
+    for w in result.witnesses:
+        if w.result is None:
+            continue
+        key = bl.file_key(w.path, folder)
+        for f, s, e in zip(w.result.findings, w.statuses, w.accepted_by):
+            if e is not None and e.file is None:
+                if e not in kept_global:  # an entry for any witness stays one entry
+                    kept_global.add(e)
+                    out.append(e)
+            elif s in (NEW, ACCEPTED):
+                out.append(bl.entry_for(f, key, e.reason if e else ""))
+    return out

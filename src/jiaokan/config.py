@@ -1,0 +1,214 @@
+"""Settings for ``jiaokan check``: defaults, then a configuration file, then flags.
+
+The file is ``jiaokan.toml`` (keys at the top level) or the ``[tool.jiaokan]``
+table of ``pyproject.toml``, found as ruff and black find theirs: in the
+current folder or the nearest parent, stopping at the repository root.  It is
+data (``tomllib``), never evaluated.  Every effective value remembers where it
+came from, so ``--show-config`` can say.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from jiaokan.errors import InputError
+from jiaokan.findings import ALL_CODES, SUBSTANTIVE_CODES
+from jiaokan.normalize import select_rules
+
+FAIL_ON = ("substantive", "any", "none")
+BASELINE_NAME = "jiaokan-accepted.toml"
+CONFIG_NAMES = ("jiaokan.toml", "pyproject.toml")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSettings:
+    """What ``jiaokan check`` does; passed by keyword through the stages."""
+
+    fail_on: str = "substantive"  # fail on findings at or above: substantive | any | none
+    rules: str = "all"  # normalization rules, as for --rules
+    framing_patterns: tuple[str, ...] = ()  # regular expressions matching a site's own paragraphs in full
+    substantive_codes: tuple[str, ...] = SUBSTANTIVE_CODES
+    baseline: str | None = None  # accepted variants file; None: jiaokan-accepted.toml beside the config, if present
+    include_cosmetic: bool = False  # list cosmetic findings in reports (always listed with fail-on any)
+
+
+# file key -> settings field
+_KEYS = {
+    "fail-on": "fail_on",
+    "rules": "rules",
+    "framing-patterns": "framing_patterns",
+    "substantive-codes": "substantive_codes",
+    "extend-substantive-codes": "substantive_codes",
+    "baseline": "baseline",
+    "include-cosmetic": "include_cosmetic",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    path: Path
+    table: dict[str, object]
+
+    @property
+    def label(self) -> str:
+        return f"{self.path} [tool.jiaokan]" if self.path.name == "pyproject.toml" else str(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class Effective:
+    """The settings in force, where each came from, and the project root."""
+
+    settings: CheckSettings
+    sources: dict[str, str] = field(default_factory=dict)  # settings field -> "default" | file label | "command line"
+    config: ConfigFile | None = None
+    root: Path = Path(".")
+
+
+def find_config(start: Path) -> ConfigFile | None:
+    """The nearest ``jiaokan.toml`` or ``pyproject.toml`` with ``[tool.jiaokan]``, up to the repository root."""
+    folder = start.resolve()
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                table = _read_table(candidate)
+                if table is not None:
+                    return ConfigFile(candidate, table)
+        if (folder / ".git").exists() or folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+def read_config(path: Path) -> ConfigFile:
+    """An explicitly named configuration file (``--config``)."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such configuration file", "--config names a file that does not exist", "check the path")
+    table = _read_table(path)
+    if table is None:
+        raise InputError(f"{path}: no [tool.jiaokan] table", "a pyproject.toml given to --config must have one", "add [tool.jiaokan] or use a jiaokan.toml")
+    return ConfigFile(path, table)
+
+
+def _read_table(path: Path) -> dict[str, object] | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML", str(exc), "fix the file's syntax") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the configuration", str(exc), "check the file's permissions and encoding") from exc
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("jiaokan") if isinstance(tool, dict) else None
+        return table if isinstance(table, dict) else None
+    return data
+
+
+def resolve(config: ConfigFile | None, overrides: dict[str, object], *, cwd: Path | None = None) -> Effective:
+    """Defaults, then the file's values, then ``overrides`` (flags given on the command line)."""
+    settings = CheckSettings()
+    sources = {f.name: "default" for f in fields(CheckSettings)}
+    root = (cwd or Path.cwd()) if config is None else config.path.parent
+    if config is not None:
+        values = _from_table(config)
+        settings = replace(settings, **values)
+        sources.update({k: config.label for k in values})
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    for key, value in flags.items():
+        if key not in sources:
+            raise TypeError(f"unknown setting {key}")
+        _validate(key, value, "the command line")
+    settings = replace(settings, **flags)
+    sources.update({k: "command line" for k in flags})
+    return Effective(settings, sources, config, root)
+
+
+def _from_table(config: ConfigFile) -> dict[str, object]:
+    where = config.label
+    out: dict[str, object] = {}
+    extend: list[str] = []
+    for key, value in config.table.items():
+        if key not in _KEYS:
+            hint = f"; did you mean '{key.replace('_', '-')}'?" if key.replace("_", "-") in _KEYS else ""
+            raise InputError(f"{where}: unknown key '{key}'{hint}", f"known keys are {', '.join(sorted(_KEYS))}", "remove or rename it")
+        name = _KEYS[key]
+        if name == "rules" and isinstance(value, list):
+            value = ",".join(str(v) for v in value)
+        if name in ("framing_patterns", "substantive_codes"):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError(f"{where}: '{key}' must be a list of strings", f"it is {value!r}", f'write e.g. {key} = ["…"]')
+            value = tuple(value)
+        if key == "extend-substantive-codes":
+            _validate(name, value, where)
+            extend.extend(value)  # type: ignore[arg-type]
+            continue
+        _validate(name, value, where)
+        if name == "baseline":
+            value = shown_path(config.path.parent / str(value))
+        out[name] = value
+    if extend:
+        base = out.get("substantive_codes", SUBSTANTIVE_CODES)
+        out["substantive_codes"] = tuple(dict.fromkeys([*base, *extend]))  # type: ignore[misc]
+    return out
+
+
+def _validate(name: str, value: object, where: str) -> None:
+    key = next(k for k, v in _KEYS.items() if v == name)
+    if name == "fail_on" and value not in FAIL_ON:
+        raise InputError(f"{where}: fail-on = {value!r} is not a level", f"it must be one of {', '.join(FAIL_ON)}", "choose one of them")
+    if name in ("rules", "baseline") and not isinstance(value, str):
+        raise InputError(f"{where}: '{key}' must be a string", f"it is {value!r}", f'write e.g. {key} = "…"')
+    if name == "rules":
+        select_rules(str(value))  # raises InputError naming an unknown rule
+    if name == "include_cosmetic" and not isinstance(value, bool):
+        raise InputError(f"{where}: '{key}' must be true or false", f"it is {value!r}", f"write {key} = true")
+    if name == "substantive_codes":
+        unknown = [c for c in value if c not in ALL_CODES]  # type: ignore[union-attr]
+        if unknown:
+            raise InputError(f"{where}: unknown finding code {unknown[0]!r}", "codes are listed in docs/findings.md", "use one of: " + ", ".join(ALL_CODES))
+    if name == "framing_patterns":
+        from jiaokan.diff import compile_framing
+
+        compile_framing(tuple(value))  # type: ignore[arg-type]
+
+
+def show(effective: Effective) -> str:
+    """The effective settings as TOML, each with where it came from."""
+    import tomli_w
+
+    s = effective.settings
+    values = {
+        "fail-on": s.fail_on,
+        "rules": s.rules,
+        "framing-patterns": list(s.framing_patterns),
+        "substantive-codes": list(s.substantive_codes),
+        "baseline": s.baseline if s.baseline is not None else str(default_baseline(effective.root)),
+        "include-cosmetic": s.include_cosmetic,
+    }
+    head = [
+        "# jiaokan check: effective settings",
+        f"# configuration file: {effective.config.label if effective.config else 'none found'}",
+    ]
+    lines = []
+    for key, value in values.items():
+        name = _KEYS[key]
+        source = effective.sources[name]
+        if name == "baseline" and s.baseline is None:
+            source += ", used when present" if not default_baseline(effective.root).exists() else ""
+        lines.append(f"# {key}: from {source}")
+        lines.append(tomli_w.dumps({key: value}).rstrip("\n"))
+    return "\n".join(head) + "\n\n[tool.jiaokan]\n" + "\n".join(lines) + "\n"
+
+
+def default_baseline(root: Path) -> Path:
+    return Path(shown_path(root / BASELINE_NAME))
+
+
+def shown_path(path: Path) -> str:
+    """A path as a person would type it: relative to the current folder when inside it."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() and path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+    except ValueError:  # another drive
+        return str(path)

@@ -1,0 +1,134 @@
+"""Renderers for CI systems: SARIF 2.1.0 (code scanning) and GitHub workflow commands.
+
+Findings are located on the WITNESS — the republished file is what a
+reviewer opens — with the base's place as a related location.  Columns are
+code points (``columnKind: unicodeCodePoints``), as everywhere in jiaokan.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from jiaokan import __version__
+from jiaokan.baseline import fingerprint
+from jiaokan.check import ACCEPTED, NEW, CheckResult
+from jiaokan.diff import severity_of
+from jiaokan.findings import ALL_CODES, DESCRIPTIONS, Finding, Span
+from jiaokan.ingest import Document
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"substantive": "error", "cosmetic": "warning", "framing": "note"}
+
+
+def _uri(path: str) -> dict[str, str]:
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(Path(path).as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def _region(doc: Document, span: Span) -> dict[str, object]:
+    end_line, end_col = doc.locate(span.end)
+    region: dict[str, object] = {
+        "startLine": span.line,
+        "startColumn": span.column,
+        "endLine": end_line,
+        "endColumn": end_col,
+        "charOffset": span.start,
+        "charLength": span.end - span.start,
+    }
+    if span.text:
+        region["snippet"] = {"text": span.text}
+    return region
+
+
+def _location(doc: Document, span: Span) -> dict[str, object]:
+    return {"physicalLocation": {"artifactLocation": _uri(doc.path), "region": _region(doc, span)}}
+
+
+def _message(f: Finding, base: Document) -> str:
+    where = f"{base.path}:{f.base.line}:{f.base.column}"
+    head = f"{f.code}" + (f" ({f.context})" if f.context else "")
+    return f"{head}: {f.message} — base {where}"
+
+
+def sarif(result: CheckResult) -> str:
+    """A SARIF 2.1.0 log: one run, a rule per finding code, a result per new or accepted finding."""
+    index = {code: k for k, code in enumerate(ALL_CODES)}
+    severity = {code: severity_of(code, result.settings.substantive_codes) for code in ALL_CODES}
+    rules = [
+        {
+            "id": code,
+            "shortDescription": {"text": DESCRIPTIONS[code]},
+            "defaultConfiguration": {"level": _LEVEL[severity[code]]},
+            "properties": {"severity": severity[code]},
+        }
+        for code in ALL_CODES
+    ]
+    results = []
+    notifications = []
+    for w in result.witnesses:
+        if w.result is None:
+            notifications.append({"level": "error", "message": {"text": w.error or ""}, "locations": [{"physicalLocation": {"artifactLocation": _uri(w.path)}}]})
+            continue
+        for f, status, reason in result.listed(w):
+            if status not in (NEW, ACCEPTED):
+                continue
+            item: dict[str, object] = {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": _LEVEL[f.severity],
+                "message": {"text": _message(f, w.result.base)},
+                "locations": [_location(w.result.witness, f.witness)],
+                "relatedLocations": [{"id": 1, **_location(w.result.base, f.base), "message": {"text": "the base text"}}],
+                "partialFingerprints": {"jiaokanFinding/v1": fingerprint(f)},
+                "baselineState": "new" if status == NEW else "unchanged",
+                "properties": {"severity": f.severity, "status": status, "base": f.base_norm, "witness": f.witness_norm},
+            }
+            if status == ACCEPTED:
+                item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": reason or "accepted in the baseline"}]
+            results.append(item)
+    for e in result.stale:
+        loc = [{"physicalLocation": {"artifactLocation": _uri(result.baseline), **({"region": {"startLine": e.line}} if e.line else {})}}] if result.baseline else []
+        text = f"stale accepted variant: {e.code} 「{e.base}」→「{e.witness}」 in {e.file or 'any witness'} no longer occurs"
+        notifications.append({"level": "warning", "message": {"text": text}, "locations": loc})
+    run = {
+        "tool": {"driver": {"name": "jiaokan", "version": __version__, "semanticVersion": __version__, "rules": rules}},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [{"executionSuccessful": result.verdict != "error", "toolExecutionNotifications": notifications}],
+        "results": results,
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(result: CheckResult) -> str:
+    """GitHub Actions workflow commands: an annotation per new finding, per unreadable witness, per stale entry."""
+    lines = []
+    for w in result.witnesses:
+        if w.result is None:
+            lines.append(f"::error file={_prop(w.path)},title={_prop('jiaokan: cannot check')}::{_data(w.error or '')}")
+            continue
+        for f, status, _reason in result.listed(w):
+            if status != NEW:
+                continue
+            end_line, end_col = w.result.witness.locate(f.witness.end)
+            where = f"file={_prop(w.path)},line={f.witness.line},col={f.witness.column},endLine={end_line},endColumn={end_col}"
+            lines.append(f"::error {where},title={_prop('jiaokan ' + f.code)}::{_data(_message(f, w.result.base))}")
+    for e in result.stale:
+        where = (f"file={_prop(result.baseline)}," + (f"line={e.line}," if e.line else "")) if result.baseline else ""
+        text = f"{e.code} 「{e.base}」→「{e.witness}」 no longer occurs in {e.file or 'any witness'}"
+        lines.append(f"::warning {where}title={_prop('jiaokan: stale accepted variant')}::{_data(text)}")
+    failing = sum(w.status == "fail" for w in result.witnesses)
+    lines.append(f"jiaokan check: {result.verdict} — {len(result.witnesses)} witnesses, {failing} with new findings at or above '{result.settings.fail_on}'")
+    return "\n".join(lines) + "\n"

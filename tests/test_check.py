@@ -1,0 +1,451 @@
+"""jiaokan check: the exit-code matrix, accepted variants, configuration, the CI formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from jiaokan import read_document
+from jiaokan.check import check
+from jiaokan.config import CheckSettings
+
+from .conftest import COUNTY_002, ROOT
+
+CLI = [sys.executable, "-m", "jiaokan.cli"]
+OFFICIAL = COUNTY_002.read_text(encoding="utf-8")
+DRIFT_FROM, DRIFT_TO = "构建全方位、多层次、一体化安全防护体系", "构建全方位、多层级、一体化安全防护体系"
+OTHER_FROM, OTHER_TO = "数字政府建设专家委员会", "数字政府建设咨询委员会"
+assert OFFICIAL.count(DRIFT_FROM) == 1 and OFFICIAL.count(OTHER_FROM) == 1
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([*CLI, *args], check=False, cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    """A project: the official text and a site folder of republished copies."""
+    (tmp_path / ".git").mkdir()  # the configuration search stops here
+    (tmp_path / "official.txt").write_text(OFFICIAL, encoding="utf-8")
+    pages = tmp_path / "site" / "news"
+    pages.mkdir(parents=True)
+    # the same text with half-width commas: cosmetic differences only
+    (pages / "clean.txt").write_text(OFFICIAL.replace("，", ","), encoding="utf-8")
+    return tmp_path
+
+
+def drifted(site: Path, name: str = "drifted.txt", *, other: bool = False) -> Path:
+    text = OFFICIAL.replace(DRIFT_FROM, DRIFT_TO)
+    if other:
+        text = text.replace(OTHER_FROM, OTHER_TO)
+    path = site / "site" / "news" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def one_error_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("jiaokan: error: ") and "Traceback" not in stderr
+    return lines[0]
+
+
+# ---------------------------------------------------------------- the exit-code matrix
+
+
+def test_clean_witness_passes(site: Path) -> None:
+    r = run(["check", "official.txt", "site/news/clean.txt"], site)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "✓ PASS" in r.stdout and "0 new" in r.stdout
+    assert r.stderr == ""  # not a terminal: no progress bar
+
+
+def test_drifted_witness_fails_and_points_at_both_originals(site: Path) -> None:
+    drifted(site)
+    r = run(["check", "official.txt", "site/**/*.txt"], site)
+    assert r.returncode == 1
+    line = OFFICIAL[: OFFICIAL.index(DRIFT_FROM)].count("\n") + 1
+    col = OFFICIAL.index(DRIFT_FROM) - OFFICIAL.rfind("\n", 0, OFFICIAL.index(DRIFT_FROM)) + len("构建全方位、")
+    assert f"site/news/drifted.txt:{line}:{col}" in r.stdout
+    assert f"official.txt:{line}:{col}" in r.stdout
+    assert "[-多层次-]{+多层级+}" in r.stdout
+    # one block per witness, then the table of witnesses x counts
+    assert re.search(r"site/news/clean\.txt\s+✓ PASS\s+0\s+\d+\s+0\s+0\s+0", r.stdout)
+    assert re.search(r"site/news/drifted\.txt\s+✗ FAIL\s+1\s+0\s+0\s+0\s+1", r.stdout)
+
+
+def test_accepted_drift_passes_and_survives_an_edit_elsewhere(site: Path) -> None:
+    drifted(site)
+    r = run(["check", "official.txt", "site/news", "--write-baseline", "jiaokan-accepted.toml"], site)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "wrote 1 accepted variants to jiaokan-accepted.toml" in r.stderr
+    baseline = (site / "jiaokan-accepted.toml").read_text(encoding="utf-8")
+    assert 'file = "site/news/drifted.txt"' in baseline and 'reason = ""' in baseline
+    # found by default beside the project root, and matched
+    r = run(["check", "official.txt", "site/news"], site)
+    assert r.returncode == 0 and "1 accepted" in r.stdout
+    # a new drift elsewhere shifts every offset after it; only the new one fails
+    page = site / "site" / "news" / "drifted.txt"
+    page.write_text("前言一段。\n\n" + page.read_text(encoding="utf-8").replace(OTHER_FROM, OTHER_TO), encoding="utf-8")
+    r = run(["check", "official.txt", "site/news"], site)
+    assert r.returncode == 1
+    assert "1 accepted" in r.stdout and "[-专家-]{+咨询+}" in r.stdout and "[-多层次-]" not in r.stdout
+
+
+def test_stale_entry_is_reported_with_its_line(site: Path) -> None:
+    drifted(site)
+    run(["check", "official.txt", "site/news", "--write-baseline", "jiaokan-accepted.toml"], site)
+    drifted(site).write_text(OFFICIAL, encoding="utf-8")  # the page was corrected
+    r = run(["check", "official.txt", "site/news"], site)
+    assert r.returncode == 0
+    assert "1 stale accepted variants" in r.stdout
+    header = (site / "jiaokan-accepted.toml").read_text(encoding="utf-8").splitlines().index("[[accepted]]") + 1
+    assert f"jiaokan-accepted.toml:{header}  site/news/drifted.txt  wording-substitution" in r.stdout
+
+
+def test_unreadable_witness_among_good_ones(site: Path) -> None:
+    drifted(site)
+    (site / "site" / "news" / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff" * 50)
+    r = run(["check", "official.txt", "site/news/clean.txt", "site/news/broken.txt", "site/news/drifted.txt"], site)
+    assert r.returncode == 2
+    assert "broken.txt" in one_error_line(r.stderr)
+    # the other witnesses are still checked and reported
+    assert re.search(r"site/news/clean\.txt\s+✓ PASS", r.stdout)
+    assert re.search(r"site/news/drifted\.txt\s+✗ FAIL", r.stdout)
+    assert re.search(r"site/news/broken\.txt\s+! ERROR", r.stdout)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "official.txt", "site/news/clean.txt", "--fail-on", "sometimes"],
+        ["check", "official.txt", "site/news/clean.txt", "--format", "xml"],
+        ["check", "official.txt", "site/news/clean.txt", "--no-such-flag"],
+        ["check", "official.txt"],
+        ["check", "official.txt", "site/**/*.pdf"],
+        ["check", "missing.txt", "site/news/clean.txt"],
+        ["check", "official.txt", "site/news/clean.txt", "--baseline", "missing.toml"],
+    ],
+    ids=["bad-fail-on", "bad-format", "unknown-flag", "no-witness", "glob-matches-nothing", "missing-base", "missing-baseline"],
+)
+def test_usage_and_input_errors_exit_2(site: Path, args: list[str]) -> None:
+    r = run(args, site)
+    assert r.returncode == 2, r.stdout + r.stderr
+    one_error_line(r.stderr)
+
+
+def test_fail_on_levels(site: Path) -> None:
+    drifted(site)
+    assert run(["check", "official.txt", "site/news/clean.txt", "--fail-on", "any"], site).returncode == 1
+    r = run(["check", "official.txt", "site/news/drifted.txt", "--fail-on", "none"], site)
+    assert r.returncode == 0 and "[-多层次-]{+多层级+}" in r.stdout  # still reported
+
+
+def test_the_base_among_the_witnesses_is_skipped(site: Path) -> None:
+    r = run(["check", "official.txt", "*.txt", "site/news/clean.txt", "site/news/clean.txt"], site)
+    assert r.returncode == 0
+    assert r.stdout.count("site/news/clean.txt  ") == 2  # its block and its table row, once each
+    assert "official.txt  ✓" not in r.stdout
+
+
+# ---------------------------------------------------------------- accepted variants
+
+
+def baseline_of_two_pages(site: Path, name: str) -> tuple[Path, str]:
+    """Pages a.txt and b.txt with the same drift, and a baseline written for them."""
+    drifted(site, "a.txt")
+    drifted(site, "b.txt")
+    run(["check", "official.txt", "site/news", "--write-baseline", name], site)
+    return site / name, (site / name).read_text(encoding="utf-8")
+
+
+def first_entry(text: str) -> tuple[str, str]:
+    """The baseline's header, and its first [[accepted]] entry."""
+    first = text.index("[[accepted]]")
+    second = text.index("[[accepted]]", first + 1)
+    return text[:first], text[first:second]
+
+
+def test_rewriting_the_baseline_keeps_reasons_and_other_pages(site: Path) -> None:
+    path, text = baseline_of_two_pages(site, "jiaokan-accepted.toml")
+    path.write_text(text.replace('reason = ""', 'reason = "本站转载时沿用旧稿"', 1), encoding="utf-8")
+    drifted(site, "a.txt", other=True)
+    # rewrite from a.txt only: b.txt's entry stays, a.txt's reason stays, the new drift is added
+    r = run(["check", "official.txt", "site/news/a.txt", "--write-baseline", "jiaokan-accepted.toml"], site)
+    assert r.returncode == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.count("[[accepted]]") == 3
+    assert 'reason = "本站转载时沿用旧稿"' in text
+    assert 'file = "site/news/b.txt"' in text
+
+
+def test_entry_for_any_witness(site: Path) -> None:
+    path, text = baseline_of_two_pages(site, "accepted.toml")
+    # keep one entry and make it apply to every page
+    head, entry = first_entry(text)
+    path.write_text(head + re.sub(r'file = "[^"]*"\n', "", entry), encoding="utf-8")
+    r = run(["check", "official.txt", "site/news", "--baseline", "accepted.toml"], site)
+    assert r.returncode == 0, r.stdout
+    assert r.stdout.count("1 accepted") == 2
+
+
+def test_an_edit_inside_the_context_still_matches_on_the_other_side(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jiaokan import baseline as bl
+
+    page = drifted(site)
+    run(["check", "official.txt", "site/news/drifted.txt", "--write-baseline", "jiaokan-accepted.toml"], site)
+    accepted = bl.load(site / "jiaokan-accepted.toml")
+    # the context is the base's: a witness edit beside the drift leaves it whole (a finding of its own) ...
+    page.write_text(page.read_text(encoding="utf-8").replace("构建全方位、多层级", "构建全面、多层级"), encoding="utf-8")
+    monkeypatch.chdir(site)
+    result = check(read_document("official.txt"), ["site/news/drifted.txt"], settings=CheckSettings(), accepted=accepted)
+    (w,) = result.witnesses
+    pairs = sorted((f.base_norm, f.witness_norm, s) for f, s in zip(w.result.findings, w.statuses) if f.severity == "substantive")
+    assert pairs == [("全方位", "全面", "new"), ("多层次", "多层级", "accepted")]
+    assert result.stale == () and result.exit_code == 1
+    # ... and when the base itself is revised just before it (and the page follows), half the context still matches
+    official = site / "official.txt"
+    official.write_text(OFFICIAL.replace("构建全方位、多层次", "构建全面、多层次"), encoding="utf-8")
+    result = check(read_document("official.txt"), ["site/news/drifted.txt"], settings=CheckSettings(), accepted=accepted)
+    (w,) = result.witnesses
+    assert [(f.base_norm, s) for f, s in zip(w.result.findings, w.statuses) if f.severity == "substantive"] == [("多层次", "accepted")]
+    assert w.result.findings[[f.severity for f in w.result.findings].index("substantive")].before != accepted.entries[0].before
+    assert result.exit_code == 0
+
+
+def test_only_the_base_given_is_an_error(site: Path) -> None:
+    r = run(["check", "official.txt", "official.txt", "./official.txt"], site)
+    assert r.returncode == 2 and "no witness to check" in one_error_line(r.stderr)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['schema = "jiaokan.accepted/1"\n[[accepted]]\ncode = "no-such-code"\n', "[[accepted]\n", 'accepted = "x"\n', "[[accepted]]\ncode = \"framing\"\nlevel = 3\n"],
+    ids=["unknown-code", "bad-toml", "not-a-table", "unknown-field"],
+)
+def test_malformed_baseline_exit_2(site: Path, content: str) -> None:
+    (site / "jiaokan-accepted.toml").write_text(content, encoding="utf-8")
+    r = run(["check", "official.txt", "site/news/clean.txt"], site)
+    assert r.returncode == 2
+    assert "jiaokan-accepted.toml" in one_error_line(r.stderr)
+
+
+# ---------------------------------------------------------------- configuration
+
+
+def test_config_precedence(site: Path) -> None:
+    (site / "pyproject.toml").write_text('[project]\nname = "site"\n\n[tool.jiaokan]\nfail-on = "any"\n', encoding="utf-8")
+    sub = site / "site"
+    # found from a subfolder; the file says any: the cosmetic commas fail
+    r = run(["check", "../official.txt", "news/clean.txt"], sub)
+    assert r.returncode == 1
+    # the flag overrides the file
+    assert run(["check", "../official.txt", "news/clean.txt", "--fail-on", "substantive"], sub).returncode == 0
+    # jiaokan.toml beside it wins over pyproject.toml
+    (site / "jiaokan.toml").write_text('fail-on = "substantive"\n', encoding="utf-8")
+    assert run(["check", "../official.txt", "news/clean.txt"], sub).returncode == 0
+    r = run(["check", "--show-config"], sub)
+    assert r.returncode == 0
+    assert re.search(r"# fail-on: from .*jiaokan\.toml\nfail-on = \"substantive\"", r.stdout)
+    assert "# rules: from default" in r.stdout
+    r = run(["check", "--show-config", "--fail-on", "none", "--config", str(site / "pyproject.toml")], sub)
+    assert '# fail-on: from command line\nfail-on = "none"' in r.stdout
+
+
+def test_framing_patterns_set_the_site_chrome_aside(site: Path) -> None:
+    paragraphs = OFFICIAL.split("\n")
+    middle = len(paragraphs) // 2
+    page = ["首页 > 政务公开 > 政策文件", "【字体：大 中 小】 【打印本页】", *paragraphs[:middle], "【字体：大 中 小】 【打印本页】", *paragraphs[middle:], "主办：某县人民政府办公室 联系电话：0000-1234567"]
+    (site / "site" / "news" / "page.txt").write_text("\n".join(page), encoding="utf-8")
+    r = run(["check", "official.txt", "site/news/page.txt", "--fail-on", "any", "--rules", "all"], site)
+    assert r.returncode == 1  # the chrome is framing or an addition
+    (site / "jiaokan.toml").write_text(
+        'fail-on = "any"\nframing-patterns = ["首页>.*", "【字体：大中小】.*", "主办：.*"]\nrules = "all,-punctuation"\n', encoding="utf-8"
+    )
+    # without the punctuation rule the patterns see the page's own characters
+    r = run(["check", "official.txt", "site/news/page.txt", "-f", "json"], site)
+    data = json.loads(r.stdout)
+    summary = data["witnesses"][0]["diff"]["summary"]
+    assert summary["set_aside"] == 4, summary
+    assert summary["substantive"] == 0 and summary["framing"] == 0
+    assert r.returncode == 0, r.stdout
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('fail_on = "any"\n', "did you mean 'fail-on'"),
+        ('fail-on = "sometimes"\n', "not a level"),
+        ('framing-patterns = ["(unclosed"]\n', "not a valid regular expression"),
+        ('substantive-codes = ["wording-drift"]\n', "unknown finding code"),
+        ('rules = "all,-nosuch"\n', "nosuch"),
+        ("fail-on = \n", "not valid TOML"),
+    ],
+    ids=["underscore-key", "bad-level", "bad-regex", "bad-code", "bad-rule", "bad-toml"],
+)
+def test_bad_configuration_exit_2(site: Path, content: str, message: str) -> None:
+    (site / "jiaokan.toml").write_text(content, encoding="utf-8")
+    r = run(["check", "official.txt", "site/news/clean.txt"], site)
+    assert r.returncode == 2
+    assert message in one_error_line(r.stderr)
+
+
+def test_substantive_codes_are_configurable(site: Path) -> None:
+    drifted(site)
+    (site / "jiaokan.toml").write_text(
+        'substantive-codes = ["wording-insertion", "wording-deletion"]\nextend-substantive-codes = ["punctuation"]\n', encoding="utf-8"
+    )
+    r = run(["check", "official.txt", "site/news/drifted.txt", "-f", "json"], site)
+    assert r.returncode == 0  # a substitution no longer counts
+    summary = json.loads(r.stdout)["witnesses"][0]["diff"]["summary"]
+    assert summary["substantive"] == 0 and summary["cosmetic"] >= 1
+    assert run(["check", "official.txt", "site/news/clean.txt"], site).returncode == 1  # commas now do
+
+
+# ---------------------------------------------------------------- output formats
+
+
+def test_json_equals_the_library_result(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    drifted(site)
+    r = run(["check", "official.txt", "site/news", "-f", "json"], site)
+    monkeypatch.chdir(site)
+    result = check(read_document("official.txt"), ["site/news"], settings=CheckSettings())
+    assert json.loads(r.stdout) == result.to_dict()
+    assert run(["check", "official.txt", "site/news", "-f", "json"], site).stdout == r.stdout  # byte-identical
+    schema = json.loads(resources.files("jiaokan").joinpath("schemas/check-1.json").read_text(encoding="utf-8"))
+    diff_schema = json.loads(resources.files("jiaokan").joinpath("schemas/diff-1.json").read_text(encoding="utf-8"))
+    data = json.loads(r.stdout)
+    jsonschema.validate(data, schema)
+    for w in data["witnesses"]:
+        jsonschema.validate(w["diff"], diff_schema)
+    statuses = {f["status"] for w in data["witnesses"] for f in w["diff"]["findings"]}
+    assert statuses == {"new"}
+
+
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"  # OASIS, see tests/data/README.md
+
+
+def test_sarif_is_valid_and_located_on_the_witness(site: Path) -> None:
+    drifted(site, other=True)
+    (site / "site" / "news" / "broken.txt").write_bytes(b"")
+    run(["check", "official.txt", "site/news/drifted.txt", "--write-baseline", "jiaokan-accepted.toml"], site)
+    head, entry = first_entry((site / "jiaokan-accepted.toml").read_text(encoding="utf-8"))
+    (site / "jiaokan-accepted.toml").write_text(head + entry, encoding="utf-8")  # accept the first drift only
+    r = run(["check", "official.txt", "site/news", "-f", "sarif", "-o", "out.sarif"], site)
+    assert r.returncode == 2  # the empty page
+    log = json.loads((site / "out.sarif").read_text(encoding="utf-8"))
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    validator.validate(log)
+    bad = json.loads(json.dumps(log))
+    bad["runs"][0]["results"][0]["level"] = "fatal"
+    assert not validator.is_valid(bad)  # the schema really constrains what we write
+    run_ = log["runs"][0]
+    assert run_["columnKind"] == "unicodeCodePoints"
+    results = run_["results"]
+    assert [r_["ruleId"] for r_ in results] == ["wording-substitution", "wording-substitution"]
+    new = [r_ for r_ in results if r_["baselineState"] == "new"]
+    accepted = [r_ for r_ in results if r_["baselineState"] == "unchanged"]
+    assert len(new) == 1 and len(accepted) == 1 and accepted[0]["suppressions"][0]["kind"] == "external"
+    loc = new[0]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "site/news/drifted.txt"
+    witness = (site / "site" / "news" / "drifted.txt").read_text(encoding="utf-8")
+    lines = witness.split("\n")
+    region = loc["region"]
+    assert lines[region["startLine"] - 1][region["startColumn"] - 1 : region["endColumn"] - 1] == "咨询"
+    assert witness[region["charOffset"] : region["charOffset"] + region["charLength"]] == "咨询"
+    notes = run_["invocations"][0]["toolExecutionNotifications"]
+    assert any("broken.txt" in n["message"]["text"] for n in notes)
+    assert run_["invocations"][0]["executionSuccessful"] is False
+
+
+def test_github_workflow_commands(site: Path) -> None:
+    drifted(site)
+    r = run(["check", "official.txt", "site/news", "-f", "github"], site)
+    assert r.returncode == 1
+    commands = [line for line in r.stdout.splitlines() if line.startswith("::")]
+    assert len(commands) == 1
+    m = re.fullmatch(r"::error file=site/news/drifted\.txt,line=(\d+),col=(\d+),endLine=\d+,endColumn=\d+,title=jiaokan wording-substitution::(.*)", commands[0])
+    assert m, commands[0]
+    assert "「多层次」→「多层级」" in m.group(3) and "\n" not in m.group(3)
+
+
+# ---------------------------------------------------------------- integration
+
+
+def test_pre_commit_hook_runs_the_check(site: Path) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "jiaokan-check")
+    assert hook["language"] == "python" and hook["entry"].split() == ["jiaokan", "check"]
+    drifted(site)
+    files = ["site/news/clean.txt", "site/news/drifted.txt", "official.txt"]  # as pre-commit passes them
+    assert all(re.search(hook["files"], f) for f in files)
+    r = run([*hook["entry"].split()[1:], "official.txt", *files], site)
+    assert r.returncode == 1 and "drifted.txt" in r.stdout
+
+
+def test_shell_example_in_docs_ci_md(site: Path) -> None:
+    doc = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    script = re.search(r"```sh\n(.*?)```", doc, re.DOTALL).group(1)  # type: ignore[union-attr]
+    drifted(site)
+    shim = site / "bin"
+    shim.mkdir()
+    (shim / "jiaokan").write_text(f"#!/bin/sh\nPYTHONPATH={ROOT / 'src'} exec {sys.executable} -m jiaokan.cli \"$@\"\n", encoding="utf-8")
+    (shim / "jiaokan").chmod(0o755)
+    (site / "reprints").mkdir()
+    (site / "reprints" / "page.txt").write_text(OFFICIAL.replace(DRIFT_FROM, DRIFT_TO), encoding="utf-8")
+    env = {**os.environ, "PATH": f"{shim}:{os.environ['PATH']}", "NO_COLOR": "1"}
+    r = subprocess.run(["sh", "-c", script], check=False, cwd=site, capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "多层级" in r.stdout
+
+
+def test_workflow_in_docs_ci_md_is_valid_yaml() -> None:
+    doc = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(re.search(r"```yaml\n(.*?)```", doc, re.DOTALL).group(1))  # type: ignore[union-attr]
+    steps = workflow["jobs"]["jiaokan"]["steps"]
+    runs = " ".join(s.get("run", "") for s in steps)
+    assert "jiaokan check" in runs and "--format sarif" in runs
+    assert any("upload-sarif" in s.get("uses", "") for s in steps)
+
+
+def _stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TERM": "xterm", "COLUMNS": "100"}
+    proc = subprocess.Popen([*CLI, *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return proc.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_only_on_a_terminal(site: Path) -> None:
+    drifted(site)
+    code, err = _stderr_on_a_terminal(["check", "official.txt", "site/news"], site)
+    assert code == 1
+    assert "checking" in err and "/2" in err
+    r = run(["check", "official.txt", "site/news"], site)
+    assert r.stderr == ""
