@@ -187,7 +187,7 @@ def check(
         result = diff_documents(
             base, doc, rules=settings.rules, substantive_codes=settings.substantive_codes, framing=settings.framing_patterns
         )
-        checks.append(WitnessCheck(path, result))
+        checks.append(WitnessCheck(path, result.light()))  # kept until the report: without the offset maps
     if progress is not None:
         progress(len(items), len(items), "")
     return apply_baseline(CheckResult(base, settings, tuple(checks), (), None), accepted)

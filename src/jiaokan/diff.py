@@ -11,7 +11,7 @@ import gc
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -71,13 +71,18 @@ class DiffResult:
     findings: list[Finding]
     summary: Summary
     rules: tuple[str, ...]
-    base_norm: Normalized = field(repr=False, compare=False)
-    witness_norm: Normalized = field(repr=False, compare=False)
+    base_norm: Normalized | None = field(repr=False, compare=False)  # None once light()
+    witness_norm: Normalized | None = field(repr=False, compare=False)
     substantive_codes: frozenset[str] = frozenset(SUBSTANTIVE_CODES)
     set_aside: tuple[Span, ...] = ()  # base and witness paragraphs left out by framing patterns, in that order
 
     def severity_of(self, code: str) -> str:
         return severity_of(code, self.substantive_codes)
+
+    def light(self) -> DiffResult:
+        """The result without the normalized texts and their offset maps (8x the memory of the rest):
+        enough for every report, for a caller that keeps many results."""
+        return replace(self, base_norm=None, witness_norm=None)
 
     @property
     def substantive(self) -> list[Finding]:
