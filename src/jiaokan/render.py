@@ -150,6 +150,8 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
         line.append(f"{w.count(NEW)} new, {w.count(ACCEPTED)} accepted  ", style="bold")
         line.append(f"({s.substantive} substantive, {s.cosmetic} cosmetic, {s.framing} framing)", style="dim")
         console.print(line)
+        if w.count(ACCEPTED):
+            console.print(Text(f"  ({w.count(ACCEPTED)} accepted variants not listed; --format json lists them with their reasons)", style="dim"))
         for f, status, _reason in result.listed(w):
             if status != ACCEPTED:
                 _print_finding(console, w.result, f, "" if status == NEW else "below fail-on")
