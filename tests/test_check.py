@@ -225,9 +225,43 @@ def test_an_edit_inside_the_context_still_matches_on_the_other_side(site: Path, 
     assert result.exit_code == 0
 
 
-def test_only_the_base_given_is_an_error(site: Path) -> None:
+def test_only_the_base_changed_passes(site: Path) -> None:
+    # what pre-commit runs when a commit changes only the official text
     r = run(["check", "official.txt", "official.txt", "./official.txt"], site)
-    assert r.returncode == 2 and "no witness to check" in one_error_line(r.stderr)
+    assert r.returncode == 0 and r.stderr == ""
+    assert "0 witnesses" in r.stdout
+
+
+def test_rewriting_into_another_file_keeps_its_reasons_and_rekeys_pages(site: Path) -> None:
+    path, text = baseline_of_two_pages(site, "jiaokan-accepted.toml")
+    (site / "ci").mkdir()
+    moved = text.replace('file = "site/', 'file = "../site/').replace('reason = ""', 'reason = "经办公室同意"')
+    (site / "ci" / "acc.toml").write_text(moved, encoding="utf-8")
+    path.unlink()
+    r = run(["check", "official.txt", "site/news/a.txt", "--baseline", "ci/acc.toml", "--write-baseline", "ci/acc.toml"], site)
+    assert r.returncode == 0, r.stderr
+    text = (site / "ci" / "acc.toml").read_text(encoding="utf-8")
+    assert text.count('reason = "经办公室同意"') == 2 and 'file = "../site/news/b.txt"' in text
+    # written from the default baseline into a new folder: the kept page is re-keyed for that folder
+    path.write_text(moved.replace("../site/", "site/"), encoding="utf-8")
+    (site / "other").mkdir()
+    run(["check", "official.txt", "site/news/a.txt", "--write-baseline", "other/acc.toml"], site)
+    text = (site / "other" / "acc.toml").read_text(encoding="utf-8")
+    assert 'file = "../site/news/b.txt"' in text and text.count('reason = "经办公室同意"') == 2
+
+
+def test_a_configured_baseline_can_be_created(site: Path) -> None:
+    drifted(site)
+    (site / "jiaokan.toml").write_text('baseline = "ci/accepted.toml"\n', encoding="utf-8")
+    (site / "ci").mkdir()
+    r = run(["check", "official.txt", "site/news"], site)
+    assert r.returncode == 2 and "jiaokan.toml names a file that does not exist" in one_error_line(r.stderr)
+    r = run(["check", "official.txt", "site/news", "--write-baseline", "ci/accepted.toml"], site)
+    assert r.returncode == 0, r.stderr
+    assert run(["check", "official.txt", "site/news"], site).returncode == 0
+    assert run(["check", "official.txt", "site/news", "--no-baseline"], site).returncode == 1
+    r = run(["check", "official.txt", "site/news", "--no-baseline", "--baseline", "ci/accepted.toml"], site)
+    assert r.returncode == 2 and "contradict" in one_error_line(r.stderr)
 
 
 @pytest.mark.parametrize(
@@ -281,6 +315,54 @@ def test_framing_patterns_set_the_site_chrome_aside(site: Path) -> None:
     assert summary["set_aside"] == 4, summary
     assert summary["substantive"] == 0 and summary["framing"] == 0
     assert r.returncode == 0, r.stdout
+
+
+def test_framing_patterns_keep_their_own_flags_and_groups(site: Path) -> None:
+    page = site / "site" / "news" / "page.txt"
+    page.write_text("HOME > 政务公开\n" + OFFICIAL, encoding="utf-8")
+    config = r"""
+fail-on = "any"
+rules = "all,-punctuation"
+framing-patterns = ['(?i)home\s*>.*', '(?P<x>a)(?P=x)', '(?P<x>b)']
+"""
+    (site / "jiaokan.toml").write_text(config, encoding="utf-8")
+    r = run(["check", "official.txt", "site/news/page.txt", "-f", "json"], site)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert json.loads(r.stdout)["witnesses"][0]["diff"]["summary"]["set_aside"] == 1
+
+
+def test_file_names_are_shown_as_text(site: Path) -> None:
+    odd = site / "site" / "news" / "v[x]y [bold]z.txt"
+    odd.write_text(OFFICIAL, encoding="utf-8")
+    r = run(["check", "official.txt", "site/news"], site)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("v[x]y [bold]z.txt") == 2  # its block and its row
+    r = run(["check", "official.txt", "site/news/[/x]missing.txt"], site)
+    assert r.returncode == 2 and "[/x]missing.txt" in one_error_line(r.stderr)
+
+
+def test_outputs_keep_the_file_mode(site: Path) -> None:
+    out = site / "report.json"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o644)
+    run(["check", "official.txt", "site/news", "-f", "json", "-o", "report.json"], site)
+    assert out.stat().st_mode & 0o777 == 0o644 and out.read_text(encoding="utf-8").startswith("{")
+    umask = os.umask(0)
+    os.umask(umask)
+    run(["check", "official.txt", "site/news", "--write-baseline", "new.toml"], site)
+    assert (site / "new.toml").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_html_entities_are_not_differences(site: Path) -> None:
+    import html
+
+    paragraphs = [p for p in OFFICIAL.split("\n\n") if p.strip()]
+    body = "".join(f"<p>{html.escape(p).replace('“', '&ldquo;').replace('”', '&rdquo;')}</p>\n\n" for p in paragraphs)
+    assert "&ldquo;" in body
+    (site / "site" / "news" / "page.html").write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    r = run(["check", "official.txt", "site/news/page.html", "--fail-on", "any", "-f", "json"], site)
+    summary = json.loads(r.stdout)["witnesses"][0]["diff"]["summary"]
+    assert summary["by_code"].get("script", 0) == 0 and summary["by_code"].get("punctuation", 0) == 0, summary
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
     except OSError as exc:
         raise InputError(f"{target}: cannot write", exc.strerror or str(exc), "choose a folder you can write to") from exc
     try:
+        os.fchmod(fd, _mode_for(target))  # mkstemp makes it 0600: keep the old file's mode, or the usual one
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             fh.write(text)
             fh.flush()
@@ -35,3 +36,12 @@ def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
         if isinstance(exc, OSError):
             raise InputError(f"{target}: cannot write", exc.strerror or str(exc), "choose another output path") from exc
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -12,7 +12,7 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jiaokan import baseline as bl
@@ -131,11 +131,11 @@ def expand(patterns: Sequence[str], *, base: str | None = None) -> list[tuple[st
     """
     seen: set[str] = set()
     if base is not None and base != "-":
-        seen.add(os.path.normcase(os.path.abspath(base)))
+        seen.add(os.path.normcase(os.path.realpath(base)))
     out: list[tuple[str, str | None]] = []
 
     def add(path: str, error: str | None = None) -> None:
-        key = path if path == "-" else os.path.normcase(os.path.abspath(path))
+        key = path if path == "-" else os.path.normcase(os.path.realpath(path))  # a link and its target are one page
         if key not in seen:
             seen.add(key)
             out.append((path, error))
@@ -170,8 +170,6 @@ def check(
 ) -> CheckResult:
     """Diff each witness against ``base``, then decide with the accepted variants."""
     items = expand(witnesses, base=base.path)
-    if not items:
-        raise InputError("no witness to check", "every WITNESS given is the base itself", "name the republished copies")
     checks: list[WitnessCheck] = []
     for k, (path, error) in enumerate(items):
         if progress is not None:
@@ -235,7 +233,11 @@ def baseline_entries(result: CheckResult, previous: bl.Baseline | None, folder: 
     checked = {bl.file_key(w.path, folder) for w in result.witnesses if w.result is not None}
     out: list[bl.Accepted] = []
     if previous is not None:
-        out.extend(e for e in previous.entries if e.file is not None and bl.file_key(str(previous.folder / e.file), folder) not in checked)
+        for e in previous.entries:
+            if e.file is not None:
+                key = bl.file_key(str(previous.folder / e.file), folder)  # the same page, seen from the new file's folder
+                if key not in checked:
+                    out.append(replace(e, file=key))
     kept_global: set[bl.Accepted] = set()
     for w in result.witnesses:
         if w.result is None:

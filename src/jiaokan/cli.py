@@ -170,7 +170,7 @@ def check_cmd(
     config: Annotated[Optional[Path], typer.Option("--config", help="Read settings from this jiaokan.toml or pyproject.toml instead of searching.", show_default=False)] = None,
     show_config: Annotated[bool, typer.Option("--show-config", help="Print the effective settings and where each comes from, and exit.")] = False,
     rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.", show_default=False)] = None,
-    include_cosmetic: Annotated[bool, typer.Option("--include-cosmetic", help="List cosmetic differences too.")] = False,
+    include_cosmetic: Annotated[Optional[bool], typer.Option("--include-cosmetic/--no-include-cosmetic", help="List cosmetic differences too (default: no, or as configured).", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False)] = None,
 ) -> None:
     """Check WITNESSES against BASE for CI: exit 0 clean, 1 new drift, 2 a usage or input error."""
@@ -187,7 +187,7 @@ def check_cmd(
             "fail_on": fail_on.value if fail_on else None,
             "rules": rules,
             "baseline": str(baseline) if baseline is not None else None,
-            "include_cosmetic": True if include_cosmetic else None,
+            "include_cosmetic": include_cosmetic,
         }
         effective = cfg.resolve(found, overrides)
         settings = effective.settings
@@ -198,16 +198,23 @@ def check_cmd(
             raise InputError("check needs BASE and at least one WITNESS", "nothing to compare was given", "e.g. jiaokan check official.txt 'site/**/*.html'")
         if "-" in witnesses and base == "-":
             raise InputError("standard input given twice", "BASE and a WITNESS cannot both be read from -", "save one of them to a file")
+        if no_baseline and baseline is not None:
+            raise InputError("--baseline and --no-baseline both given", "they contradict each other", "drop one of them")
         accepted = None
         if not no_baseline:
             path = Path(settings.baseline) if settings.baseline else cfg.default_baseline(effective.root)
-            if settings.baseline or path.is_file():
+            if path.is_file():
                 accepted = bl.load(path)
+            elif settings.baseline and write_baseline is None:
+                named_by = "--baseline" if baseline is not None else effective.sources["baseline"]
+                raise InputError(f"{path}: no such baseline", f"{named_by} names a file that does not exist", "check the path, or create it with --write-baseline")
         base_doc = read_document(base)
         with _progress() as progress:
             result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=progress)
         if write_baseline is not None:
-            entries = baseline_entries(result, accepted, write_baseline.parent)
+            # the file being rewritten holds the reasons to keep (else the baseline read, if any)
+            previous = bl.load(write_baseline) if write_baseline.is_file() else accepted
+            entries = baseline_entries(apply_baseline(result, previous), previous, write_baseline.parent)
             write_atomic(write_baseline, bl.dumps(entries, base=base))
             typer.echo(f"jiaokan: wrote {len(entries)} accepted variants to {write_baseline}; fill in each reason", err=True)
             result = apply_baseline(result, bl.load(write_baseline))

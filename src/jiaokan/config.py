@@ -161,7 +161,10 @@ def _validate(name: str, value: object, where: str) -> None:
     if name in ("rules", "baseline") and not isinstance(value, str):
         raise InputError(f"{where}: '{key}' must be a string", f"it is {value!r}", f'write e.g. {key} = "…"')
     if name == "rules":
-        select_rules(str(value))  # raises InputError naming an unknown rule
+        try:
+            select_rules(str(value))
+        except InputError as exc:
+            raise InputError(f"{where}: {key} = {value!r}: {exc.what}", exc.why, exc.fix) from exc
     if name == "include_cosmetic" and not isinstance(value, bool):
         raise InputError(f"{where}: '{key}' must be true or false", f"it is {value!r}", f"write {key} = true")
     if name == "substantive_codes":
@@ -171,7 +174,10 @@ def _validate(name: str, value: object, where: str) -> None:
     if name == "framing_patterns":
         from jiaokan.diff import compile_framing
 
-        compile_framing(tuple(value))  # type: ignore[arg-type]
+        try:
+            compile_framing(tuple(value))  # type: ignore[arg-type]
+        except InputError as exc:
+            raise InputError(f"{where}: {key}: {exc.what}", exc.why, exc.fix) from exc
 
 
 def show(effective: Effective) -> str:

@@ -8,9 +8,10 @@ Every finding is located in both ORIGINAL texts.
 from __future__ import annotations
 
 import gc
+import html
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -131,23 +132,26 @@ def diff_documents(base: Document, witness: Document, *, rules: str | None = Non
             gc.enable()
 
 
-def compile_framing(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regular expression for all framing patterns; a bad one is an input error."""
+def compile_framing(patterns: tuple[str, ...]) -> Callable[[str], bool] | None:
+    """A test "does one of the patterns match this whole paragraph"; a bad pattern is an input error.
+
+    Each is compiled on its own, so its flags, group names and backreferences are its own.
+    """
     if not patterns:
         return None
+    compiled = []
     for p in patterns:
         try:
-            re.compile(p)
+            compiled.append(re.compile(p))
         except re.error as exc:
             raise InputError(f"framing pattern {p!r} is not a valid regular expression", str(exc), "fix it in the configuration (Python re syntax)") from exc
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    return lambda paragraph: any(c.fullmatch(paragraph) for c in compiled)
 
 
-def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset[str], framing: re.Pattern[str] | None) -> DiffResult:
+def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset[str], framing: Callable[[str], bool] | None) -> DiffResult:
     nb = normalize(base, rules=rules)
     nw = normalize(witness, rules=rules)
-    leave_out = framing.fullmatch if framing is not None else None
-    sa, sw = segment(nb, leave_out=leave_out), segment(nw, leave_out=leave_out)
+    sa, sw = segment(nb, leave_out=framing), segment(nw, leave_out=framing)
     alignment = align(sa, sw)
     findings = _Finder(sa, sw, alignment, codes).run()
     findings.sort(key=lambda f: (f.base.start, f.witness.start, f.base.end, f.witness.end, f.code))
@@ -189,6 +193,8 @@ def severity_of(code: str, substantive_codes: Iterable[str] = SUBSTANTIVE_CODES)
 @lru_cache(maxsize=8192)
 def classify_edit(original: str, normalized: str) -> str:
     """Which cosmetic kind a normalization edit is, judged from its two texts."""
+    if "&" in original:
+        original = html.unescape(original)  # &ldquo; is the character “ written in HTML
     if _RUBY_PIECE.search(original):
         return "ruby"
     if "\n" in original or "\f" in original or "\r" in original:
@@ -485,7 +491,7 @@ class _Finder:
                     if s1 is None or s1 < lo or s2 > hi:
                         continue
                     o1, o2 = s1 + delta, s2 + delta
-                    if _same_reading(_region_text(side, s1, s2), _region_text(other, o1, o2)):
+                    if _same_reading(_region_text(side, s1, s2), _region_text(other, o1, o2), ignore_space=bool(ed.original.strip())):
                         continue  # both copies read the same here
                     other_span = other.original_span(o1, o2)
                     code = classify_edit(ed.original, ed.normalized)
@@ -506,17 +512,33 @@ class _Finder:
         self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{ed.normalized or '∅'}」")
 
 
-def _same_reading(x: str, y: str) -> bool:
-    """Equal texts, line endings aside (a CRLF file and an LF file read the same)."""
-    return x == y or x.replace("\r\n", "\n").replace("\r", "\n") == y.replace("\r\n", "\n").replace("\r", "\n")
+def _same_reading(x: str, y: str, *, ignore_space: bool = False) -> bool:
+    """Equal texts, line endings aside (a CRLF file and an LF file read the same).
+
+    For an edit of visible characters, spacing around it is another edit's business.
+    """
+    if x == y:
+        return True
+    if ignore_space:
+        return "".join(x.split()) == "".join(y.split())
+    return x.replace("\r\n", "\n").replace("\r", "\n") == y.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _region_text(seg: Segmented, i: int, j: int) -> str:
-    """Original text from just after stream character i-1 to just before j (deletions included)."""
+    """What the original reads from just after stream character i-1 to just before j (deletions included).
+
+    For HTML that is the text with tags out and entities decoded: ``&ldquo;`` reads “.
+    """
     mapped, pos = seg.normalized.mapped, seg.positions
     start = mapped.ends[pos[i - 1]] if i > 0 else (mapped.starts[pos[i]] if i < len(pos) else 0)
     end = mapped.starts[pos[j]] if j < len(pos) else (mapped.ends[pos[j - 1]] if j > 0 else start)
-    return seg.normalized.document.text[start:max(start, end)]
+    text = seg.normalized.document.text[start:max(start, end)]
+    if seg.normalized.document.format == "html" and ("<" in text or "&" in text):
+        text = html.unescape(_TAG.sub("", text))
+    return text
 
 
 def _inverse(seg: Segmented) -> dict[int, int]:

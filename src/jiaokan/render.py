@@ -162,17 +162,17 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
     for w in result.witnesses:
         mark, style = _MARK[w.status]
         if w.result is None:
-            table.add_row(w.path, Text(mark, style=style), "-", "-", "-", "-", "-")
+            table.add_row(Text(w.path), Text(mark, style=style), "-", "-", "-", "-", "-")
         else:
             s = w.result.summary
-            table.add_row(w.path, Text(mark, style=style), str(s.substantive), str(s.cosmetic), str(s.framing), str(w.count(ACCEPTED)), str(w.count(NEW)))
+            table.add_row(Text(w.path), Text(mark, style=style), str(s.substantive), str(s.cosmetic), str(s.framing), str(w.count(ACCEPTED)), str(w.count(NEW)))
     console.print(table)
     if result.stale:
         console.print()
         console.print(Text(f"{len(result.stale)} stale accepted variants (no longer found; delete them, or rewrite the file with --write-baseline):", style="yellow"))
         for e in result.stale:
             where = f"{result.baseline}:{e.line}" if e.line else str(result.baseline)
-            console.print(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{_clip(e.base)}」→「{_clip(e.witness)}」  {e.context}")
+            console.print(Text(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{_clip(e.base)}」→「{_clip(e.witness)}」  {e.context}"))
     console.print()
     failing = sum(w.status == "fail" for w in result.witnesses)
     errors = sum(w.status == "error" for w in result.witnesses)

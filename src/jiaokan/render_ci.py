@@ -44,8 +44,16 @@ def _region(doc: Document, span: Span) -> dict[str, object]:
     return region
 
 
+def _has_lines(doc: Document) -> bool:
+    """Lines and columns of a .docx or .pdf are those of its extracted text, not of the file: give none."""
+    return doc.format not in ("docx", "pdf")
+
+
 def _location(doc: Document, span: Span) -> dict[str, object]:
-    return {"physicalLocation": {"artifactLocation": _uri(doc.path), "region": _region(doc, span)}}
+    physical: dict[str, object] = {"artifactLocation": _uri(doc.path)}
+    if _has_lines(doc):
+        physical["region"] = _region(doc, span)
+    return {"physicalLocation": physical}
 
 
 def _message(f: Finding, base: Document) -> str:
@@ -122,8 +130,10 @@ def github(result: CheckResult) -> str:
         for f, status, _reason in result.listed(w):
             if status != NEW:
                 continue
-            end_line, end_col = w.result.witness.locate(f.witness.end)
-            where = f"file={_prop(w.path)},line={f.witness.line},col={f.witness.column},endLine={end_line},endColumn={end_col}"
+            where = f"file={_prop(w.path)}"
+            if _has_lines(w.result.witness):
+                end_line, end_col = w.result.witness.locate(f.witness.end)
+                where += f",line={f.witness.line},col={f.witness.column},endLine={end_line},endColumn={end_col}"
             lines.append(f"::error {where},title={_prop('jiaokan ' + f.code)}::{_data(_message(f, w.result.base))}")
     for e in result.stale:
         where = (f"file={_prop(result.baseline)}," + (f"line={e.line}," if e.line else "")) if result.baseline else ""
