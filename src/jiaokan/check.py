@@ -124,7 +124,7 @@ def fails(f: Finding, fail_on: str) -> bool:
     return fail_on == "any" or f.severity == SUBSTANTIVE
 
 
-def expand(patterns: Sequence[str], *, base: str | None = None) -> list[tuple[str, str | None]]:
+def expand(patterns: Sequence[str], *, base: str | None = None) -> list[tuple[str, InputError | None]]:
     """Witness arguments → (path, error) in argument order: files, folders (searched for documents), globs.
 
     Duplicates and the base itself are dropped; a pattern matching nothing is an error for that pattern.
@@ -132,9 +132,9 @@ def expand(patterns: Sequence[str], *, base: str | None = None) -> list[tuple[st
     seen: set[str] = set()
     if base is not None and base != "-":
         seen.add(os.path.normcase(os.path.realpath(base)))
-    out: list[tuple[str, str | None]] = []
+    out: list[tuple[str, InputError | None]] = []
 
-    def add(path: str, error: str | None = None) -> None:
+    def add(path: str, error: InputError | None = None) -> None:
         key = path if path == "-" else os.path.normcase(os.path.realpath(path))  # a link and its target are one page
         if key not in seen:
             seen.add(key)
@@ -146,13 +146,13 @@ def expand(patterns: Sequence[str], *, base: str | None = None) -> list[tuple[st
         elif os.path.isdir(pattern):
             found = sorted(str(p) for p in Path(pattern).rglob("*") if p.suffix.lower() in EXTENSIONS and p.is_file())
             if not found:
-                add(pattern, str(InputError(f"{pattern}: no documents in this folder", f"nothing ends in {', '.join(sorted(EXTENSIONS))}", "name the files or a glob")))
+                add(pattern, InputError(f"{pattern}: no documents in this folder", f"nothing ends in {', '.join(sorted(EXTENSIONS))}", "name the files or a glob"))
             for path in found:
                 add(path)
         elif glob.has_magic(pattern):
             found = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
             if not found:
-                add(pattern, str(InputError(f"{pattern}: no file matches", "the glob matched nothing", "check the pattern; quote it so the shell passes ** through")))
+                add(pattern, InputError(f"{pattern}: no file matches", "the glob matched nothing", "check the pattern; quote it so the shell passes ** through"))
             for path in found:
                 add(path)
         else:
@@ -175,7 +175,7 @@ def check(
         if progress is not None:
             progress(k, len(items), path)
         if error is not None:
-            checks.append(WitnessCheck(path, error=error))
+            checks.append(WitnessCheck(path, error=str(error)))
             continue
         try:
             doc = read_document(path)

@@ -39,6 +39,12 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
 class CheckFormat(str, Enum):
     text = "text"
     json = "json"
@@ -133,7 +139,7 @@ def _use_color() -> bool:
 def diff_cmd(
     base: Annotated[str, typer.Argument(metavar="BASE", help="The base text (the official copy).")],
     witness: Annotated[str, typer.Argument(metavar="WITNESS", help="The copy to check against it.")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text (a report) or json (jiaokan.diff/1).")] = OutputFormat.text,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text (a report), json (jiaokan.diff/1) or html (the side-by-side review page).")] = DiffFormat.text,
     include_cosmetic: Annotated[bool, typer.Option("--include-cosmetic", help="List cosmetic differences too (script, punctuation, ruby ...); they are always counted.")] = False,
     rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
@@ -146,8 +152,13 @@ def diff_cmd(
         if base == witness == "-":
             raise InputError("standard input given twice", "BASE and WITNESS cannot both be read from -", "save one of them to a file")
         result = diff_files(base, witness, rules=rules)
-        if fmt is OutputFormat.json:
+        if fmt is DiffFormat.json:
             text = render.to_json(result.to_dict(include_cosmetic=include_cosmetic))
+        elif fmt is DiffFormat.html:
+            from jiaokan.render_html import review_html
+            from jiaokan.review import build_review
+
+            text = review_html(build_review(result.base, [result]))
         else:
             text = render.diff_text(result, include_cosmetic=include_cosmetic, color=output is None and _use_color())
         write_output(text, output)
@@ -235,6 +246,44 @@ def check_cmd(
     except Exception as exc:  # noqa: BLE001 - mapped to exit codes
         _fail(exc)
     raise typer.Exit(result.exit_code)
+
+
+@app.command("review")
+def review_cmd(
+    base: Annotated[str, typer.Argument(metavar="BASE", help="The official text, shown on the left.")],
+    witnesses: Annotated[list[str], typer.Argument(metavar="WITNESS...", help="Copies to show beside it: files, folders, globs.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The HTML file to write (atomically); stdout if not given.", show_default=False)] = None,
+    rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.", show_default=False)] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (framing patterns, substantive codes, rules), as for 'jiaokan check'.", show_default=False)] = None,
+) -> None:
+    """Write one self-contained HTML page showing BASE and WITNESSES side by side with every drift marked."""
+    from jiaokan import config as cfg
+    from jiaokan.check import expand
+    from jiaokan.ingest import read_document
+    from jiaokan.render_html import review_html
+    from jiaokan.review import review_documents
+
+    try:
+        found = cfg.read_config(config) if config is not None else cfg.find_config(Path.cwd())
+        settings = cfg.resolve(found, {"rules": rules}).settings
+        if "-" in witnesses and base == "-":
+            raise InputError("standard input given twice", "BASE and a WITNESS cannot both be read from -", "save one of them to a file")
+        base_doc = read_document(base)
+        docs = []
+        for path, error in expand(witnesses, base=base):
+            if error is not None:
+                raise error
+            docs.append(read_document(path))
+        if not docs:
+            raise InputError("no witness to show", "every WITNESS given is the base itself", "name the copies to compare")
+        review = review_documents(base_doc, docs, rules=settings.rules, substantive_codes=settings.substantive_codes, framing=settings.framing_patterns)
+        write_output(review_html(review), output)
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
+    substantive = any(f.severity == "substantive" for f in review.findings)
+    raise typer.Exit(EXIT_FINDINGS if substantive else EXIT_CLEAN)
 
 
 class _progress:

@@ -72,18 +72,27 @@ class DiffResult:
     findings: list[Finding]
     summary: Summary
     rules: tuple[str, ...]
-    base_norm: Normalized | None = field(repr=False, compare=False)  # None once light()
-    witness_norm: Normalized | None = field(repr=False, compare=False)
+    base_seg: Segmented | None = field(repr=False, compare=False)  # the compared streams and how they align;
+    witness_seg: Segmented | None = field(repr=False, compare=False)  # None once light()
+    alignment: Alignment | None = field(repr=False, compare=False)
     substantive_codes: frozenset[str] = frozenset(SUBSTANTIVE_CODES)
     set_aside: tuple[Span, ...] = ()  # base and witness paragraphs left out by framing patterns, in that order
 
     def severity_of(self, code: str) -> str:
         return severity_of(code, self.substantive_codes)
 
+    @property
+    def base_norm(self) -> Normalized | None:
+        return self.base_seg.normalized if self.base_seg else None
+
+    @property
+    def witness_norm(self) -> Normalized | None:
+        return self.witness_seg.normalized if self.witness_seg else None
+
     def light(self) -> DiffResult:
-        """The result without the normalized texts and their offset maps (8x the memory of the rest):
-        enough for every report, for a caller that keeps many results."""
-        return replace(self, base_norm=None, witness_norm=None)
+        """The result without the streams, their offset maps and the alignment (8x the memory of the rest):
+        enough for every text, JSON and CI report, for a caller that keeps many results."""
+        return replace(self, base_seg=None, witness_seg=None, alignment=None)
 
     @property
     def substantive(self) -> list[Finding]:
@@ -160,7 +169,7 @@ def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset
     set_aside = tuple(_span_of(seg, lo, hi) for seg in (sa, sw) for lo, hi in seg.set_aside)
     summary = Summary(counts[SUBSTANTIVE], counts[COSMETIC], counts[FRAMING], dict(sorted(by_code.items())),
                       len(set_aside) if framing is not None else None)
-    return DiffResult(base, witness, findings, summary, nb.rules, nb, nw, codes, set_aside)
+    return DiffResult(base, witness, findings, summary, nb.rules, sa, sw, alignment, codes, set_aside)
 
 
 def _span_of(seg: Segmented, lo: int, hi: int) -> Span:

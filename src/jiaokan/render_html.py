@@ -1,0 +1,80 @@
+"""Render a review as one self-contained HTML page.
+
+Inline CSS and JS, nothing loaded from anywhere: the page works from
+``file://`` and offline.  Every piece of document text goes through jinja2's
+autoescape; the finding data sits in a JSON block with ``<`` escaped.  A
+Content-Security-Policy allows exactly the page's own style and script (by
+hash) and nothing else — no network, no inline handlers — so even text that
+slipped through escaping could not run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from functools import lru_cache
+from importlib import resources
+
+from markupsafe import Markup
+
+from jiaokan import __version__
+from jiaokan.findings import SUBSTANTIVE
+from jiaokan.review import Review
+
+_SEVERITY_CLASS = {"substantive": "sub", "cosmetic": "cos", "framing": "frm"}
+
+
+@lru_cache(maxsize=1)
+def _assets() -> tuple[str, str, object]:
+    import jinja2
+
+    root = resources.files("jiaokan")
+    css = root.joinpath("assets/review.css").read_text(encoding="utf-8")
+    js = root.joinpath("assets/review.js").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True, trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    template = env.from_string(root.joinpath("templates/review.html.j2").read_text(encoding="utf-8"))
+    return css, js, template
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def csp(css: str, js: str) -> str:
+    return (
+        f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+class _MarkInfo:
+    __slots__ = ("cls", "move", "other")
+
+    def __init__(self, cls: str, move: bool, other: int) -> None:
+        self.cls = cls
+        self.move = move
+        self.other = other
+
+
+def review_html(review: Review) -> str:
+    """The page for a review."""
+    css, js, template = _assets()
+    marks = [
+        _MarkInfo(f"m k-{f.kind} {_SEVERITY_CLASS[f.severity]} w{f.witness}", f.kind == "move" and f.severity == SUBSTANTIVE, f.witness + 1)
+        for f in review.findings
+    ]
+    data = {
+        "witnesses": [w.path for w in review.witnesses],
+        "findings": [[f.code, f.severity, f.kind, f.witness, f.base_at, f.witness_at, f.message] for f in review.findings],
+    }
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return template.render(  # type: ignore[attr-defined]
+        review=review,
+        marks=marks,
+        css=Markup(css),
+        js=Markup(js),
+        csp=Markup(csp(css, js)),  # our own hashes and keywords: nothing to escape
+        data=Markup(payload),
+        version=__version__,
+    )

@@ -1,0 +1,337 @@
+"""The side-by-side review: rows of aligned paragraphs, the ORIGINAL text cut into marked pieces.
+
+``build_review(base, [diff results])`` turns diffs into what the HTML page
+shows; the renderer (``render_html``) only loops and escapes.
+
+- Rows follow the base's paragraphs.  Each witness's text is partitioned
+  among them by projecting the base's paragraph starts through the alignment,
+  so a paragraph a page break split in two, or two merged, still sits in one
+  row, and an added paragraph sits in the row it follows.  The cells of a
+  column cover the whole original text, in order: nothing is dropped.
+- Text is shown as the original reads (traditional characters, ruby, page
+  breaks and all), with only markup taken out: an HTML page shows its text,
+  not its tags.
+- Substantive and framing findings are marked on both sides; cosmetic ones
+  on the witness side only (the base is the reference), which keeps the page
+  small with many witnesses.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jiaokan.diff import DiffResult
+from jiaokan.findings import COSMETIC, FRAMING, SUBSTANTIVE, Finding
+from jiaokan.ingest import Document
+from jiaokan.normalize import normalize
+from jiaokan.segment import Segmented
+
+KINDS = ("substitution", "insertion", "deletion", "move", "number", "cosmetic", "framing")
+_KIND = {
+    "wording-substitution": "substitution",
+    "wording-insertion": "insertion",
+    "sentence-addition": "insertion",
+    "paragraph-addition": "insertion",
+    "wording-deletion": "deletion",
+    "sentence-omission": "deletion",
+    "paragraph-omission": "deletion",
+    "metadata-omission": "deletion",
+    "paragraph-move": "move",
+    "sentence-move": "move",
+    "number-change": "number",
+    "framing": "framing",
+}
+_GAP_CODES = ("paragraph-omission", "metadata-omission")
+_MARKER = re.compile(r"^([一二三四五六七八九十百]+)?(（[一二三四五六七八九十百]+）)?(\d{1,3}[.．])?")
+
+
+def kind_of(code: str, severity: str) -> str:
+    """The colour-and-symbol family a finding is shown in."""
+    if severity == COSMETIC:
+        return "cosmetic"
+    return _KIND.get(code, "substitution")
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A finding as the page lists it."""
+
+    witness: int  # which witness column
+    code: str
+    severity: str
+    kind: str
+    base_at: str  # path:line:column in the base's original
+    witness_at: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of original text under the same findings; empty text is a point (an insertion or omission place)."""
+
+    text: str
+    marks: tuple[int, ...]  # indexes into Review.findings, outermost first
+    anchors: tuple[int, ...] = ()  # findings whose first piece in this column this is (the id a link goes to)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    pieces: tuple[Piece, ...]
+    blank: bool  # no visible text
+    framing: bool  # all its visible text is a copy's own wrapper
+    gap: bool  # nothing here where the base has text this copy omits
+    tail: str = ""  # the line breaks that end it (between paragraphs): kept, not shown
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    label: str  # the heading markers it falls under: 三（一）1.
+    heading: str  # the whole heading path, e.g. 三（一）强化安全管理责任
+    base: Cell
+    witnesses: tuple[Cell, ...]
+    framing: bool  # every cell is blank or wrapper: shown collapsed
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessInfo:
+    path: str
+    summary: dict[str, object]
+    by_code: dict[str, int]
+    severity: dict[str, str]  # of each code counted
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    base: str
+    witnesses: tuple[WitnessInfo, ...]
+    rows: tuple[Row, ...]
+    findings: tuple[Shown, ...]
+    targets: frozenset[tuple[int, int]]  # (finding, column) where n/p land for each finding: one place each
+
+    @property
+    def blocks(self) -> list[tuple[bool, list[Row]]]:
+        """Consecutive rows grouped as (framing, rows): wrapper rows are shown collapsed together."""
+        out: list[tuple[bool, list[Row]]] = []
+        for row in self.rows:
+            if out and out[-1][0] == row.framing:
+                out[-1][1].append(row)
+            else:
+                out.append((row.framing, [row]))
+        return out
+
+    def counts(self) -> list[tuple[str, str, list[int]]]:
+        """(code, severity, count per witness) for every code any witness has, substantive first."""
+        severity = {c: s for w in self.witnesses for c, s in w.severity.items()}
+        codes = sorted(severity, key=lambda c: (_ORDER.get(severity[c], 9), c))
+        return [(c, severity[c], [w.by_code.get(c, 0) for w in self.witnesses]) for c in codes]
+
+
+_ORDER = {SUBSTANTIVE: 0, FRAMING: 1, COSMETIC: 2}
+
+
+# ---------------------------------------------------------------- building
+
+
+class _Display:
+    """A document's text as shown: the original with markup out, and where each character came from."""
+
+    def __init__(self, doc: Document) -> None:
+        mapped = normalize(doc, rules="markup").mapped
+        self.text = mapped.text
+        self.starts = mapped.starts
+        self.size = len(doc.text)
+
+    def index(self, offset: int) -> int:
+        """Display index of the first character at or after original ``offset``."""
+        return bisect.bisect_left(self.starts, offset)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        i = self.index(start)
+        return i, max(i, self.index(end))
+
+
+def _stream_starts(seg: Segmented) -> list[int]:
+    """Original offset where stream character k starts (and the document's end after the last)."""
+    starts = seg.normalized.mapped.starts
+    return [starts[p] for p in seg.positions] + [len(seg.normalized.document.text)]
+
+
+def _project(result: DiffResult, xs: Sequence[int]) -> list[int]:
+    """Witness stream offsets of base stream offsets ``xs`` (ascending): what aligns before x goes before.
+
+    Inside a replaced passage the place is proportional, snapped to the nearest witness paragraph start
+    in that passage, so that a witness paragraph is not cut in two where a base one ends.
+    """
+    assert result.alignment is not None and result.witness_seg is not None
+    para_starts = [p.start for p in result.witness_seg.paragraphs]
+    ops = sorted(result.alignment.ops, key=lambda op: (op.a1, op.a2))
+    out = []
+    pos = 0
+    k = 0
+    for x in xs:
+        while k < len(ops) and ops[k].a2 <= x:
+            pos = max(pos, ops[k].b2)
+            k += 1
+        at = pos
+        if k < len(ops) and ops[k].a1 < x:  # x falls inside this op
+            op = ops[k]
+            if op.tag == "equal":
+                at = op.b1 + (x - op.a1)
+            elif op.tag == "replace":
+                at = op.b1 + (x - op.a1) * (op.b2 - op.b1) // (op.a2 - op.a1)
+                lo, hi = bisect.bisect_left(para_starts, op.b1), bisect.bisect_right(para_starts, op.b2)
+                if lo < hi:
+                    at = min(para_starts[lo:hi], key=lambda s: abs(s - at))
+            else:
+                at = op.b1
+        pos = max(pos, at)
+        out.append(pos)
+    return out
+
+
+def _label(heading: str) -> str:
+    m = _MARKER.match(heading)
+    return "".join(g for g in m.groups() if g) if m else ""
+
+
+@dataclass(slots=True)
+class _Mark:
+    start: int  # display offsets
+    end: int
+    finding: int
+    severity: str
+
+
+def _cells(display: _Display, bounds: list[int], marks: list[_Mark]) -> list[list[Piece]]:
+    """Cut the display text at ``bounds`` (display offsets of row starts) and the marks' edges."""
+    marks = sorted(marks, key=lambda m: (m.start, -m.end, m.finding))
+    out: list[list[Piece]] = []
+    open_: list[_Mark] = []
+    seen: set[int] = set()
+
+    def piece(text: str, covering: tuple[int, ...]) -> Piece:
+        firsts = tuple(f for f in covering if f not in seen)
+        seen.update(firsts)
+        return Piece(text, covering, firsts)
+
+    k = 0
+    last_row = len(bounds) - 2
+    for row in range(len(bounds) - 1):
+        lo, hi = bounds[row], bounds[row + 1]
+        while k < len(marks) and (marks[k].start < hi or (row == last_row and marks[k].start <= hi)):
+            open_.append(marks[k])
+            k += 1
+        open_ = [m for m in open_ if m.end > lo or (m.start == m.end and m.start >= lo)]
+        cuts = {lo, hi}
+        for m in open_:
+            cuts.update(c for c in (m.start, m.end) if lo < c < hi)
+        points = sorted((m for m in open_ if m.start == m.end), key=lambda m: (m.start, m.finding))
+        pieces: list[Piece] = []
+        edges = sorted(cuts)
+        p = 0
+        for a, b in zip(edges, edges[1:]):
+            while p < len(points) and points[p].start <= a:
+                pieces.append(piece("", (points[p].finding,)))
+                p += 1
+            covering = tuple(m.finding for m in open_ if m.start <= a and m.end >= b and m.start < m.end)
+            pieces.append(piece(display.text[a:b], covering))
+        while p < len(points):
+            pieces.append(piece("", (points[p].finding,)))
+            p += 1
+        out.append(pieces)
+    return out
+
+
+def _cell(pieces: list[Piece], findings: list[Shown]) -> Cell:
+    visible = [pc for pc in pieces if pc.text.strip()]
+    blank = not visible
+    framing = not blank and all(any(findings[f].severity == FRAMING for f in pc.marks) for pc in visible)
+    tail = ""
+    if pieces and not pieces[-1].marks and pieces[-1].text.endswith(("\n", "\r")):
+        last = pieces[-1]
+        kept = last.text.rstrip("\r\n")
+        tail = last.text[len(kept):]
+        pieces = pieces[:-1] + ([Piece(kept, last.marks, last.anchors)] if kept else [])
+    return Cell(tuple(pieces), blank, framing, gap=False, tail=tail)
+
+
+def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
+    """Rows of aligned paragraphs of ``base`` and each result's witness, with every finding placed."""
+    if not results:
+        raise ValueError("a review needs at least one witness")
+    base_seg = results[0].base_seg
+    assert base_seg is not None, "build_review needs full diff results, not light() ones"
+    paras = base_seg.paragraphs
+    base_display = _Display(base)
+    base_stream_starts = _stream_starts(base_seg)
+    # base rows: row 0 holds what precedes the witnesses' own beginnings; row k+1 is base paragraph k
+    base_bounds = [0, 0] + [base_display.index(base_stream_starts[p.start]) for p in paras[1:]] + [len(base_display.text)]
+    findings: list[Shown] = []
+    base_marks: list[_Mark] = []
+    columns: list[list[list[Piece]]] = []
+    infos = []
+    first_marks: set[tuple[int, int]] = set()
+    for j, result in enumerate(results):
+        assert result.witness_seg is not None and result.alignment is not None, "build_review needs full diff results"
+        display = _Display(result.witness)
+        w_starts = _stream_starts(result.witness_seg)
+        projected = _project(result, [p.start for p in paras])
+        w_bounds = [0] + [display.index(w_starts[x]) for x in projected] + [len(display.text)]
+        marks: list[_Mark] = []
+        for f in result.findings:
+            fid = len(findings)
+            findings.append(_shown(j, f, result))
+            ws, we = display.span(f.witness.start, f.witness.end)
+            bs, be = base_display.span(f.base.start, f.base.end)
+            # a whole paragraph or metadata line omitted shows as a gap beside it, not as a point in the next row
+            on_witness = f.witness.start < f.witness.end or (f.severity != FRAMING and f.code not in _GAP_CODES)
+            on_base = f.severity != COSMETIC and (f.severity != FRAMING or f.base.start < f.base.end)
+            if on_witness:
+                marks.append(_Mark(ws, we, fid, f.severity))
+            if on_base:
+                base_marks.append(_Mark(bs, be, fid, f.severity))
+            first_marks.add((fid, 1 + j if on_witness and (we > ws or not on_base) else 0))
+        columns.append(_cells(display, w_bounds, marks))
+        by_code = dict(result.summary.by_code)
+        infos.append(WitnessInfo(result.witness.path, result.summary.to_dict(), by_code, {c: result.severity_of(c) for c in by_code}))
+    base_cells = _cells(base_display, base_bounds, base_marks)
+    rows = []
+    for r in range(len(base_cells)):
+        heading = paras[r - 1].heading if r > 0 else ""
+        base_cell = _cell(base_cells[r], findings)
+        cells = []
+        for col in columns:
+            cell = _cell(col[r], findings)
+            if cell.blank and not base_cell.blank and not base_cell.framing:
+                cell = Cell(cell.pieces, True, False, gap=True, tail=cell.tail)
+            cells.append(cell)
+        all_cells = [base_cell, *cells]
+        framing = any(not c.blank for c in all_cells) and all(c.blank or c.framing for c in all_cells)
+        if r == 0 and all(c.blank for c in all_cells):
+            continue
+        rows.append(Row(_label(heading), heading, base_cell, tuple(cells), framing))
+    return Review(base.path, tuple(infos), tuple(rows), tuple(findings), frozenset(first_marks))
+
+
+def _shown(j: int, f: Finding, result: DiffResult) -> Shown:
+    return Shown(
+        witness=j,
+        code=f.code,
+        severity=f.severity,
+        kind=kind_of(f.code, f.severity),
+        base_at=f"{result.base.path}:{f.base.line}:{f.base.column}",
+        witness_at=f"{result.witness.path}:{f.witness.line}:{f.witness.column}",
+        message=f.message if f.severity != COSMETIC else "",
+    )
+
+
+
+
+def review_documents(base: Document, witnesses: Sequence[Document], **diff_settings: object) -> Review:
+    """Diff each witness against ``base`` (settings as for ``diff_documents``) and build the review."""
+    from jiaokan.diff import diff_documents
+
+    return build_review(base, [diff_documents(base, w, **diff_settings) for w in witnesses])  # type: ignore[arg-type]

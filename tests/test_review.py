@@ -1,0 +1,169 @@
+"""jiaokan review / diff --format html: the page's content, safety and size (the browser tests are in test_browser.py)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jiaokan import read_document
+from jiaokan.diff import diff_documents
+from jiaokan.render_html import review_html
+from jiaokan.review import _Display, build_review
+
+from .conftest import COUNTY_002, ROOT, VENDOR_001, XINHUA_000
+
+CLI = [sys.executable, "-m", "jiaokan.cli"]
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([*CLI, *args], check=False, cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def page_001_002() -> str:
+    base, witness = read_document(str(VENDOR_001)), read_document(str(COUNTY_002))
+    return review_html(build_review(base, [diff_documents(base, witness)]))
+
+
+def cells(page: str, column: str) -> str:
+    """The text of one column, tags out, entities decoded."""
+    out = []
+    for m in re.finditer(rf'<div class="c {column}(?: gap)?">(.*?)</div>', page, re.DOTALL):
+        out.append(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))))
+    return "".join(out)
+
+
+def test_every_character_of_both_originals_is_in_the_cells_in_order() -> None:
+    base, witness = read_document(str(VENDOR_001)), read_document(str(COUNTY_002))
+    review = build_review(base, [diff_documents(base, witness)])
+    for doc, cells_of in ((base, lambda row: row.base), (witness, lambda row: row.witnesses[0])):
+        text = "".join("".join(p.text for p in cells_of(row).pieces) + cells_of(row).tail for row in review.rows)
+        assert text == _Display(doc).text  # the original, markup aside; only line breaks between paragraphs go unshown
+
+
+def test_the_page_shows_the_original_text(page_001_002: str) -> None:
+    for path, column in ((VENDOR_001, "c0"), (COUNTY_002, "w0")):
+        shown = cells(page_001_002, column)
+        display = _Display(read_document(str(path))).text
+        assert "".join(shown.split()).endswith("".join(display.split()))
+    assert "國(guó)務院關于加強數字政府建設" in page_001_002  # the original, traditional and ruby, not the normalized text
+
+
+def test_the_four_drifts_are_marked_on_both_sides(page_001_002: str) -> None:
+    marked = re.findall(r'<i class="m k-(\w+) sub w0 first" data-f="\d+" id="f\d+-(\d)"(?: data-t="1")?>([^<]*)', page_001_002)
+    by_text = {(kind, col, text) for kind, col, text in marked}
+    assert {("deletion", "0", "支撐"), ("substitution", "0", "提升"), ("substitution", "1", "建设"), ("deletion", "0", "職能")} <= by_text
+    assert ("substitution", "0", "多層級") in by_text
+    assert any(k == "substitution" and c == "1" and t.startswith("多") for k, c, t in by_text)
+
+
+def test_headings_label_the_rows(page_001_002: str) -> None:
+    labels = re.findall(r'<div class="label" title="([^"]*)">([^<]*)</div>', page_001_002)
+    assert ("三（一）强化安全管理责任", "三（一）") in labels
+    assert any(label == "一（二）1." for _, label in labels)
+
+
+def test_page_is_self_contained_with_a_strict_policy(page_001_002: str) -> None:
+    head = page_001_002[: page_001_002.index("</head>")]
+    csp = html.unescape(re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', head).group(1))  # type: ignore[union-attr]
+    style = re.search(r"<style>(.*?)</style>", page_001_002, re.DOTALL).group(1)  # type: ignore[union-attr]
+    script = re.search(r"<script>(.*?)</script>", page_001_002, re.DOTALL).group(1)  # type: ignore[union-attr]
+
+    def digest(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+    assert "default-src 'none'" in csp and f"style-src {digest(style)}" in csp and f"script-src {digest(script)}" in csp
+    assert "unsafe-inline" not in csp
+    # nothing to fetch: no src attributes, no links out, no inline handlers
+    assert not re.search(r"\ssrc=", page_001_002)
+    assert all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', page_001_002))
+    assert not re.search(r"\son[a-z]+=", page_001_002)
+    assert page_001_002.count("<script") == 2  # the JSON data block and the page's own script
+
+
+def test_document_text_is_escaped(tmp_path: Path) -> None:
+    payload = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> & </div>'
+    base = tmp_path / "base.txt"
+    base.write_text("关于加强数字政府建设的指导意见。\n\n各地区要抓好落实。\n", encoding="utf-8")
+    witness = tmp_path / "witness.txt"
+    witness.write_text(f"关于加强数字政府建设的指导意见。\n\n{payload}\n\n各地区要抓好落实。\n", encoding="utf-8")
+    r = run(["review", str(base), str(witness), "-o", "page.html"], tmp_path)
+    assert r.returncode == 1, r.stderr
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;&lt;img src=x onerror=&#34;window.__xss=2&#34;&gt; &amp; &lt;/div&gt;" in page
+    assert "window.__xss=1</script>" not in page and "<img" not in page
+    assert page.count("<script") == 2
+
+
+def test_diff_format_html_is_the_one_witness_review(tmp_path: Path) -> None:
+    r1 = run(["diff", str(VENDOR_001), str(COUNTY_002), "--format", "html", "-o", "a.html"], tmp_path)
+    r2 = run(["review", str(VENDOR_001), str(COUNTY_002), "-o", "b.html"], tmp_path)
+    assert r1.returncode == r2.returncode == 1
+    a = (tmp_path / "a.html").read_bytes()
+    assert a == (tmp_path / "b.html").read_bytes()
+    run(["review", str(VENDOR_001), str(COUNTY_002), "-o", "c.html"], tmp_path)
+    assert (tmp_path / "c.html").read_bytes() == a  # deterministic
+
+
+def test_size_of_001_vs_002_under_1_mb(page_001_002: str) -> None:
+    assert len(page_001_002.encode("utf-8")) < 1_000_000
+
+
+def ten_witnesses(folder: Path) -> list[Path]:
+    """Ten copies of the directive as they arrive: the vendor's and the county's, drifted and reformatted."""
+    vendor = VENDOR_001.read_text(encoding="utf-8")
+    county = COUNTY_002.read_text(encoding="utf-8")
+    edits = [("多层次", "多层级"), ("数字政府", "数字化政府"), ("2025年", "2026年"), ("加强", "强化"), ("，", ","),
+             ("履职能力建设", "履职能力提升"), ("。", "．"), ("安全", "安全可靠"), ("统筹", "统一"), ("政务", "政府")]
+    out = []
+    for k, (old, new) in enumerate(edits):
+        text = (vendor if k % 2 else county).replace(old, new, 3)
+        path = folder / f"copy-{k}.txt"
+        path.write_text(text, encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def test_ten_witnesses_under_5_mb(tmp_path: Path) -> None:
+    paths = ten_witnesses(tmp_path)
+    r = run(["review", str(VENDOR_001), *map(str, paths), "-o", "ten.html"], tmp_path)
+    assert r.returncode == 1, r.stderr
+    page = (tmp_path / "ten.html").read_text(encoding="utf-8")
+    assert len(page.encode("utf-8")) < 5_000_000
+    for k in range(10):
+        assert f'<div class="c w{k}">' in page and f'data-w="{k}"' in page
+
+
+def test_html_witness_shows_its_text_not_its_tags(tmp_path: Path) -> None:
+    base = read_document(str(VENDOR_001))
+    witness = read_document(str(XINHUA_000))
+    page = review_html(build_review(base, [diff_documents(base, witness)]))
+    column = cells(page, "w0")
+    assert "<a href" not in column and "新华社北京6月23日电" in column
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["review", "missing.txt", "w.txt"], "no such file"),
+        (["review", "w.txt", "missing.txt"], "no such file"),
+        (["review", "w.txt", "*.pdf"], "no file matches"),
+        (["review", "w.txt"], "Missing argument"),
+    ],
+    ids=["missing-base", "missing-witness", "glob-nothing", "no-witness"],
+)
+def test_review_bad_input_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "w.txt").write_text("关于加强数字政府建设的指导意见。\n", encoding="utf-8")
+    r = run(args, tmp_path)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("jiaokan: error:") and message in lines[0]
