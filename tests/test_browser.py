@@ -81,7 +81,10 @@ def console_errors(driver: webdriver.Chrome) -> list[str]:
 
 
 def drift(driver: webdriver.Chrome, el) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    code = driver.execute_script("return JSON.parse(document.getElementById('jiaokan-data').textContent).findings[arguments[0]][0]", int(el.get_attribute("data-f")))
+    code = driver.execute_script(
+        "var d = JSON.parse(document.getElementById('jiaokan-data').textContent); return d.codes[d.findings[arguments[0]][0]][0]",
+        int(el.get_attribute("data-f")),
+    )
     return code, el.text
 
 
@@ -165,10 +168,32 @@ def test_choosing_witnesses(browser: webdriver.Chrome, tmp_path: Path) -> None:
     open_page(browser, page)
     total = len(browser.find_elements(By.CSS_SELECTOR, ".m.sub[data-t]"))
     assert browser.find_element(By.ID, "pos").text == f"0 / {total}"
-    column = browser.find_elements(By.CSS_SELECTOR, ".row .c.w1")
-    assert all(c.is_displayed() for c in column[:5])
+    column = browser.find_elements(By.CSS_SELECTOR, "main > .row .c.w1")  # rows not collapsed as framing
+    assert len(column) > 50 and all(c.is_displayed() for c in column[:5])
     browser.find_element(By.CSS_SELECTOR, 'input.show-w[data-w="1"]').click()
     assert not any(c.is_displayed() for c in column[:5])
     remaining = int(browser.find_element(By.ID, "pos").text.split("/")[1])
     assert 0 < remaining < total  # the hidden witness's drifts are out of n/p
+    assert console_errors(browser) == []
+
+
+def test_navigation_follows_the_document(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    from .conftest import XINHUA_000
+
+    page = review(tmp_path, VENDOR_001, XINHUA_000)  # a summary: omissions on the base side, additions on the witness side
+    open_page(browser, page)
+    total = int(browser.find_element(By.ID, "pos").text.split("/")[1])
+    assert total > 50
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("p")  # from the start, p goes to the last drift
+    assert browser.find_element(By.ID, "pos").text == f"{total} / {total}"
+    browser.find_element(By.ID, "show-cosmetic").click()  # focus is now on a checkbox: keys still work
+    seen, tops = [], []
+    for _ in range(total):
+        browser.switch_to.active_element.send_keys("N")
+        el = browser.find_element(By.CSS_SELECTOR, ".m.current")
+        seen.append(el.get_attribute("data-f"))
+        tops.append(browser.execute_script("var r = arguments[0].getBoundingClientRect(); return [r.top + window.scrollY, r.left]", el))
+    assert len(set(seen)) == total  # every drift once
+    assert tops == sorted(tops)  # down the page, left to right within a line
     assert console_errors(browser) == []

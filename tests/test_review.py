@@ -37,7 +37,7 @@ def page_001_002() -> str:
 def cells(page: str, column: str) -> str:
     """The text of one column, tags out, entities decoded."""
     out = []
-    for m in re.finditer(rf'<div class="c {column}(?: gap)?">(.*?)</div>', page, re.DOTALL):
+    for m in re.finditer(rf'<div class="c {column}(?: gap-\w+)?(?: frm)?">(.*?)</div>', page, re.DOTALL):
         out.append(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))))
     return "".join(out)
 
@@ -59,7 +59,15 @@ def test_the_page_shows_the_original_text(page_001_002: str) -> None:
 
 
 def test_the_four_drifts_are_marked_on_both_sides(page_001_002: str) -> None:
-    marked = re.findall(r'<i class="m k-(\w+) sub w0 first" data-f="\d+" id="f\d+-(\d)"(?: data-t="1")?>([^<]*)', page_001_002)
+    marked = re.findall(r'<div class="c (c0|w0)[^"]*">|<i class="m k-(\w+) sub w0 first" data-f="\d+"[^>]*>([^<]*)', page_001_002)
+    column = ""
+    found = []
+    for col, kind, text in marked:
+        if col:
+            column = "0" if col == "c0" else "1"
+        else:
+            found.append((kind, column, text))
+    marked = found
     by_text = {(kind, col, text) for kind, col, text in marked}
     assert {("deletion", "0", "支撐"), ("substitution", "0", "提升"), ("substitution", "1", "建设"), ("deletion", "0", "職能")} <= by_text
     assert ("substitution", "0", "多層級") in by_text
@@ -167,3 +175,74 @@ def test_review_bad_input_exit_2(tmp_path: Path, args: list[str], message: str) 
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("jiaokan: error:") and message in lines[0]
+
+
+# ---------------------------------------------------------------- the row model, on the cases review found wrong
+
+
+def row_text(cell) -> str:  # type: ignore[no-untyped-def]
+    return "".join(p.text for p in cell.pieces)
+
+
+def review_of(base: Path, *witnesses: Path):  # type: ignore[no-untyped-def]
+    b = read_document(str(base))
+    return build_review(b, [diff_documents(b, read_document(str(w))) for w in witnesses])
+
+
+def test_a_summary_paragraph_sits_beside_its_source() -> None:
+    review = review_of(VENDOR_001, XINHUA_000)
+    (row,) = [r for r in review.rows if row_text(r.base).startswith("高(gāo)舉中國(guó)特色")]
+    assert row.label == "一（二）1."
+    assert not row.witnesses[0].gap and "《指导意见》要求，要高举中国特色社会主义伟大旗帜" in row_text(row.witnesses[0])
+
+
+def test_one_witness_wrapper_does_not_hide_anothers_omission() -> None:
+    review = review_of(VENDOR_001, COUNTY_002, XINHUA_000)
+    (row,) = [r for r in review.rows if "發〔2022〕14号" in row_text(r.base)]
+    assert not row.framing
+    assert row.witnesses[0].gap == "omitted"  # the county copy drops the 文号
+    (title,) = [r for r in review.rows if row_text(r.base).startswith("國(guó)務院關于加強數字政府建設")]
+    assert not title.base.framing  # body text for the county copy, whatever the news page makes of it
+
+
+def test_moved_paragraph(tmp_path: Path) -> None:
+    paragraphs = COUNTY_002.read_text(encoding="utf-8").split("\n\n")
+    k = next(i for i, p in enumerate(paragraphs) if p.startswith("(一) 强化安全管理责任"))
+    moved = paragraphs[k + 1]
+    rest = paragraphs[: k + 1] + paragraphs[k + 2 :]
+    target = next(i for i, p in enumerate(rest) if p.startswith("(三) 营造良好数字生态"))
+    rest.insert(target + 2, moved)  # after 七（三）'s text
+    witness = tmp_path / "moved.txt"
+    witness.write_text("\n\n".join(rest), encoding="utf-8")
+    review = review_of(COUNTY_002, witness)
+    (origin,) = [r for r in review.rows if row_text(r.base).startswith(moved[:12])]
+    assert origin.witnesses[0].gap == "moved"
+    (landing,) = [r for r in review.rows if moved[:12] in row_text(r.witnesses[0])]
+    assert landing.label == "七（三）", landing.label  # beside the paragraph it follows
+    page = review_html(review)
+    link = re.search(r'<a class="m k-move sub w0 first" data-f="(\d+)" id="f\1-0" href="#f\1-1">', page)
+    assert link and re.search(f'id="f{link.group(1)}-1"( data-t="1")? href="#f{link.group(1)}-0"', page)  # and back
+
+
+def test_an_added_paragraph_and_its_caret_share_a_row(tmp_path: Path) -> None:
+    text = COUNTY_002.read_text(encoding="utf-8")
+    anchor = "(三) 提升安全保障能力"
+    assert anchor in text
+    witness = tmp_path / "added.txt"
+    witness.write_text(text.replace(anchor, "各单位要结合本地实际抓好贯彻落实，确保各项任务落到实处。\n\n" + anchor), encoding="utf-8")
+    review = review_of(COUNTY_002, witness)
+    (row,) = [r for r in review.rows if "各单位要结合本地实际" in row_text(r.witnesses[0])]
+    carets = [p for p in row.base.pieces if not p.text and p.marks]
+    assert carets and review.findings[carets[0].marks[0]].kind == "insertion"
+
+
+def test_crlf_copy_shows_as_the_lf_copy(tmp_path: Path) -> None:
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(COUNTY_002.read_bytes().replace(b"\n", b"\r\n"))
+    plain = review_of(VENDOR_001, COUNTY_002)
+    windows = review_of(VENDOR_001, crlf)
+    assert [row_text(r.witnesses[0]).replace("\r", "") for r in windows.rows] == [row_text(r.witnesses[0]) for r in plain.rows]
+
+
+def test_no_blank_points_in_the_witness_text(page_001_002: str) -> None:
+    assert not re.search(r'class="m k-cosmetic[^"]* pt"', page_001_002)

@@ -75,6 +75,7 @@ class DiffResult:
     base_seg: Segmented | None = field(repr=False, compare=False)  # the compared streams and how they align;
     witness_seg: Segmented | None = field(repr=False, compare=False)  # None once light()
     alignment: Alignment | None = field(repr=False, compare=False)
+    pairing: tuple[Op, ...] = field(default=(), repr=False, compare=False)  # the ops the findings came from, in order
     substantive_codes: frozenset[str] = frozenset(SUBSTANTIVE_CODES)
     set_aside: tuple[Span, ...] = ()  # base and witness paragraphs left out by framing patterns, in that order
 
@@ -92,7 +93,7 @@ class DiffResult:
     def light(self) -> DiffResult:
         """The result without the streams, their offset maps and the alignment (8x the memory of the rest):
         enough for every text, JSON and CI report, for a caller that keeps many results."""
-        return replace(self, base_seg=None, witness_seg=None, alignment=None)
+        return replace(self, base_seg=None, witness_seg=None, alignment=None, pairing=())
 
     @property
     def substantive(self) -> list[Finding]:
@@ -162,14 +163,16 @@ def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset
     nw = normalize(witness, rules=rules)
     sa, sw = segment(nb, leave_out=framing), segment(nw, leave_out=framing)
     alignment = align(sa, sw)
-    findings = _Finder(sa, sw, alignment, codes).run()
+    finder = _Finder(sa, sw, alignment, codes)
+    findings = finder.run()
     findings.sort(key=lambda f: (f.base.start, f.witness.start, f.base.end, f.witness.end, f.code))
     counts = Counter(f.severity for f in findings)
     by_code = Counter(f.code for f in findings)
     set_aside = tuple(_span_of(seg, lo, hi) for seg in (sa, sw) for lo, hi in seg.set_aside)
     summary = Summary(counts[SUBSTANTIVE], counts[COSMETIC], counts[FRAMING], dict(sorted(by_code.items())),
                       len(set_aside) if framing is not None else None)
-    return DiffResult(base, witness, findings, summary, nb.rules, sa, sw, alignment, codes, set_aside)
+    pairing = tuple(sorted(finder.pairing, key=lambda op: (op.a1, op.a2, op.b1)))
+    return DiffResult(base, witness, findings, summary, nb.rules, sa, sw, alignment, pairing, codes, set_aside)
 
 
 def _span_of(seg: Segmented, lo: int, hi: int) -> Span:
@@ -232,6 +235,9 @@ class _Finder:
         self.al = alignment
         self.codes = codes
         self.out: list[Finding] = []
+        # which base text was compared with which witness text: the body's ops and, in the wrappers,
+        # those of the paired passages (a wrapper's unpaired text is compared with nothing)
+        self.pairing: list[Op] = []
         self._framing: list[tuple[str, int, int, int]] = []  # (side, start, end, point on the other side)
 
     # ------------------------------------------------------------ locating
@@ -283,6 +289,7 @@ class _Finder:
         (fa, fb), (la, lb), (ta, tb) = self._zones()
         self.first = (fa, fb)
         body_ops = [op for op in self.al.ops if not (op.a2 <= la and op.b2 <= lb) and not (op.a1 >= ta and op.b1 >= tb)]
+        self.pairing.extend(body_ops)
         for op in self._merge_near([op for op in body_ops if op.tag != "equal"]):
             self._body(op)
         # Before the body and after it: each copy's own wrapper, except
@@ -302,8 +309,9 @@ class _Finder:
                 pairs = [pairs[k] for k in longest_chain(pairs)]
             for i, j in pairs:
                 (x1, x2), (y1, y2) = a_pieces[i], b_pieces[j]
-                ops = [Op(t, x1 + i1, x1 + i2, y1 + j1, y1 + j2) for t, i1, i2, j1, j2 in opcodes(self.a.stream[x1:x2], self.b.stream[y1:y2]) if t != "equal"]
-                for op in self._merge_near(ops):
+                ops = [Op(t, x1 + i1, x1 + i2, y1 + j1, y1 + j2) for t, i1, i2, j1, j2 in opcodes(self.a.stream[x1:x2], self.b.stream[y1:y2])]
+                self.pairing.extend(ops)
+                for op in self._merge_near([op for op in ops if op.tag != "equal"]):
                     self._body(op)
             paired_a = {i for i, _ in pairs}
             paired_b = {j for _, j in pairs}

@@ -64,9 +64,14 @@ def review_html(review: Review) -> str:
         _MarkInfo(f"m k-{f.kind} {_SEVERITY_CLASS[f.severity]} w{f.witness}", f.kind == "move" and f.severity == SUBSTANTIVE, f.witness + 1)
         for f in review.findings
     ]
+    codes = sorted({(f.code, f.severity, f.kind) for f in review.findings})
+    index = {c: k for k, c in enumerate(codes)}
     data = {
+        "base": review.base,
         "witnesses": [w.path for w in review.witnesses],
-        "findings": [[f.code, f.severity, f.kind, f.witness, f.base_at, f.witness_at, f.message] for f in review.findings],
+        "codes": [list(c) for c in codes],  # [code, severity, kind]
+        # [code index, witness, base line, base column, witness line, witness column, message]
+        "findings": [[index[(f.code, f.severity, f.kind)], f.witness, *f.base_at, *f.witness_at, f.message] for f in review.findings],
     }
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return template.render(  # type: ignore[attr-defined]
@@ -77,4 +82,5 @@ def review_html(review: Review) -> str:
         csp=Markup(csp(css, js)),  # our own hashes and keywords: nothing to escape
         data=Markup(payload),
         version=__version__,
+        multi=len(review.witnesses) > 1,
     )

@@ -19,14 +19,16 @@ shows; the renderer (``render_html``) only loops and escapes.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from jiaokan.diff import DiffResult
 from jiaokan.findings import COSMETIC, FRAMING, SUBSTANTIVE, Finding
 from jiaokan.ingest import Document
-from jiaokan.normalize import normalize
+from jiaokan.normalize import rule_markup
+from jiaokan.textmap import MappedText
 from jiaokan.segment import Segmented
 
 KINDS = ("substitution", "insertion", "deletion", "move", "number", "cosmetic", "framing")
@@ -63,8 +65,8 @@ class Shown:
     code: str
     severity: str
     kind: str
-    base_at: str  # path:line:column in the base's original
-    witness_at: str
+    base_at: tuple[int, int]  # line, column in the base's original
+    witness_at: tuple[int, int]
     message: str
 
 
@@ -82,7 +84,7 @@ class Cell:
     pieces: tuple[Piece, ...]
     blank: bool  # no visible text
     framing: bool  # all its visible text is a copy's own wrapper
-    gap: bool  # nothing here where the base has text this copy omits
+    gap: str  # nothing here where the base has text: "omitted" (this copy drops it) or "moved" (it is elsewhere), or ""
     tail: str = ""  # the line breaks that end it (between paragraphs): kept, not shown
 
 
@@ -93,6 +95,7 @@ class Row:
     base: Cell
     witnesses: tuple[Cell, ...]
     framing: bool  # every cell is blank or wrapper: shown collapsed
+    blank: bool = False  # nothing to draw (only whitespace before the first paragraph)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +112,15 @@ class Review:
     witnesses: tuple[WitnessInfo, ...]
     rows: tuple[Row, ...]
     findings: tuple[Shown, ...]
-    targets: frozenset[tuple[int, int]]  # (finding, column) where n/p land for each finding: one place each
+    targets: frozenset[tuple[int, int]]  # (finding, column) where n/p land for each substantive finding: one place each
 
     @property
     def blocks(self) -> list[tuple[bool, list[Row]]]:
         """Consecutive rows grouped as (framing, rows): wrapper rows are shown collapsed together."""
         out: list[tuple[bool, list[Row]]] = []
         for row in self.rows:
+            if row.blank:
+                continue
             if out and out[-1][0] == row.framing:
                 out[-1][1].append(row)
             else:
@@ -139,10 +144,11 @@ class _Display:
     """A document's text as shown: the original with markup out, and where each character came from."""
 
     def __init__(self, doc: Document) -> None:
-        mapped = normalize(doc, rules="markup").mapped
+        mapped = MappedText.identity(doc.text)
+        if doc.format == "html":
+            mapped = rule_markup(mapped, doc)  # the markup rule alone, without paragraph assembly
         self.text = mapped.text
         self.starts = mapped.starts
-        self.size = len(doc.text)
 
     def index(self, offset: int) -> int:
         """Display index of the first character at or after original ``offset``."""
@@ -163,17 +169,22 @@ def _project(result: DiffResult, xs: Sequence[int]) -> list[int]:
     """Witness stream offsets of base stream offsets ``xs`` (ascending): what aligns before x goes before.
 
     Inside a replaced passage the place is proportional, snapped to the nearest witness paragraph start
-    in that passage, so that a witness paragraph is not cut in two where a base one ends.
+    in that passage, so that a witness paragraph is not cut in two where a base one ends.  The ops are the
+    diff's *pairing*: in the wrappers, only passages it paired count.
     """
-    assert result.alignment is not None and result.witness_seg is not None
+    assert result.witness_seg is not None
     para_starts = [p.start for p in result.witness_seg.paragraphs]
-    ops = sorted(result.alignment.ops, key=lambda op: (op.a1, op.a2))
+    para_set = {*para_starts, len(result.witness_seg.stream)}
+    ops = sorted(result.pairing, key=lambda op: (op.a1, op.a2))
     out = []
     pos = 0
     k = 0
     for x in xs:
         while k < len(ops) and ops[k].a2 <= x:
-            pos = max(pos, ops[k].b2)
+            op = ops[k]
+            if op.tag == "insert" and op.a1 == x and op.b2 not in para_set:
+                break  # words added at the very start of this paragraph, glued to its text: they belong to it
+            pos = max(pos, op.b2)
             k += 1
         at = pos
         if k < len(ops) and ops[k].a1 < x:  # x falls inside this op
@@ -187,6 +198,8 @@ def _project(result: DiffResult, xs: Sequence[int]) -> list[int]:
                     at = min(para_starts[lo:hi], key=lambda s: abs(s - at))
             else:
                 at = op.b1
+        elif k < len(ops):
+            at = ops[k].b1  # witness text compared with nothing (moved, or a wrapper's own) stays with the row before
         pos = max(pos, at)
         out.append(pos)
     return out
@@ -218,13 +231,14 @@ def _cells(display: _Display, bounds: list[int], marks: list[_Mark]) -> list[lis
         return Piece(text, covering, firsts)
 
     k = 0
-    last_row = len(bounds) - 2
     for row in range(len(bounds) - 1):
         lo, hi = bounds[row], bounds[row + 1]
-        while k < len(marks) and (marks[k].start < hi or (row == last_row and marks[k].start <= hi)):
+        # a mark overlaps [lo, hi); a point at p belongs to the row with lo < p <= hi (an insertion
+        # between two paragraphs shows at the end of the first), or to the first row when p is 0
+        while k < len(marks) and (marks[k].start < hi or (marks[k].start == marks[k].end == hi)):
             open_.append(marks[k])
             k += 1
-        open_ = [m for m in open_ if m.end > lo or (m.start == m.end and m.start >= lo)]
+        open_ = [m for m in open_ if (m.end > lo if m.start < m.end else (m.start > lo or m.start == lo == 0))]
         cuts = {lo, hi}
         for m in open_:
             cuts.update(c for c in (m.start, m.end) if lo < c < hi)
@@ -232,7 +246,7 @@ def _cells(display: _Display, bounds: list[int], marks: list[_Mark]) -> list[lis
         pieces: list[Piece] = []
         edges = sorted(cuts)
         p = 0
-        for a, b in zip(edges, edges[1:]):
+        for a, b in itertools.pairwise(edges):
             while p < len(points) and points[p].start <= a:
                 pieces.append(piece("", (points[p].finding,)))
                 p += 1
@@ -245,17 +259,22 @@ def _cells(display: _Display, bounds: list[int], marks: list[_Mark]) -> list[lis
     return out
 
 
-def _cell(pieces: list[Piece], findings: list[Shown]) -> Cell:
+_SPACE = "\r\n \t\u3000\u2003\u2002\xa0"
+
+
+def _cell(pieces: list[Piece], framing_of: Callable[[Piece], bool]) -> Cell:
     visible = [pc for pc in pieces if pc.text.strip()]
     blank = not visible
-    framing = not blank and all(any(findings[f].severity == FRAMING for f in pc.marks) for pc in visible)
+    framing = not blank and all(framing_of(pc) for pc in visible)
+    # the whitespace that ends a cell (the break before the next paragraph, and its indent) is kept, not drawn
     tail = ""
-    if pieces and not pieces[-1].marks and pieces[-1].text.endswith(("\n", "\r")):
-        last = pieces[-1]
-        kept = last.text.rstrip("\r\n")
-        tail = last.text[len(kept):]
-        pieces = pieces[:-1] + ([Piece(kept, last.marks, last.anchors)] if kept else [])
-    return Cell(tuple(pieces), blank, framing, gap=False, tail=tail)
+    last = max((i for i, pc in enumerate(pieces) if pc.text), default=-1)
+    if last >= 0 and not pieces[last].marks:
+        piece = pieces[last]
+        kept = piece.text.rstrip(_SPACE)
+        tail = piece.text[len(kept):]
+        pieces = pieces[:last] + ([Piece(kept, piece.marks, piece.anchors)] if kept else []) + pieces[last + 1:]
+    return Cell(tuple(pieces), blank, framing, gap="", tail=tail)
 
 
 def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
@@ -273,7 +292,7 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
     base_marks: list[_Mark] = []
     columns: list[list[list[Piece]]] = []
     infos = []
-    first_marks: set[tuple[int, int]] = set()
+    targets: set[tuple[int, int]] = set()
     for j, result in enumerate(results):
         assert result.witness_seg is not None and result.alignment is not None, "build_review needs full diff results"
         display = _Display(result.witness)
@@ -283,51 +302,58 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
         marks: list[_Mark] = []
         for f in result.findings:
             fid = len(findings)
-            findings.append(_shown(j, f, result))
+            findings.append(_shown(j, f))
             ws, we = display.span(f.witness.start, f.witness.end)
             bs, be = base_display.span(f.base.start, f.base.end)
-            # a whole paragraph or metadata line omitted shows as a gap beside it, not as a point in the next row
-            on_witness = f.witness.start < f.witness.end or (f.severity != FRAMING and f.code not in _GAP_CODES)
-            on_base = f.severity != COSMETIC and (f.severity != FRAMING or f.base.start < f.base.end)
+            # points only where they tell something: not for cosmetic or framing, and not where a whole
+            # paragraph or metadata line is omitted (a gap shows beside it)
+            on_witness = we > ws or (f.severity == SUBSTANTIVE and f.code not in _GAP_CODES)
+            on_base = f.severity != COSMETIC and (be > bs or f.severity == SUBSTANTIVE)
             if on_witness:
                 marks.append(_Mark(ws, we, fid, f.severity))
             if on_base:
                 base_marks.append(_Mark(bs, be, fid, f.severity))
-            first_marks.add((fid, 1 + j if on_witness and (we > ws or not on_base) else 0))
+            if f.severity == SUBSTANTIVE:
+                targets.add((fid, 1 + j if on_witness and (we > ws or not on_base) else 0))
         columns.append(_cells(display, w_bounds, marks))
         by_code = dict(result.summary.by_code)
         infos.append(WitnessInfo(result.witness.path, result.summary.to_dict(), by_code, {c: result.severity_of(c) for c in by_code}))
     base_cells = _cells(base_display, base_bounds, base_marks)
+
+    def framing_for(j: int) -> Callable[[Piece], bool]:
+        return lambda pc: any(findings[f].severity == FRAMING and findings[f].witness == j for f in pc.marks)
+
     rows = []
     for r in range(len(base_cells)):
         heading = paras[r - 1].heading if r > 0 else ""
-        base_cell = _cell(base_cells[r], findings)
+        # the base's text is wrapper only if every witness says so
+        per_witness = [_cell(base_cells[r], framing_for(j)) for j in range(len(results))]
+        base_cell = Cell(per_witness[0].pieces, per_witness[0].blank, all(c.framing for c in per_witness), "", per_witness[0].tail)
         cells = []
-        for col in columns:
-            cell = _cell(col[r], findings)
-            if cell.blank and not base_cell.blank and not base_cell.framing:
-                cell = Cell(cell.pieces, True, False, gap=True, tail=cell.tail)
+        for j, col in enumerate(columns):
+            cell = _cell(col[r], framing_for(j))
+            if cell.blank and not base_cell.blank and not per_witness[j].framing:
+                kinds = {findings[f].kind for p in base_cell.pieces for f in p.marks if findings[f].witness == j and findings[f].severity == SUBSTANTIVE}
+                gap = "moved" if kinds == {"move"} else "omitted" if kinds else ""
+                cell = Cell(cell.pieces, True, False, gap=gap, tail=cell.tail)
             cells.append(cell)
         all_cells = [base_cell, *cells]
         framing = any(not c.blank for c in all_cells) and all(c.blank or c.framing for c in all_cells)
-        if r == 0 and all(c.blank for c in all_cells):
-            continue
-        rows.append(Row(_label(heading), heading, base_cell, tuple(cells), framing))
-    return Review(base.path, tuple(infos), tuple(rows), tuple(findings), frozenset(first_marks))
+        blank = all(c.blank and not c.gap for c in all_cells) and not any(p.marks for c in all_cells for p in c.pieces)
+        rows.append(Row(_label(heading), heading, base_cell, tuple(cells), framing, blank))
+    return Review(base.path, tuple(infos), tuple(rows), tuple(findings), frozenset(targets))
 
 
-def _shown(j: int, f: Finding, result: DiffResult) -> Shown:
+def _shown(j: int, f: Finding) -> Shown:
     return Shown(
         witness=j,
         code=f.code,
         severity=f.severity,
         kind=kind_of(f.code, f.severity),
-        base_at=f"{result.base.path}:{f.base.line}:{f.base.column}",
-        witness_at=f"{result.witness.path}:{f.witness.line}:{f.witness.column}",
+        base_at=(f.base.line, f.base.column),
+        witness_at=(f.witness.line, f.witness.column),
         message=f.message if f.severity != COSMETIC else "",
     )
-
-
 
 
 def review_documents(base: Document, witnesses: Sequence[Document], **diff_settings: object) -> Review:

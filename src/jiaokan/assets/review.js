@@ -6,6 +6,15 @@
   var current = -1;
   var pos = document.getElementById("pos");
   var overview = document.getElementById("overview");
+  var toolbar = document.querySelector(".toolbar");
+  var head = document.querySelector(".row.head");
+
+  function finding(el) {
+    var f = data.findings[+el.dataset.f];
+    var c = data.codes[f[0]];
+    return {code: c[0], severity: c[1], kind: c[2], witness: data.witnesses[f[1]],
+            base: data.base + ":" + f[2] + ":" + f[3], at: data.witnesses[f[1]] + ":" + f[4] + ":" + f[5], message: f[6]};
+  }
 
   function visible(el) {
     if (el.classList.contains("off")) return false;
@@ -16,16 +25,25 @@
     return !(block && body.classList.contains("hide-framing"));
   }
 
+  function top(el) { return el.getBoundingClientRect().top + window.scrollY; }
+
   function collect() {
+    var old = targets[current];
     targets = Array.prototype.filter.call(document.querySelectorAll(".m.sub[data-t]"), visible);
-    if (current >= targets.length) current = targets.length - 1;
+    // document order: down the page, then left to right within a row
+    var where = targets.map(function (el) { var r = el.getBoundingClientRect(); return [r.top + window.scrollY, r.left, el]; });
+    where.sort(function (a, b) { return (a[0] - b[0]) || (a[1] - b[1]); });
+    targets = where.map(function (w) { return w[2]; });
+    current = old ? targets.indexOf(old) : -1;
+    if (current < 0) {
+      var mark = document.querySelector(".m.current");
+      if (mark) mark.classList.remove("current");
+    }
     drawOverview();
     show();
   }
 
-  function show() {
-    pos.textContent = (current + 1) + " / " + targets.length;
-  }
+  function show() { pos.textContent = (current + 1) + " / " + targets.length; }
 
   function goTo(i) {
     if (!targets.length) return;
@@ -42,30 +60,35 @@
     show();
   }
 
+  function next() { goTo(current + 1); }
+  function previous() { goTo(current < 0 ? targets.length - 1 : current - 1); }
+
   function drawOverview() {
     overview.textContent = "";
     var height = document.documentElement.scrollHeight || 1;
     targets.forEach(function (el, i) {
       var tick = document.createElement("button");
-      var f = data.findings[+el.dataset.f];
-      tick.className = "k-" + f[2];
-      tick.title = f[0] + " " + f[5];
-      tick.setAttribute("aria-label", "drift " + (i + 1) + ": " + f[0]);
-      var top = el.getBoundingClientRect().top + window.scrollY;
-      tick.style.top = (100 * top / height).toFixed(3) + "%";
+      var f = finding(el);
+      tick.className = "k-" + f.kind + (i === current ? " now" : "");
+      tick.title = f.code + " " + f.at;
+      tick.setAttribute("aria-label", "drift " + (i + 1) + ": " + f.code);
+      tick.style.top = (100 * top(el) / height).toFixed(3) + "%";
       tick.addEventListener("click", function () { goTo(i); });
       overview.appendChild(tick);
     });
   }
 
-  document.getElementById("next").addEventListener("click", function () { goTo(current + 1); });
-  document.getElementById("prev").addEventListener("click", function () { goTo(current - 1); });
+  function stick() { head.style.top = toolbar.offsetHeight + "px"; }
+
+  document.getElementById("next").addEventListener("click", next);
+  document.getElementById("prev").addEventListener("click", previous);
   document.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    var tag = (e.target && e.target.tagName) || "";
-    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") return;
-    if (e.key === "n") { goTo(current + 1); e.preventDefault(); }
-    else if (e.key === "p") { goTo(current - 1); e.preventDefault(); }
+    var t = e.target;
+    if (t && (t.tagName === "TEXTAREA" || t.tagName === "SELECT" || (t.tagName === "INPUT" && t.type !== "checkbox"))) return;
+    var key = (e.key || "").toLowerCase();
+    if (key === "n") { next(); e.preventDefault(); }
+    else if (key === "p") { previous(); e.preventDefault(); }
   });
 
   ["substantive", "cosmetic", "framing"].forEach(function (name) {
@@ -87,18 +110,19 @@
   document.addEventListener("mouseover", function (e) {
     var el = e.target.closest && e.target.closest(".m");
     if (!el || el.title) return;
-    var f = data.findings[+el.dataset.f];
-    var text = f[0] + " (" + f[1] + ")\nbase " + f[4] + "\nwitness " + f[5];
-    if (f[6]) text += "\n" + f[6];
+    var f = finding(el);
+    var text = f.code + " (" + f.severity + ")\nbase " + f.base + "\nwitness " + f.at;
+    if (f.message) text += "\n" + f.message;
     el.title = text;
   });
 
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
   });
-  window.addEventListener("resize", drawOverview);
-  Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.addEventListener("toggle", drawOverview); });
+  window.addEventListener("resize", function () { stick(); drawOverview(); });
+  Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.addEventListener("toggle", collect); });
 
+  stick();
   collect();
   body.dataset.ready = String(Math.round(performance.now()));
 })();
