@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -87,6 +89,23 @@ def _fail(exc: BaseException) -> None:
     raise typer.Exit(EXIT_INTERNAL)
 
 
+@contextmanager
+def _mapped_errors() -> Iterator[None]:
+    """Every command's body: an InputError is one line and exit 2, anything else exit 123 (typer.Exit passes)."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
+
+
+def _stdin_once(*paths: str) -> None:
+    """Standard input can be read once: at most one of the documents may be -."""
+    if paths.count("-") > 1:
+        raise InputError("standard input given twice", "only one of the documents can be read from -", "save the others to files")
+
+
 def write_output(text: str, output: Path | None) -> None:
     """stdout, or a file written atomically (temporary file + rename)."""
     if output is None or str(output) == "-":
@@ -112,7 +131,7 @@ def normalize_cmd(
     from jiaokan.ingest import read_document
     from jiaokan.normalize import RULES, normalize
 
-    try:
+    with _mapped_errors():
         if list_rules:
             write_output(render.rules_text(RULES), None)
             return
@@ -125,10 +144,6 @@ def normalize_cmd(
         else:
             text = render.normalized_text(result, show_map=show_map)
         write_output(text, output)
-    except typer.Exit:
-        raise
-    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
-        _fail(exc)
 
 
 def _use_color() -> bool:
@@ -148,9 +163,8 @@ def diff_cmd(
     from jiaokan import render
     from jiaokan.diff import diff_files
 
-    try:
-        if base == witness == "-":
-            raise InputError("standard input given twice", "BASE and WITNESS cannot both be read from -", "save one of them to a file")
+    with _mapped_errors():
+        _stdin_once(base, witness)
         result = diff_files(base, witness, rules=rules)
         if fmt is DiffFormat.json:
             text = render.to_json(result.to_dict(include_cosmetic=include_cosmetic))
@@ -162,10 +176,6 @@ def diff_cmd(
         else:
             text = render.diff_text(result, include_cosmetic=include_cosmetic, color=output is None and _use_color())
         write_output(text, output)
-    except typer.Exit:
-        raise
-    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
-        _fail(exc)
     raise typer.Exit(EXIT_FINDINGS if result.summary.substantive else EXIT_CLEAN)
 
 
@@ -192,7 +202,7 @@ def check_cmd(
     from jiaokan.check import apply_baseline, baseline_entries, check
     from jiaokan.ingest import read_document
 
-    try:
+    with _mapped_errors():
         found = cfg.read_config(config) if config is not None else cfg.find_config(Path.cwd())
         overrides = {
             "fail_on": fail_on.value if fail_on else None,
@@ -207,8 +217,7 @@ def check_cmd(
             raise typer.Exit(EXIT_CLEAN)
         if base is None or not witnesses:
             raise InputError("check needs BASE and at least one WITNESS", "nothing to compare was given", "e.g. jiaokan check official.txt 'site/**/*.html'")
-        if "-" in witnesses and base == "-":
-            raise InputError("standard input given twice", "BASE and a WITNESS cannot both be read from -", "save one of them to a file")
+        _stdin_once(base, *witnesses)
         if no_baseline and baseline is not None:
             raise InputError("--baseline and --no-baseline both given", "they contradict each other", "drop one of them")
         accepted = None
@@ -241,11 +250,31 @@ def check_cmd(
         else:
             text = render.check_text(result, color=output is None and _use_color())
         write_output(text, output)
-    except typer.Exit:
-        raise
-    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
-        _fail(exc)
     raise typer.Exit(result.exit_code)
+
+
+@app.command("trace")
+def trace_cmd(
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="The document quoted (the official text).")],
+    derived: Annotated[str, typer.Argument(metavar="DERIVED", help="The summary or article that quotes it.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json (jiaokan.trace/1).")] = OutputFormat.text,
+    rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False)] = None,
+) -> None:
+    """For every clause of DERIVED, where it comes from in SOURCE: verbatim, drifted, paraphrase or unsourced."""
+    from jiaokan import render
+    from jiaokan.trace import trace_files
+
+    with _mapped_errors():
+        _stdin_once(source, derived)
+        result = trace_files(source, derived, rules=rules)
+        if fmt is OutputFormat.json:
+            text = render.to_json(result.to_dict())
+        else:
+            text = render.trace_text(result, color=output is None and _use_color())
+        write_output(text, output)
+    drifted = any(p.relation == "drifted" for p in result.passages)
+    raise typer.Exit(EXIT_FINDINGS if drifted else EXIT_CLEAN)
 
 
 @app.command("review")
@@ -263,11 +292,10 @@ def review_cmd(
     from jiaokan.render_html import review_html
     from jiaokan.review import review_documents
 
-    try:
+    with _mapped_errors():
         found = cfg.read_config(config) if config is not None else cfg.find_config(Path.cwd())
         settings = cfg.resolve(found, {"rules": rules}).settings
-        if "-" in witnesses and base == "-":
-            raise InputError("standard input given twice", "BASE and a WITNESS cannot both be read from -", "save one of them to a file")
+        _stdin_once(base, *witnesses)
         base_doc = read_document(base)
         docs = []
         for path, error in expand(witnesses, base=base):
@@ -278,10 +306,6 @@ def review_cmd(
             raise InputError("no witness to show", "every WITNESS given is the base itself", "name the copies to compare")
         review = review_documents(base_doc, docs, rules=settings.rules, substantive_codes=settings.substantive_codes, framing=settings.framing_patterns)
         write_output(review_html(review), output)
-    except typer.Exit:
-        raise
-    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
-        _fail(exc)
     substantive = any(f.severity == "substantive" for f in review.findings)
     raise typer.Exit(EXIT_FINDINGS if substantive else EXIT_CLEAN)
 

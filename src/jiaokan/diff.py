@@ -456,27 +456,7 @@ class _Finder:
             self.add("wording-insertion", a_at, a_at, b1, b2, f"「{text}」 inserted")
 
     def _widen(self, op: Op) -> tuple[int, int, int, int]:
-        """Extend a substitution to whole words (jieba, HMM off): 级→次 becomes 层级→层次."""
-        a, b = self.a.stream, self.b.stream
-        left = right = 0
-        tok = _tokenizer()
-        for text, s, e in ((a, op.a1, op.a2), (b, op.b1, op.b2)):
-            w0 = max(0, s - 8)
-            window = text[w0:min(len(text), e + 8)]
-            pos = w0
-            for t in tok.cut(window, False):
-                t_end = pos + len(t)
-                if pos < s < t_end:
-                    left = max(left, s - pos)
-                if pos < e < t_end:
-                    right = max(right, t_end - e)
-                pos = t_end
-        # the context added must be equal on both sides and stay inside the paragraph
-        while left and (op.a1 - left < 0 or op.b1 - left < 0 or a[op.a1 - left:op.a1] != b[op.b1 - left:op.b1]):
-            left -= 1
-        while right and (op.a2 + right > len(a) or op.b2 + right > len(b) or a[op.a2:op.a2 + right] != b[op.b2:op.b2 + right]):
-            right -= 1
-        return op.a1 - left, op.a2 + right, op.b1 - left, op.b2 + right
+        return widen_to_words(self.a.stream, self.b.stream, op)
 
     # ------------------------------------------------------------ moves
 
@@ -527,6 +507,29 @@ class _Finder:
         where = "base" if on_base else "witness"
         shown = ed.original.replace("\n", "⏎") or "∅"
         self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{ed.normalized or '∅'}」")
+
+
+def widen_to_words(a: str, b: str, op: Op) -> tuple[int, int, int, int]:
+    """Extend a substitution in streams ``a``/``b`` to whole words (jieba, HMM off): 级→次 becomes 层级→层次."""
+    left = right = 0
+    tok = _tokenizer()
+    for text, s, e in ((a, op.a1, op.a2), (b, op.b1, op.b2)):
+        w0 = max(0, s - 8)
+        window = text[w0:min(len(text), e + 8)]
+        pos = w0
+        for t in tok.cut(window, False):
+            t_end = pos + len(t)
+            if pos < s < t_end:
+                left = max(left, s - pos)
+            if pos < e < t_end:
+                right = max(right, t_end - e)
+            pos = t_end
+    # the context added must be equal on both sides and stay inside the paragraph
+    while left and (op.a1 - left < 0 or op.b1 - left < 0 or a[op.a1 - left:op.a1] != b[op.b1 - left:op.b1]):
+        left -= 1
+    while right and (op.a2 + right > len(a) or op.b2 + right > len(b) or a[op.a2:op.a2 + right] != b[op.b2:op.b2 + right]):
+        right -= 1
+    return op.a1 - left, op.a2 + right, op.b1 - left, op.b2 + right
 
 
 def _same_reading(x: str, y: str, *, ignore_space: bool = False) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from jiaokan.check import ACCEPTED, NEW, CheckResult
 from jiaokan.diff import DiffResult
 from jiaokan.findings import Finding, Span
+from jiaokan.trace import TraceResult
 from jiaokan.normalize import Normalized, Rule
 
 
@@ -193,3 +194,37 @@ _SEVERITY_ORDER = {"substantive": 0, "framing": 1, "cosmetic": 2}
 def _shown(text: str, limit: int = 60) -> str:
     flat = _visible(text.replace("\n", "⏎"))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+_RELATION = {"verbatim": ("= verbatim  ", "green"), "drifted": ("≈ drifted   ", "yellow"), "paraphrase": ("~ paraphrase", "cyan"), "unsourced": ("· unsourced ", "dim")}
+
+
+def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) -> str:
+    """Each passage of the derived text with its relation and source; then the source's coverage."""
+    from rich.text import Text
+
+    buf = io.StringIO()
+    console = _console(buf, color, width)
+    summary = result.to_dict()["summary"]
+    console.print(Text(f"jiaokan trace  source {result.source.path}  derived {result.derived.path}", style="bold"))
+    console.print(Text("  ".join(f"{n} {r}" for r, n in summary.items())))  # type: ignore[union-attr]
+    for p in result.passages:
+        label, style = _RELATION[p.relation]
+        line = Text(label, style=style).append(f"  {_where(result.derived.path, p.derived)}  ")
+        line.append(_shown(p.derived.text, 50))
+        console.print(line)
+        if p.source is not None:
+            console.print(Text(f"      from {_where(result.source.path, p.source)}  {p.heading}", style="dim"))
+        for f in p.findings:
+            words = Text("      ")
+            for text, st in _word_diff(f):
+                words.append(text, style=st)
+            console.print(words)
+    c = result.coverage
+    console.print()
+    console.print(Text(f"source coverage: {c.source_paragraphs} paragraphs — {c.quoted} quoted, {c.paraphrased} paraphrased, {c.unused} not used", style="bold"))
+    if c.dropped:
+        console.print(Text(f"clauses of quoted sentences the derived text drops ({len(c.dropped)}):"))
+        for d in c.dropped:
+            console.print(Text(f"  {_where(result.source.path, d)}  ").append(_shown(d.text, 60), style="red"))
+    return buf.getvalue()
