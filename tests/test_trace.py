@@ -158,3 +158,16 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert "= verbatim" in r.stdout and "· unsourced" in r.stdout
     bad = subprocess.run([*CLI, "trace", str(COUNTY_002), str(tmp_path / "missing.txt")], check=False, capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and bad.stderr.startswith("jiaokan: error:") and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_html_page(tmp_path: Path) -> None:
+    from jiaokan.render_html import trace_html
+
+    derived = tmp_path / "article.txt"
+    derived.write_text("本报讯 <script>alert(1)</script>。《意见》指出，要全面推进政府履职和政务运行数字化转型。\n", encoding="utf-8")
+    page = trace_html(trace_files(str(COUNTY_002), str(derived)))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page
+    assert "script-src 'none'" in page and "default-src 'none'" in page
+    assert 'class="row r-verbatim"' in page and "全面推进政府履职和政务运行数字化转型" in page
+    news = trace_html(trace_files(str(VENDOR_001), str(XINHUA_000)))
+    assert "href=" not in news  # the news page's own markup is shown as its text

@@ -257,7 +257,7 @@ def check_cmd(
 def trace_cmd(
     source: Annotated[str, typer.Argument(metavar="SOURCE", help="The document quoted (the official text).")],
     derived: Annotated[str, typer.Argument(metavar="DERIVED", help="The summary or article that quotes it.")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json (jiaokan.trace/1).")] = OutputFormat.text,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, json (jiaokan.trace/1) or html (a page: each passage beside its source).")] = DiffFormat.text,
     rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False)] = None,
 ) -> None:
@@ -268,13 +268,64 @@ def trace_cmd(
     with _mapped_errors():
         _stdin_once(source, derived)
         result = trace_files(source, derived, rules=rules)
-        if fmt is OutputFormat.json:
+        if fmt is DiffFormat.json:
             text = render.to_json(result.to_dict())
+        elif fmt is DiffFormat.html:
+            from jiaokan.render_html import trace_html
+
+            text = trace_html(result)
         else:
             text = render.trace_text(result, color=output is None and _use_color())
         write_output(text, output)
     drifted = any(p.relation == "drifted" for p in result.passages)
     raise typer.Exit(EXIT_FINDINGS if drifted else EXIT_CLEAN)
+
+
+class CollateFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+@app.command("collate")
+def collate_cmd(
+    docs: Annotated[list[str], typer.Argument(metavar="DOC...", help="Two or more copies of one text: files, folders, globs.")],
+    base: Annotated[str, typer.Option("--base", help="The copy to collate against, or auto: the one that accounts for most of the others.")] = "auto",
+    fmt: Annotated[CollateFormat, typer.Option("--format", "-f", help="text, json (jiaokan.collate/1) or html (the review page, a column per copy).")] = CollateFormat.text,
+    rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False)] = None,
+) -> None:
+    """Collate many copies: variant places with every copy's reading and the majority, and who shares whose readings."""
+    from jiaokan import render
+    from jiaokan.check import expand
+    from jiaokan.collate import collate_documents
+    from jiaokan.ingest import read_document
+
+    with _mapped_errors():
+        _stdin_once(*docs)
+        paths = []
+        for path, error in expand(docs):
+            if error is not None:
+                raise error
+            paths.append(path)
+        if base != "auto" and base not in paths:
+            paths.insert(0, base)
+        if len(paths) < 2:
+            raise InputError("collate needs at least two copies", f"{len(paths)} document given", "name two or more files, a folder or a glob")
+        documents = [read_document(p) for p in paths]
+        index = None if base == "auto" else paths.index(base)
+        result = collate_documents(documents, base=index, rules=rules)
+        if fmt is CollateFormat.json:
+            text = render.to_json(result.to_dict())
+        elif fmt is CollateFormat.html:
+            from jiaokan.render_html import review_html
+            from jiaokan.review import build_review
+
+            text = review_html(build_review(documents[result.base], list(result.results)))
+        else:
+            text = render.collate_text(result, color=output is None and _use_color())
+        write_output(text, output)
+    raise typer.Exit(EXIT_FINDINGS if result.places else EXIT_CLEAN)
 
 
 @app.command("review")

@@ -303,7 +303,8 @@ _PUNCT_ALWAYS = {ord("("): "（", ord(")"): "）", ord("「"): "“", ord("」")
 _PUNCT_ASCII = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _ASCII_PUNCT = re.compile(r"[,;:?!]")
 _BRACKET_YEAR = re.compile(r"[\[［【(（]\s*((?:19|20)\d\d)\s*[\]］】)）](?=\s*\d{1,4}\s*[号號])")
-_ELLIPSIS = re.compile(r"(?:\.{3,}|。{3,}|…+|⋯+)")
+# three or more dots, spaces between them allowed (the whitespace rule runs later and would join 。。 。 into 。。。)
+_ELLIPSIS = re.compile(r"(?:\.(?:[ \t\u3000\xa0]*\.){2,}|。(?:[ \t\u3000\xa0]*。){2,}|…+|⋯+)")
 _PERIOD = re.compile(r"\.")
 _STRAIGHT_QUOTES = re.compile(r"[\"']")
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from jiaokan.check import ACCEPTED, NEW, CheckResult
 from jiaokan.diff import DiffResult
 from jiaokan.findings import Finding, Span
+from jiaokan.collate import Collation
 from jiaokan.trace import TraceResult
 from jiaokan.normalize import Normalized, Rule
 
@@ -227,4 +228,36 @@ def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) ->
         console.print(Text(f"clauses of quoted sentences the derived text drops ({len(c.dropped)}):"))
         for d in c.dropped:
             console.print(Text(f"  {_where(result.source.path, d)}  ").append(_shown(d.text, 60), style="red"))
+    return buf.getvalue()
+
+
+def collate_text(result: Collation, *, color: bool = False, width: int = 100) -> str:
+    """The base and why, the copies with their closest relative, then every variant place with each reading."""
+    from rich.table import Table
+    from rich.text import Text
+
+    buf = io.StringIO()
+    console = _console(buf, color, width)
+    letters = [chr(ord("A") + k) if k < 26 else f"#{k}" for k in range(len(result.copies))]
+    console.print(Text(f"jiaokan collate  {len(result.copies)} copies, {len(result.places)} variant places", style="bold"))
+    console.print(Text(f"base ({result.chosen}): {result.why}"))
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for name in ("", "copy", "coverage", "partial", "substantive", "shares most unusual readings with"):
+        table.add_column(name, justify="right" if name in ("coverage", "substantive") else "left")
+    paths = [c.path for c in result.copies]
+    for k, c in enumerate(result.copies):
+        closest = f"{letters[paths.index(c.closest)]} ({len(c.shared)}: places {', '.join(map(str, c.shared))})" if c.closest else "—"
+        role = " (base)" if k == result.base else ""
+        table.add_row(letters[k], Text(c.path + role), f"{c.coverage:.0%}", "yes" if c.partial else "", str(c.substantive), closest)
+    console.print(table)
+    for p in result.places:
+        console.print()
+        console.print(Text(f"place {p.index}  {p.heading}  ", style="bold").append(f"{_where(paths[result.base], p.base)}", style="dim"))
+        groups: dict[str, list[str]] = {}
+        for k, r in enumerate(p.readings):
+            groups.setdefault("∅ no text here" if r is None else (_shown(r, 60) if r else "∅ omitted"), []).append(letters[k])
+        majority = _shown(p.majority, 60) if p.majority else "∅ omitted"
+        for reading, who in groups.items():
+            mark = "majority " if reading == majority else "         "
+            console.print(Text(f"  {mark}{''.join(who):<6} ").append(reading, style="green" if mark.strip() else "yellow"))
     return buf.getvalue()

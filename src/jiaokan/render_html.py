@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -21,6 +23,7 @@ from markupsafe import Markup
 from jiaokan import __version__
 from jiaokan.findings import SUBSTANTIVE
 from jiaokan.review import Review
+from jiaokan.trace import TraceResult
 
 _SEVERITY_CLASS = {"substantive": "sub", "cosmetic": "cos", "framing": "frm"}
 
@@ -83,4 +86,35 @@ def review_html(review: Review) -> str:
         data=Markup(payload),
         version=__version__,
         multi=len(review.witnesses) > 1,
+    )
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(text: str, fmt: str) -> str:
+    """An HTML document's text as a reader sees it: tags out, entities decoded (it is escaped again on output)."""
+    return html.unescape(_TAG.sub("", text)) if fmt == "html" else text
+
+
+_SYMBOLS = {"verbatim": "=", "drifted": "≈", "paraphrase": "~", "unsourced": "·"}
+
+
+def trace_html(result: TraceResult) -> str:
+    """The trace as a page: each passage of the derived text beside its source; no script at all."""
+    import jinja2
+
+    root = resources.files("jiaokan")
+    css = root.joinpath("assets/trace.css").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters["plain"] = _plain
+    template = env.from_string(root.joinpath("templates/trace.html.j2").read_text(encoding="utf-8"))
+    policy = f"default-src 'none'; style-src {_sha256(css)}; script-src 'none'; base-uri 'none'; form-action 'none'"
+    return template.render(
+        result=result,
+        summary=result.to_dict()["summary"],
+        symbols=_SYMBOLS,
+        css=Markup(css),
+        csp=Markup(policy),
+        version=__version__,
     )

@@ -1,0 +1,289 @@
+"""N-way collation: many copies of one text, their variant places, and who copied whom.
+
+``collate_documents(docs, base=None)`` chains: pick a base (given, or the copy
+that accounts for most of the others' text with the fewest substantive
+differences), diff every other copy against it, then
+
+- an **alignment table**: a row per base paragraph, each copy's text there
+  (a partial copy — a summary — only where it has text);
+- **variant places**: base ranges where some copy reads differently, with
+  every copy's reading (``None`` where a partial copy has no text there) and
+  the majority reading;
+- for each copy, the copy it shares most **unusual readings** with — minority
+  readings both have at the same place — and those readings as evidence, as
+  textual critics argue common descent from shared errors.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jiaokan.diff import DiffResult, diff_documents
+from jiaokan.findings import SUBSTANTIVE, Span
+from jiaokan.ingest import Document
+from jiaokan.review import _project
+from jiaokan.segment import Segmented
+
+SCHEMA = "jiaokan.collate/1"
+PARTIAL = 0.6  # a copy covering less of the base than this is partial (a summary, an excerpt)
+_READING_CODES = ("wording-substitution", "wording-insertion", "wording-deletion", "number-change", "sentence-omission", "sentence-addition")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place in the base where some copy reads differently."""
+
+    index: int
+    base: Span
+    heading: str
+    readings: tuple[str | None, ...]  # per copy, in Collation.copies order; None: no text there
+    majority: str
+
+    def to_dict(self, paths: Sequence[str]) -> dict[str, object]:
+        return {
+            "index": self.index,
+            "base": self.base.to_dict(),
+            "heading": self.heading,
+            "readings": {p: r for p, r in zip(paths, self.readings)},
+            "majority": self.majority,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    path: str
+    sha256: str
+    coverage: float  # share of the base's text this copy has (aligned equal or changed)
+    partial: bool
+    substantive: int  # substantive findings against the base
+    closest: str | None  # the copy it shares most unusual readings with
+    shared: tuple[int, ...]  # those places
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "coverage": round(self.coverage, 3),
+            "partial": self.partial,
+            "substantive": self.substantive,
+            "closest": self.closest,
+            "shared_unusual_readings": list(self.shared),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    heading: str
+    spans: tuple[Span | None, ...]  # per copy: its text aligned with this base paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class Collation:
+    base: int  # index into copies
+    chosen: str  # "given" or "auto"
+    why: str
+    copies: tuple[Copy, ...]
+    places: tuple[Place, ...]
+    rows: tuple[Row, ...]
+    results: tuple[DiffResult, ...]  # each other copy against the base, for the review page
+
+    def to_dict(self) -> dict[str, object]:
+        paths = [c.path for c in self.copies]
+        return {
+            "schema": SCHEMA,
+            "base": {"path": paths[self.base], "chosen": self.chosen, "why": self.why},
+            "copies": [c.to_dict() for c in self.copies],
+            "places": [p.to_dict(paths) for p in self.places],
+            "table": [{"heading": r.heading, "copies": {p: (s.to_dict() if s else None) for p, s in zip(paths, r.spans)}} for r in self.rows],
+        }
+
+
+def collate_documents(docs: Sequence[Document], *, base: int | None = None, rules: str | None = None) -> Collation:
+    if len(docs) < 2:
+        raise ValueError("collation needs at least two copies")
+    if base is None:
+        base, why = _choose_base(docs, rules)
+        chosen = "auto"
+    else:
+        chosen, why = "given", f"{docs[base].path} was given as the base"
+    results = [diff_documents(docs[base], d, rules=rules) for k, d in enumerate(docs) if k != base]
+    others = [k for k in range(len(docs)) if k != base]
+    base_seg = results[0].base_seg
+    assert base_seg is not None
+    covered = [_covered(r) for r in results]
+    full = [sum(e - s for s, e in _merge(cov)) / max(1, len(base_seg.stream)) >= PARTIAL for cov in covered]
+    places = _places(base_seg, results, covered, full, base, others, len(docs))
+    copies = _copies(docs, base, others, results, covered, places)
+    rows = _rows(base_seg, results, base, others, len(docs))
+    return Collation(base, chosen, why, tuple(copies), tuple(places), tuple(rows), tuple(results))
+
+
+# ---------------------------------------------------------------------------
+
+
+def _covered(result: DiffResult) -> list[tuple[int, int]]:
+    """Base stream ranges this copy has text for (equal or changed, not omitted)."""
+    return [(op.a1, op.a2) for op in result.pairing if op.tag in ("equal", "replace") and op.a2 > op.a1]
+
+
+def _has(covered: list[tuple[int, int]], a1: int, a2: int) -> bool:
+    lo, hi = (a1, a2) if a2 > a1 else (a1 - 1, a1 + 1)
+    return any(s < hi and e > lo for s, e in covered)
+
+
+def _choose_base(docs: Sequence[Document], rules: str | None) -> tuple[int, str]:
+    """The most complete copy (it accounts for most of the others' text, to the percent), then the most
+    agreed-with: the fewest substantive differences from the other full copies (a summary differs from
+    everything and says nothing about which full copy is right)."""
+    scores = []
+    for i, d in enumerate(docs):
+        shares, diffs = [], []
+        for j, other in enumerate(docs):
+            if i == j:
+                continue
+            r = diff_documents(d, other, rules=rules)
+            assert r.witness_seg is not None and r.base_seg is not None
+            equal = [op for op in r.pairing if op.tag == "equal"]
+            shares.append(sum(op.b2 - op.b1 for op in equal) / max(1, len(r.witness_seg.stream)))
+            if sum(op.a2 - op.a1 for op in equal) / max(1, len(r.base_seg.stream)) >= PARTIAL:
+                diffs.append(r.summary.substantive)
+        share = sum(shares) / len(shares)
+        mean_diffs = sum(diffs) / len(diffs) if diffs else 0.0
+        scores.append((round(share * 100), -mean_diffs, -i, share))
+    ranked = sorted(range(len(docs)), key=lambda k: scores[k][:3], reverse=True)
+    best, second = ranked[0], ranked[1]
+
+    def said(k: int) -> str:
+        return f"{scores[k][3]:.0%} of the other copies' text, {-scores[k][1]:.1f} substantive differences from each other full copy"
+
+    why = f"{docs[best].path}: {said(best)}; next, {docs[second].path}: {said(second)}"
+    if scores[best][:2] == scores[second][:2]:
+        why += " (a tie: the one given first)"
+    return best, why
+
+
+def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[tuple[int, int]]], full: list[bool],
+            base: int, others: list[int], n: int) -> list[Place]:
+    # every substantive wording finding of every full copy, on base stream offsets; a partial copy (a summary)
+    # is read at these places where it has text, but its own rewording makes no place
+    spans: list[tuple[int, int, int, str]] = []  # (a1, a2, copy, reading)
+    inverse = {s: k for k, s in enumerate(_orig_starts(base_seg))}
+    findings_of = {col: r.findings for col, r in zip(others, results)}
+    for col, r, is_full in zip(others, results, full):
+        if not is_full:
+            continue
+        for f in r.findings:
+            if f.severity != SUBSTANTIVE or f.code not in _READING_CODES:
+                continue
+            a1 = inverse.get(f.base.start, _nearest(base_seg, f.base.start))
+            a2 = a1 + len(f.base_norm)
+            spans.append((a1, a2, col, f.witness_norm))
+    spans.sort()
+    groups: list[list[tuple[int, int, int, str]]] = []
+    hi = -1
+    for s in spans:
+        same_point = bool(groups) and s[0] == s[1] == groups[-1][0][0] == hi
+        if groups and (s[0] < hi or same_point):
+            groups[-1].append(s)
+            hi = max(hi, s[1])
+        else:
+            groups.append([s])
+            hi = s[1]
+    places = []
+    for g in groups:
+        a1, a2 = min(x[0] for x in g), max(x[1] for x in g)
+        base_text = base_seg.stream[a1:a2]
+        readings: list[str | None] = [None] * n
+        readings[base] = base_text
+        for col, r, cov in zip(others, results, covered):
+            readings[col] = base_text if _has(cov, a1, a2) else None
+        for x1, x2, col, reading in g:
+            # the copy's reading of the whole place: its own words where it differs, the base's around them
+            readings[col] = base_seg.stream[a1:x1] + reading + base_seg.stream[x2:a2]
+        for col, is_full in zip(others, full):
+            if not is_full and readings[col] is not None:
+                # a summary that has text here: its own words at this place, if it changed them
+                for f in findings_of[col]:
+                    x1 = inverse.get(f.base.start, -1)
+                    if f.severity == SUBSTANTIVE and f.code in _READING_CODES and a1 <= x1 and x1 + len(f.base_norm) <= a2 and f.base_norm:
+                        readings[col] = base_seg.stream[a1:x1] + f.witness_norm + base_seg.stream[x1 + len(f.base_norm):a2]
+        votes = Counter(r for r in readings if r is not None)
+        majority = max(votes.items(), key=lambda kv: (kv[1], kv[0] == base_text))[0]
+        para = base_seg.paragraphs[base_seg.para_of[min(a1, len(base_seg.para_of) - 1)]]
+        places.append(Place(len(places), _span(base_seg, a1, a2), para.heading, tuple(readings), majority))
+    return places
+
+
+def _copies(docs: Sequence[Document], base: int, others: list[int], results: list[DiffResult],
+            covered: list[list[tuple[int, int]]], places: list[Place]) -> list[Copy]:
+    n = len(docs)
+    unusual: list[set[tuple[int, str]]] = [set() for _ in range(n)]
+    for p in places:
+        for k, r in enumerate(p.readings):
+            if r is not None and r != p.majority:
+                unusual[k].add((p.index, r))
+    coverage = [1.0] * n
+    substantive = [0] * n
+    base_len = 0
+    for col, r, cov in zip(others, results, covered):
+        assert r.base_seg is not None
+        base_len = max(1, len(r.base_seg.stream))
+        coverage[col] = sum(e - s for s, e in _merge(cov)) / base_len
+        substantive[col] = r.summary.substantive
+    out = []
+    for k in range(n):
+        best, shared = None, ()
+        for j in range(n):
+            if j == k:
+                continue
+            common = tuple(sorted(i for i, _ in unusual[k] & unusual[j]))
+            if len(common) > len(shared):
+                best, shared = docs[j].path, common
+        out.append(Copy(docs[k].path, docs[k].sha256, coverage[k], coverage[k] < PARTIAL, substantive[k], best, shared))
+    return out
+
+
+def _rows(base_seg: Segmented, results: list[DiffResult], base: int, others: list[int], n: int) -> list[Row]:
+    paras = base_seg.paragraphs
+    starts = [p.start for p in paras]
+    projected = [_project(r, starts) + [len(r.witness_seg.stream)] for r in results]  # type: ignore[union-attr]
+    rows = []
+    for k, para in enumerate(paras):
+        spans: list[Span | None] = [None] * n
+        spans[base] = _span(base_seg, para.start, para.end)
+        for col, r, proj in zip(others, results, projected):
+            lo, hi = proj[k], proj[k + 1]
+            spans[col] = _span(r.witness_seg, lo, hi) if hi > lo else None  # type: ignore[arg-type]
+        rows.append(Row(para.heading, tuple(spans)))
+    return rows
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(ranges):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _orig_starts(seg: Segmented) -> list[int]:
+    starts = seg.normalized.mapped.starts
+    return [starts[p] for p in seg.positions]
+
+
+def _nearest(seg: Segmented, offset: int) -> int:
+    import bisect
+
+    return bisect.bisect_left(_orig_starts(seg), offset)
+
+
+def _span(seg: Segmented, i: int, j: int) -> Span:
+    s, e = seg.original_span(i, j)
+    doc = seg.normalized.document
+    line, col = doc.locate(s)
+    return Span(s, e, line, col, doc.text[s:e])
+

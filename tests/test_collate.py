@@ -1,0 +1,90 @@
+"""jiaokan collate: variant places, the majority, who shares whose readings, the base chosen."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from jiaokan import read_document
+from jiaokan.collate import collate_documents
+
+from .conftest import COUNTY_002, ROOT, VENDOR_001, XINHUA_000
+
+CLI = [sys.executable, "-m", "jiaokan.cli"]
+
+
+@pytest.fixture(scope="module")
+def family(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The vendor's copy, the county's, two copies made from the vendor's and one from the county's, and a summary."""
+    folder = tmp_path_factory.mktemp("family")
+    vendor = VENDOR_001.read_text(encoding="utf-8")
+    county = COUNTY_002.read_text(encoding="utf-8")
+    copies = {
+        "a-from-001.txt": vendor.replace("數字政府建設專家委員會", "數字政府建設咨詢委員會"),
+        "b-from-001.txt": vendor.replace("到2025年", "到2026年"),
+        "c-from-002.txt": county.replace("统筹指导协调", "统一指导协调"),
+    }
+    paths = [VENDOR_001, COUNTY_002]
+    for name, text in copies.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
+    return [*paths, XINHUA_000]
+
+
+@pytest.fixture(scope="module")
+def collation(family: list[Path]):  # type: ignore[no-untyped-def]
+    return collate_documents([read_document(str(p)) for p in family])
+
+
+def test_variant_places_and_majority(collation) -> None:  # type: ignore[no-untyped-def]
+    paths = [c.path for c in collation.copies]
+    places = {p.majority: dict(zip(paths, p.readings)) for p in collation.places}
+    assert set(places) == {"支撑", "提升", "2025", "多层级", "职能", "统筹", "专家"}
+    county, summary = str(COUNTY_002), str(XINHUA_000)
+    assert places["提升"][county] == "建设" and places["提升"][summary] == "提升"  # the summary has this sentence
+    assert places["多层级"][county] == "多层次" and places["多层级"][summary] is None  # and not this one
+    assert places["支撑"][county] == ""  # omitted
+
+
+def test_who_copied_whom(collation) -> None:  # type: ignore[no-untyped-def]
+    by_path = {c.path: c for c in collation.copies}
+    child = next(c for p, c in by_path.items() if p.endswith("c-from-002.txt"))
+    assert child.closest == str(COUNTY_002) and len(child.shared) == 4  # 支撑 and 职能 dropped, 建设, 多层次
+    assert by_path[str(COUNTY_002)].closest == child.path
+    assert by_path[str(XINHUA_000)].partial and by_path[str(XINHUA_000)].coverage < 0.2
+    assert not by_path[str(VENDOR_001)].partial
+
+
+def test_base_auto_is_the_copy_most_agree_with(collation) -> None:  # type: ignore[no-untyped-def]
+    assert collation.copies[collation.base].path == str(VENDOR_001)
+    assert collation.chosen == "auto" and "substantive differences" in collation.why
+
+
+def test_cli_json_html_and_base(family: list[Path], collation, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    r = subprocess.run([*CLI, "collate", *map(str, family), "-f", "json"], check=False, capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 1  # variant places
+    data = json.loads(r.stdout)
+    assert data == collation.to_dict()
+    schema = json.loads(resources.files("jiaokan").joinpath("schemas/collate-1.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    # the alignment table: the summary has text only in some rows
+    summary_cells = [row["copies"][str(XINHUA_000)] for row in data["table"]]
+    assert any(summary_cells) and summary_cells.count(None) > len(summary_cells) / 2
+    given = subprocess.run([*CLI, "collate", *map(str, family), "--base", str(COUNTY_002), "-f", "json"], check=False, capture_output=True, text=True, env=env, timeout=300)
+    assert json.loads(given.stdout)["base"] == {"path": str(COUNTY_002), "chosen": "given", "why": f"{COUNTY_002} was given as the base"}
+    page = tmp_path / "c.html"
+    h = subprocess.run([*CLI, "collate", *map(str, family), "-f", "html", "-o", str(page)], check=False, capture_output=True, text=True, env=env, timeout=300)
+    assert h.returncode == 1, h.stderr
+    text = page.read_text(encoding="utf-8")
+    for k in range(len(family) - 1):
+        assert f'data-w="{k}"' in text  # a column (and a chooser) per copy besides the base
+    one = subprocess.run([*CLI, "collate", str(VENDOR_001)], check=False, capture_output=True, text=True, env=env, timeout=60)
+    assert one.returncode == 2 and one.stderr.startswith("jiaokan: error: collate needs at least two copies")
