@@ -7,6 +7,7 @@ only with ``--debug``.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -326,6 +327,97 @@ def collate_cmd(
             text = render.collate_text(result, color=output is None and _use_color())
         write_output(text, output)
     raise typer.Exit(EXIT_FINDINGS if result.places else EXIT_CLEAN)
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command("scan")
+def scan_cmd(
+    base: Annotated[str, typer.Argument(metavar="BASE", help="The official text to look for.")],
+    corpus_args: Annotated[list[str], typer.Argument(metavar="CORPUS...", help="Folders, quoted globs, files, or JSONL files of {\"id\", \"text\"} or {\"id\", \"path\"}.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="JSONL results, one line per document as it completes (stdout if not given).", show_default=False)] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip the ids already in --output and append the rest.")] = False,
+    engine: Annotated[Engine, typer.Option("--engine", help="local (a process pool) or dask (dask.distributed; pip install 'jiaokan[dask]').")] = Engine.local,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).", show_default=False)] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Processes (local engine; default: the machine's cores) or local-cluster workers.", show_default=False, min=1)] = None,
+    rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.", show_default=False)] = None,
+) -> None:
+    """Find the documents of a corpus that reprint, excerpt or quote BASE, and check each (JSONL out, a summary at the end)."""
+    from jiaokan import render
+    from jiaokan.ingest import read_document
+    from jiaokan.scan import Summary, corpus, scan
+
+    with _mapped_errors():
+        if resume and output is None:
+            raise InputError("--resume needs --output", "it continues the JSONL file named there", "add -o results.jsonl")
+        base_doc = read_document(base)
+        summary = Summary.empty()
+        done: set[str] = set()
+        if resume and output is not None and output.is_file():
+            kept = []
+            for line in output.read_text(encoding="utf-8").splitlines():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line cut short by an interrupted run: done again
+                done.add(str(record["id"]))
+                summary.add(record)
+                kept.append(line + "\n")
+            from jiaokan.atomic import write_atomic
+
+            write_atomic(output, "".join(kept))
+        items = (item for item in corpus(corpus_args) if item.id not in done)
+        sink = open(output, "a" if resume else "w", encoding="utf-8") if output is not None else sys.stdout  # noqa: SIM115
+        try:
+            with _progress_count() as tick:
+                for record in scan(base_doc, items, engine=engine.value, workers=workers, scheduler=scheduler, rules=rules):
+                    sink.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+                    sink.flush()
+                    summary.add(record)
+                    tick(str(record["id"]))
+        finally:
+            if sink is not sys.stdout:
+                sink.close()
+        table = render.scan_text(summary, color=output is not None and _use_color())
+        if output is None:
+            sys.stderr.write(table)
+        else:
+            write_output(table, None)
+    raise typer.Exit(EXIT_FINDINGS if summary.worst else EXIT_CLEAN)
+
+
+class _progress_count:
+    """A rich progress bar with rate and elapsed time on stderr, for a stream of unknown length; only on a terminal."""
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self.bar = None
+        if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(SpinnerColumn(), TextColumn("scanned {task.completed} documents"), TextColumn("{task.fields[rate]}"),
+                                TimeElapsedColumn(), TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("", total=None, rate="")
+            import time
+
+            self.t0 = time.perf_counter()
+        return self.tick
+
+    def tick(self, name: str) -> None:
+        if self.bar is not None:
+            import time
+
+            task = self.bar.tasks[0]
+            rate = (task.completed + 1) / max(1e-9, time.perf_counter() - self.t0)
+            self.bar.update(self.task, advance=1, description=name[-40:], rate=f"{rate:.1f} docs/s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @app.command("review")

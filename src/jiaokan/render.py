@@ -10,6 +10,7 @@ from jiaokan.check import ACCEPTED, NEW, CheckResult
 from jiaokan.diff import DiffResult
 from jiaokan.findings import Finding, Span
 from jiaokan.collate import Collation
+from jiaokan.scan import Summary
 from jiaokan.trace import TraceResult
 from jiaokan.normalize import Normalized, Rule
 
@@ -260,4 +261,37 @@ def collate_text(result: Collation, *, color: bool = False, width: int = 100) ->
         for reading, who in groups.items():
             mark = "majority " if reading == majority else "         "
             console.print(Text(f"  {mark}{''.join(who):<6} ").append(reading, style="green" if mark.strip() else "yellow"))
+    return buf.getvalue()
+
+
+def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str:
+    """The end-of-scan table: documents by kind, the most frequent drifts, the documents with most findings."""
+    from rich.table import Table
+    from rich.text import Text
+
+    buf = io.StringIO()
+    console = _console(buf, color, width)
+    data = summary.to_dict()
+    kinds = data["kinds"]
+    assert isinstance(kinds, dict)
+    console.print(Text(f"jiaokan scan: {sum(kinds.values())} documents — " + ", ".join(f"{n} {k}" for k, n in kinds.items()), style="bold"))
+    drifts = data["drifts"]
+    assert isinstance(drifts, list)
+    if drifts:
+        table = Table(title="most frequent drifts", show_header=True, header_style="bold", box=None, pad_edge=False, title_justify="left")
+        table.add_column("base")
+        table.add_column("copies read")
+        table.add_column("in", justify="right")
+        for d in drifts:
+            table.add_row(Text(d["base"]), Text(d["copy"]), f"{d['documents']} of {d['of']} reprints and excerpts")
+        console.print(table)
+    worst = data["most_substantive"]
+    assert isinstance(worst, list)
+    if worst:
+        table = Table(title="most substantive findings", show_header=True, header_style="bold", box=None, pad_edge=False, title_justify="left")
+        table.add_column("document")
+        table.add_column("substantive", justify="right")
+        for w in worst:
+            table.add_row(Text(w["id"]), str(w["substantive"]))
+        console.print(table)
     return buf.getvalue()
