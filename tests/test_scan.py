@@ -123,3 +123,11 @@ def test_memory_follows_the_work_in_flight() -> None:
     first = next(stream)
     assert first["id"] == "doc-0" and len(pulled) <= 3
     assert [r["id"] for r in stream] == [f"doc-{k}" for k in range(1, 20)]
+
+
+def test_progress_on_a_terminal_with_rate_and_time_left(folder: Path, tmp_path: Path) -> None:
+    from .test_check import _stderr_on_a_terminal
+
+    code, err = _stderr_on_a_terminal(["scan", str(COUNTY_002), str(folder), "-o", str(tmp_path / "o.jsonl"), "--workers", "1"], tmp_path)
+    assert code == 1
+    assert "scanning" in err and "/10" in err and "docs/s" in err

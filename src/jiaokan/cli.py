@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -348,7 +348,7 @@ def scan_cmd(
     """Find the documents of a corpus that reprint, excerpt or quote BASE, and check each (JSONL out, a summary at the end)."""
     from jiaokan import render
     from jiaokan.ingest import read_document
-    from jiaokan.scan import Summary, corpus, scan
+    from jiaokan.scan import Summary, corpus, count, scan
 
     with _mapped_errors():
         if resume and output is None:
@@ -372,7 +372,7 @@ def scan_cmd(
         items = (item for item in corpus(corpus_args) if item.id not in done)
         sink = open(output, "a" if resume else "w", encoding="utf-8") if output is not None else sys.stdout  # noqa: SIM115
         try:
-            with _progress_count() as tick:
+            with _progress_count(lambda: count(corpus_args) - len(done)) as tick:
                 for record in scan(base_doc, items, engine=engine.value, workers=workers, scheduler=scheduler, rules=rules):
                     sink.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
                     sink.flush()
@@ -390,18 +390,21 @@ def scan_cmd(
 
 
 class _progress_count:
-    """A rich progress bar with rate and elapsed time on stderr, for a stream of unknown length; only on a terminal."""
+    """A rich progress bar on stderr with the rate and the time left; only on a terminal (the corpus is counted then)."""
+
+    def __init__(self, total: Callable[[], int]) -> None:
+        self.total = total
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         self.bar = None
         if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
             from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(SpinnerColumn(), TextColumn("scanned {task.completed} documents"), TextColumn("{task.fields[rate]}"),
-                                TimeElapsedColumn(), TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+            self.bar = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                                TimeRemainingColumn(), TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("", total=None, rate="")
+            self.task = self.bar.add_task("", total=max(0, self.total()), rate="")
             import time
 
             self.t0 = time.perf_counter()

@@ -72,6 +72,20 @@ def corpus(inputs: Sequence[str]) -> Iterator[Item]:
             yield Item(path, path=path, error=str(error) if error else None)
 
 
+def count(inputs: Sequence[str]) -> int:
+    """How many items ``corpus`` will give (for a progress bar's ETA): JSONL lines counted, folders and globs listed."""
+    from jiaokan.check import expand
+
+    total = 0
+    for source in inputs:
+        if source.endswith(".jsonl") and os.path.isfile(source):
+            with open(source, "rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        else:
+            total += len(expand([source]))
+    return total
+
+
 def _jsonl(source: str) -> Iterator[Item]:
     with open(source, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
