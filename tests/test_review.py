@@ -246,3 +246,14 @@ def test_crlf_copy_shows_as_the_lf_copy(tmp_path: Path) -> None:
 
 def test_no_blank_points_in_the_witness_text(page_001_002: str) -> None:
     assert not re.search(r'class="m k-cosmetic[^"]* pt"', page_001_002)
+
+
+def test_a_base_with_no_text_to_compare() -> None:
+    """Found by fuzzing: a base that normalizes to nothing (a lone tag read as Markdown) crashed the row model."""
+    from jiaokan import document_from_bytes
+
+    base = document_from_bytes(b"<div>", path="base", format="markdown")
+    witness = document_from_bytes("新华社北京6月23日电 国务院印发《关于加强数字政府建设的指导意见》\n".encode(), path="witness", format="markdown")
+    review = build_review(base, [diff_documents(base, witness)])
+    assert "".join(p.text for r in review.rows for p in r.witnesses[0].pieces).strip().startswith("新华社")
+    assert "&lt;div&gt;" in review_html(review)

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from jiaokan.segment import Segmented, Sentence
 
@@ -221,7 +221,18 @@ def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
         return [("delete", 0, len(a), 0, 0)]
     if len(a) > 20 and len(b) > 20 and fuzz.ratio(a, b) < MIN_GAP_SIMILARITY:
         return [("delete", 0, len(a), 0, 0), ("insert", len(a), len(a), 0, len(b))]
-    return [(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Levenshtein.opcodes(a, b)]
+    out: list[tuple[str, int, int, int, int]] = []
+    for o in Levenshtein.opcodes(a, b):
+        if o.tag == "replace" and o.src_end - o.src_start > 1 and o.dest_end - o.dest_start > 1:
+            # Substitutions and indels can cost the same: 体系。中 → 。中数字 is two deleted and two inserted
+            # characters around a kept 。中, not four substituted ones. Keep what both sides share (longest
+            # common subsequence), so an edit never swallows the punctuation between two edits.
+            inner = Indel.opcodes(a[o.src_start:o.src_end], b[o.dest_start:o.dest_end])
+            if any(x.tag == "equal" for x in inner):
+                out.extend((x.tag, o.src_start + x.src_start, o.src_start + x.src_end, o.dest_start + x.dest_start, o.dest_start + x.dest_end) for x in inner)
+                continue
+        out.append((o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end))
+    return out
 
 
 def _diff_range(base: Segmented, witness: Segmented, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> list[Op]:

@@ -288,6 +288,8 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
     base_stream_starts = _stream_starts(base_seg)
     # base rows: row 0 holds what precedes the witnesses' own beginnings; row k+1 is base paragraph k
     base_bounds = [0, 0] + [base_display.index(base_stream_starts[p.start]) for p in paras[1:]] + [len(base_display.text)]
+    if not paras:  # nothing left to compare in the base (found by fuzzing: "<div>"): one row holds all its text
+        base_bounds = [0, len(base_display.text)]
     findings: list[Shown] = []
     base_marks: list[_Mark] = []
     columns: list[list[list[Piece]]] = []

@@ -210,6 +210,7 @@ def _bounded(submit: Callable[[Item], object], result: Callable[[object], dict[s
 def scan(base: Document, items: Iterable[Item], *, engine: str = "local", workers: int | None = None, scheduler: str | None = None,
          rules: str | None = None, inflight: int | None = None) -> Iterator[dict[str, object]]:
     """One record per item, in input order, from the chosen engine."""
+    Scanner(base, rules)  # prepared here first: a bad rule or base fails now, not in every worker (a pool would hang)
     if engine == "local":
         workers = workers or os.cpu_count() or 1
         inflight = inflight or workers * 8
