@@ -97,22 +97,16 @@ _SWAP = {
 @SETTINGS
 @given(edited(kinds=("substitute", "insert", "delete")))
 def test_swapping_base_and_witness_swaps_insertions_and_deletions(pair: tuple[str, str]) -> None:
-    """Word edits. (A sentence dropped beside a changed one is not symmetric yet: the gap between the anchors
-    is one Levenshtein diff, whose scatter of edits depends on the direction — docs/reliability.md.)"""
+    """Word edits: holds at 5,000 examples. With whole sentences dropped, a gap too unlike its counterpart is
+    one deletion plus one insertion, and rare cases still classify the two directions differently
+    (docs/reliability.md, open)."""
     base, witness = pair
     witness = normalize_text(witness)  # the same text both ways round, noise aside
     there = diff(base, witness)
     back = diff(witness, base)
     forward = Counter((_SWAP.get(f.code, f.code), f.witness_norm, f.base_norm) for f in there.substantive)
     backward = Counter((f.code, f.base_norm, f.witness_norm) for f in back.substantive)
-    if forward != backward:
-        # Where alignments tie (a repeated character, a substitution costing as much as a deletion plus an
-        # insertion) the two directions may cut the same change differently; what they remove and add is the same.
-        removed = Counter("".join(f.base_norm for f in there.substantive))
-        added = Counter("".join(f.witness_norm for f in there.substantive))
-        assert removed == Counter("".join(f.witness_norm for f in back.substantive))
-        assert added == Counter("".join(f.base_norm for f in back.substantive))
-        assert len(there.substantive) == len(back.substantive) or abs(len(there.substantive) - len(back.substantive)) <= 1
+    assert forward == backward
 
 
 def _stream_offset(result: DiffResult, side: str, original: int) -> int:

@@ -212,7 +212,17 @@ def _diff_pieces(
 MIN_GAP_SIMILARITY = 50.0
 
 
+_MIRROR = {"insert": "delete", "delete": "insert", "replace": "replace", "equal": "equal"}
+
+
 def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """Edit operations turning ``a`` into ``b``.
+
+    Alignments tie (a substitution costs what a deletion plus an insertion does; a repeated character can pair
+    either way), and a diff library breaks ties by argument order.  Computing in one canonical order and
+    mirroring makes the diff of (b, a) exactly the mirror of (a, b): swapping base and witness swaps insertions
+    and deletions and nothing else.
+    """
     if not a and not b:
         return []
     if not a:
@@ -221,6 +231,12 @@ def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
         return [("delete", 0, len(a), 0, 0)]
     if len(a) > 20 and len(b) > 20 and fuzz.ratio(a, b) < MIN_GAP_SIMILARITY:
         return [("delete", 0, len(a), 0, 0), ("insert", len(a), len(a), 0, len(b))]
+    if b < a:
+        return [(_MIRROR[t], j1, j2, i1, i2) for t, i1, i2, j1, j2 in _levenshtein(b, a)]
+    return _levenshtein(a, b)
+
+
+def _levenshtein(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
     out: list[tuple[str, int, int, int, int]] = []
     for o in Levenshtein.opcodes(a, b):
         if o.tag == "replace" and o.src_end - o.src_start > 1 and o.dest_end - o.dest_start > 1:

@@ -344,7 +344,8 @@ class _Finder:
         a = self.a.para_of
         if not a or x.a2 == 0 or y.a1 >= len(a):
             return True
-        return a[max(0, x.a2 - 1)] == a[y.a1]
+        last = x.a1 if x.a1 == x.a2 else x.a2 - 1  # an insertion point belongs to the paragraph it opens
+        return a[min(last, len(a) - 1)] == a[min(y.a1, len(a) - 1)]
 
     # ------------------------------------------------------------ wrapper zones
 
