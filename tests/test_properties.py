@@ -112,8 +112,7 @@ def test_swapping_base_and_witness_swaps_insertions_and_deletions(pair: tuple[st
 def _stream_offset(result: DiffResult, side: str, original: int) -> int:
     seg = result.base_seg if side == "base" else result.witness_seg
     assert seg is not None
-    starts = [seg.normalized.mapped.starts[p] for p in seg.positions]
-    return bisect.bisect_left(starts, original)
+    return bisect.bisect_left(seg.original_starts(), original)
 
 
 @SETTINGS

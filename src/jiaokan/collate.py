@@ -16,6 +16,7 @@ differences), diff every other copy against it, then
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -169,7 +170,8 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
     # every substantive wording finding of every full copy, on base stream offsets; a partial copy (a summary)
     # is read at these places where it has text, but its own rewording makes no place
     spans: list[tuple[int, int, int, str]] = []  # (a1, a2, copy, reading)
-    inverse = {s: k for k, s in enumerate(_orig_starts(base_seg))}
+    starts = base_seg.original_starts()
+    inverse = {s: k for k, s in enumerate(starts)}
     findings_of = {col: r.findings for col, r in zip(others, results)}
     for col, r, is_full in zip(others, results, full):
         if not is_full:
@@ -177,7 +179,7 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
         for f in r.findings:
             if f.severity != SUBSTANTIVE or f.code not in _READING_CODES:
                 continue
-            a1 = inverse.get(f.base.start, _nearest(base_seg, f.base.start))
+            a1 = inverse.get(f.base.start, bisect.bisect_left(starts, f.base.start))
             a2 = a1 + len(f.base_norm)
             spans.append((a1, a2, col, f.witness_norm))
     spans.sort()
@@ -212,7 +214,7 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
         votes = Counter(r for r in readings if r is not None)
         majority = max(votes.items(), key=lambda kv: (kv[1], kv[0] == base_text))[0]
         para = base_seg.paragraphs[base_seg.para_of[min(a1, len(base_seg.para_of) - 1)]]
-        places.append(Place(len(places), _span(base_seg, a1, a2), para.heading, tuple(readings), majority))
+        places.append(Place(len(places), base_seg.span(a1, a2), para.heading, tuple(readings), majority))
     return places
 
 
@@ -252,10 +254,10 @@ def _rows(base_seg: Segmented, results: list[DiffResult], base: int, others: lis
     rows = []
     for k, para in enumerate(paras):
         spans: list[Span | None] = [None] * n
-        spans[base] = _span(base_seg, para.start, para.end)
+        spans[base] = base_seg.span(para.start, para.end)
         for col, r, proj in zip(others, results, projected):
             lo, hi = proj[k], proj[k + 1]
-            spans[col] = _span(r.witness_seg, lo, hi) if hi > lo else None  # type: ignore[arg-type]
+            spans[col] = r.witness_seg.span(lo, hi) if hi > lo else None  # type: ignore[arg-type]
         rows.append(Row(para.heading, tuple(spans)))
     return rows
 
@@ -270,20 +272,4 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _orig_starts(seg: Segmented) -> list[int]:
-    starts = seg.normalized.mapped.starts
-    return [starts[p] for p in seg.positions]
-
-
-def _nearest(seg: Segmented, offset: int) -> int:
-    import bisect
-
-    return bisect.bisect_left(_orig_starts(seg), offset)
-
-
-def _span(seg: Segmented, i: int, j: int) -> Span:
-    s, e = seg.original_span(i, j)
-    doc = seg.normalized.document
-    line, col = doc.locate(s)
-    return Span(s, e, line, col, doc.text[s:e])
 

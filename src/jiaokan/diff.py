@@ -243,10 +243,7 @@ class _Finder:
     # ------------------------------------------------------------ locating
 
     def span(self, side: Segmented, i: int, j: int) -> Span:
-        s, e = side.original_span(i, j)
-        doc = side.normalized.document
-        line, col = doc.locate(s)
-        return Span(s, e, line, col, doc.text[s:e])
+        return side.span(i, j)
 
     def add(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str) -> None:
         a, b = self.a, self.b

@@ -161,8 +161,7 @@ class _Display:
 
 def _stream_starts(seg: Segmented) -> list[int]:
     """Original offset where stream character k starts (and the document's end after the last)."""
-    starts = seg.normalized.mapped.starts
-    return [starts[p] for p in seg.positions] + [len(seg.normalized.document.text)]
+    return [*seg.original_starts(), len(seg.normalized.document.text)]
 
 
 def _project(result: DiffResult, xs: Sequence[int]) -> list[int]:

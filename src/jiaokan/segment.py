@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from jiaokan.findings import Span
 from jiaokan.normalize import PARAGRAPH_BREAK, Normalized, is_title
 
 _SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)]*")
@@ -52,6 +53,18 @@ class Segmented:
     sentences: list[Sentence]
     para_of: list[int]  # stream index -> paragraph index
     set_aside: list[tuple[int, int]] = field(default_factory=list)  # normalized ranges of paragraphs left out
+
+    def span(self, i: int, j: int) -> Span:
+        """Stream ``[i, j)`` as a place in the original: offsets, line, column and the original text."""
+        s, e = self.original_span(i, j)
+        doc = self.normalized.document
+        line, col = doc.locate(s)
+        return Span(s, e, line, col, doc.text[s:e])
+
+    def original_starts(self) -> list[int]:
+        """The original offset where each stream character starts (ascending): bisect it to go back."""
+        starts = self.normalized.mapped.starts
+        return [starts[p] for p in self.positions]
 
     def original_span(self, i: int, j: int) -> tuple[int, int]:
         """Original ``[start, end)`` of stream ``[i, j)``; empty ranges give a point."""

@@ -175,7 +175,7 @@ class _Tracer:
             for k in range(len(t) - 2):
                 self.index[t[k:k + 3]].add(sent.index)
         self.dropped: list[tuple[int, int]] = []
-        self.orig_starts = [source.normalized.mapped.starts[p] for p in source.positions]
+        self.orig_starts = source.original_starts()
 
     # ------------------------------------------------------------ finding clauses
 
@@ -422,10 +422,7 @@ class _Tracer:
 
     @staticmethod
     def span(seg: Segmented, i: int, j: int) -> Span:
-        s, e = seg.original_span(i, j)
-        doc = seg.normalized.document
-        line, col = doc.locate(s)
-        return Span(s, e, line, col, doc.text[s:e])
+        return seg.span(i, j)
 
     # ------------------------------------------------------------ coverage
 
