@@ -131,3 +131,24 @@ def test_progress_on_a_terminal_with_rate_and_time_left(folder: Path, tmp_path: 
     code, err = _stderr_on_a_terminal(["scan", str(COUNTY_002), str(folder), "-o", str(tmp_path / "o.jsonl"), "--workers", "1"], tmp_path)
     assert code == 1
     assert "scanning" in err and "/10" in err and "docs/s" in err
+
+
+def test_a_worker_that_dies_does_not_hang_the_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed on one document (out of memory, say): that document is an error record, the rest go on."""
+    import jiaokan.scan as scan_module
+
+    real = scan_module.Scanner.check
+
+    def dying(self, item):  # type: ignore[no-untyped-def]
+        if item.id == "doc-1":
+            os._exit(1)  # the worker process disappears mid-task
+        return real(self, item)
+
+    monkeypatch.setattr(scan_module.Scanner, "check", dying)
+    monkeypatch.setattr(scan_module, "DOCUMENT_TIMEOUT", 3)
+    base = read_document(str(COUNTY_002))
+    items = [Item(f"doc-{k}", text="与本文无关的一段话。") for k in range(4)]
+    got = list(scan(base, items, engine="local", workers=2, inflight=2))
+    assert [r["id"] for r in got] == ["doc-0", "doc-1", "doc-2", "doc-3"]
+    assert got[1]["kind"] == "error" and "no result in 3 s" in str(got[1]["error"])
+    assert [r["kind"] for r in got[2:]] == ["unrelated", "unrelated"]

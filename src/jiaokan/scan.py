@@ -26,6 +26,7 @@ machine's cores) and ``dask`` (``dask.distributed`` on an existing cluster).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -48,6 +49,7 @@ QUOTE_SHINGLES = 40
 QUOTED_CHARS = 100  # a quotation quotes at least this many characters, or this share of itself:
 QUOTED_SHARE = 0.05  # the official genre shares its formulas (各省、自治区、直辖市人民政府…) without quoting
 KINDS = ("reprint", "excerpt", "quotation", "unrelated", "error")
+DOCUMENT_TIMEOUT = 600  # seconds one document may take in a worker before it is recorded as an error and skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,14 +199,26 @@ def _pool_check(item: Item) -> dict[str, object]:
 
 
 def _bounded(submit: Callable[[Item], object], result: Callable[[object], dict[str, object]], items: Iterable[Item], inflight: int) -> Iterator[dict[str, object]]:
-    """Results in input order, with at most ``inflight`` documents submitted and not yet yielded."""
-    pending: deque[object] = deque()
+    """Results in input order, with at most ``inflight`` documents submitted and not yet yielded.
+
+    A document whose result does not come within DOCUMENT_TIMEOUT (a worker killed for memory, a pathological
+    input) is recorded as an error and the scan goes on: it never hangs.
+    """
+    pending: deque[tuple[Item, object]] = deque()
+
+    def take() -> dict[str, object]:
+        item, handle = pending.popleft()
+        try:
+            return result(handle)
+        except (TimeoutError, multiprocessing.TimeoutError):
+            return {"id": item.id, "kind": "error", "error": f"{item.id}: no result in {DOCUMENT_TIMEOUT} s: the worker died or the document is pathological; check it alone with jiaokan diff or trace"}
+
     for item in items:
-        pending.append(submit(item))
+        pending.append((item, submit(item)))
         if len(pending) >= inflight:
-            yield result(pending.popleft())
+            yield take()
     while pending:
-        yield result(pending.popleft())
+        yield take()
 
 
 def scan(base: Document, items: Iterable[Item], *, engine: str = "local", workers: int | None = None, scheduler: str | None = None,
@@ -218,11 +232,9 @@ def scan(base: Document, items: Iterable[Item], *, engine: str = "local", worker
             scanner = Scanner(base, rules)
             yield from (scanner.check(item) for item in items)
             return
-        import multiprocessing
-
         ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ctx.Pool(workers, initializer=_pool_init, initargs=(base, rules)) as pool:
-            yield from _bounded(lambda it: pool.apply_async(_pool_check, (it,)), lambda r: r.get(), items, inflight)  # type: ignore[attr-defined]
+            yield from _bounded(lambda it: pool.apply_async(_pool_check, (it,)), lambda r: r.get(timeout=DOCUMENT_TIMEOUT), items, inflight)  # type: ignore[attr-defined]
         return
     if engine == "dask":
         try:
@@ -233,7 +245,7 @@ def scan(base: Document, items: Iterable[Item], *, engine: str = "local", worker
         try:
             inflight = inflight or 8 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
             base_future = client.scatter(base, broadcast=True)
-            yield from _bounded(lambda it: client.submit(check_item, base_future, rules, it, pure=False), lambda f: f.result(), items, inflight)  # type: ignore[attr-defined]
+            yield from _bounded(lambda it: client.submit(check_item, base_future, rules, it, pure=False), lambda f: f.result(timeout=DOCUMENT_TIMEOUT), items, inflight)  # type: ignore[attr-defined]
         finally:
             client.close()
         return
