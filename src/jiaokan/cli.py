@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -230,8 +230,8 @@ def check_cmd(
                 named_by = "--baseline" if baseline is not None else effective.sources["baseline"]
                 raise InputError(f"{path}: no such baseline", f"{named_by} names a file that does not exist", "check the path, or create it with --write-baseline")
         base_doc = read_document(base)
-        with _progress() as progress:
-            result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=progress)
+        with _Progress("checking") as bar:
+            result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=bar.show if bar.on else None)
         if write_baseline is not None:
             # the file being rewritten holds the reasons to keep (else the baseline read, if any)
             previous = bl.load(write_baseline) if write_baseline.is_file() else accepted
@@ -372,12 +372,14 @@ def scan_cmd(
         items = (item for item in corpus(corpus_args) if item.id not in done)
         sink = open(output, "a" if resume else "w", encoding="utf-8") if output is not None else sys.stdout  # noqa: SIM115
         try:
-            with _progress_count(lambda: count(corpus_args) - len(done)) as tick:
-                for record in scan(base_doc, items, engine=engine.value, workers=workers, scheduler=scheduler, rules=rules):
+            with _Progress("scanning") as bar:
+                total = count(corpus_args) - len(done) if bar.on else 0  # counted only for the bar's time left
+                records = scan(base_doc, items, engine=engine.value, workers=workers, scheduler=scheduler, rules=rules)
+                for k, record in enumerate(records, 1):
                     sink.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
                     sink.flush()
                     summary.add(record)
-                    tick(str(record["id"]))
+                    bar.show(k, total, str(record["id"]))
         finally:
             if sink is not sys.stdout:
                 sink.close()
@@ -387,40 +389,6 @@ def scan_cmd(
         else:
             write_output(table, None)
     raise typer.Exit(EXIT_FINDINGS if summary.worst else EXIT_CLEAN)
-
-
-class _progress_count:
-    """A rich progress bar on stderr with the rate and the time left; only on a terminal (the corpus is counted then)."""
-
-    def __init__(self, total: Callable[[], int]) -> None:
-        self.total = total
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        self.bar = None
-        if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.bar = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-                                TimeRemainingColumn(), TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("", total=max(0, self.total()), rate="")
-            import time
-
-            self.t0 = time.perf_counter()
-        return self.tick
-
-    def tick(self, name: str) -> None:
-        if self.bar is not None:
-            import time
-
-            task = self.bar.tasks[0]
-            rate = (task.completed + 1) / max(1e-9, time.perf_counter() - self.t0)
-            self.bar.update(self.task, advance=1, description=name[-40:], rate=f"{rate:.1f} docs/s")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 @app.command("review")
@@ -456,32 +424,33 @@ def review_cmd(
     raise typer.Exit(EXIT_FINDINGS if substantive else EXIT_CLEAN)
 
 
-class _progress:
-    """A rich progress bar on stderr when it is a terminal and there is more than one witness; silent otherwise."""
+class _Progress:
+    """A rich progress bar on stderr (count, rate, time left) on a terminal, for more than one item; silent otherwise."""
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __init__(self, verb: str) -> None:
+        self.verb = verb
+        self.on = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
         self.bar = None
-        self.task = None
-        return self.update if sys.stderr.isatty() and os.environ.get("TERM") != "dumb" else None
 
-    def update(self, done: int, total: int, path: str) -> None:
-        if total < 2:
+    def __enter__(self) -> _Progress:
+        return self
+
+    def show(self, done: int, total: int, label: str) -> None:
+        if not self.on or total < 2:
             return
+        import time
+
         if self.bar is None:
             from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.description}"),
-                                console=Console(stderr=True), transient=True)
+            self.bar = Progress(TextColumn(self.verb), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                                TimeRemainingColumn(), TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("", total=total)
-        self.bar.update(self.task, completed=done, description=path)
+            self.task = self.bar.add_task("", total=total, rate="")
+            self.t0 = time.perf_counter()
+        rate = done / max(1e-9, time.perf_counter() - self.t0)
+        self.bar.update(self.task, completed=done, description=label[-40:], rate=f"{rate:.1f} docs/s")
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -29,6 +29,7 @@ from jiaokan.findings import (
 )
 from jiaokan.errors import InputError
 from jiaokan.ingest import Document, read_document
+from jiaokan.markup import plain_text
 from jiaokan.normalize import _JUNK_CHARS, _RUBY_ONE, REGIONAL_WORDS, Edit, Normalized, is_title, normalize
 from jiaokan.segment import Segmented, segment
 
@@ -409,7 +410,7 @@ class _Finder:
             seg = self.a if side == "base" else self.b
             text = seg.stream[p1:p2]
             owner = "base" if side == "base" else "witness"
-            msg = f"the {owner}'s own wrapper ({len(text)} characters): 「{_clip(text, 30)}」"
+            msg = f"the {owner}'s own wrapper ({len(text)} characters): 「{clip(text, 30)}」"
             if side == "base":
                 self.add("framing", p1, p2, other, other, msg)
             else:
@@ -437,9 +438,9 @@ class _Finder:
             if _is_metadata(text, trailing=True) or _DOC_NUMBER.match(text):
                 self.add("metadata-omission", a1, a2, b_at, b_at, f"the witness drops 「{text}」")
             else:
-                self.add("paragraph-omission", a1, a2, b_at, b_at, f"the witness omits the paragraph 「{_clip(text, 30)}」")
+                self.add("paragraph-omission", a1, a2, b_at, b_at, f"the witness omits the paragraph 「{clip(text, 30)}」")
         elif _whole_sentences(self.a, a1, a2):
-            self.add("sentence-omission", a1, a2, b_at, b_at, f"the witness omits 「{_clip(text, 40)}」")
+            self.add("sentence-omission", a1, a2, b_at, b_at, f"the witness omits 「{clip(text, 40)}」")
         else:
             self.add("wording-deletion", a1, a2, b_at, b_at, f"「{text}」 deleted")
 
@@ -447,9 +448,9 @@ class _Finder:
         text = self.b.stream[b1:b2]
         para = self.b.paragraphs[self.b.para_of[b1]]
         if para.start == b1 and para.end == b2:
-            self.add("paragraph-addition", a_at, a_at, b1, b2, f"the witness adds the paragraph 「{_clip(text, 30)}」")
+            self.add("paragraph-addition", a_at, a_at, b1, b2, f"the witness adds the paragraph 「{clip(text, 30)}」")
         elif _whole_sentences(self.b, b1, b2):
-            self.add("sentence-addition", a_at, a_at, b1, b2, f"the witness adds 「{_clip(text, 40)}」")
+            self.add("sentence-addition", a_at, a_at, b1, b2, f"the witness adds 「{clip(text, 40)}」")
         else:
             self.add("wording-insertion", a_at, a_at, b1, b2, f"「{text}」 inserted")
 
@@ -463,7 +464,7 @@ class _Finder:
         whole = pa.start == mv.a1 and pa.end == mv.a2
         code = "paragraph-move" if whole else "sentence-move"
         text = self.a.stream[mv.a1:mv.a2]
-        self.add(code, mv.a1, mv.a2, mv.b1, mv.b2, f"moved in the witness: 「{_clip(text, 30)}」")
+        self.add(code, mv.a1, mv.a2, mv.b1, mv.b2, f"moved in the witness: 「{clip(text, 30)}」")
 
     # ------------------------------------------------------------ cosmetic
 
@@ -542,9 +543,6 @@ def _same_reading(x: str, y: str, *, ignore_space: bool = False) -> bool:
     return x.replace("\r\n", "\n").replace("\r", "\n") == y.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_TAG = re.compile(r"<[^>]*>")
-
-
 def _region_text(seg: Segmented, i: int, j: int) -> str:
     """What the original reads from just after stream character i-1 to just before j (deletions included).
 
@@ -555,7 +553,7 @@ def _region_text(seg: Segmented, i: int, j: int) -> str:
     end = mapped.starts[pos[j]] if j < len(pos) else (mapped.ends[pos[j - 1]] if j > 0 else start)
     text = seg.normalized.document.text[start:max(start, end)]
     if seg.normalized.document.format == "html" and ("<" in text or "&" in text):
-        text = html.unescape(_TAG.sub("", text))
+        text = plain_text(text)
     return text
 
 
@@ -625,5 +623,6 @@ def _numbers(text: str) -> list[str]:
     return _NUMBER.findall(text)
 
 
-def _clip(text: str, n: int) -> str:
+def clip(text: str, n: int = 30) -> str:
+    """Text shortened to ``n`` characters with an ellipsis, for messages and reports."""
     return text if len(text) <= n else text[: n - 1] + "…"

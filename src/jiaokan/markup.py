@@ -162,3 +162,12 @@ def markdown_text(mt: MappedText) -> MappedText:
         b.replace(i, j, new)
         pos = j
     return b.build()
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(html_text: str) -> str:
+    """A stretch of HTML as a reader sees it, roughly: tags out, entities decoded (for comparing and showing
+    pieces of a page the event parser already mapped; not a parser)."""
+    return html.unescape(_ANY_TAG.sub("", html_text))

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 
 from jiaokan.check import ACCEPTED, NEW, CheckResult
-from jiaokan.diff import DiffResult
+from jiaokan.diff import DiffResult, clip
 from jiaokan.findings import Finding, Span
 from jiaokan.collate import Collation
 from jiaokan.scan import Summary
@@ -175,7 +175,7 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
         console.print(Text(f"{len(result.stale)} stale accepted variants (no longer found; delete them, or rewrite the file with --write-baseline):", style="yellow"))
         for e in result.stale:
             where = f"{result.baseline}:{e.line}" if e.line else str(result.baseline)
-            console.print(Text(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{_clip(e.base)}」→「{_clip(e.witness)}」  {e.context}"))
+            console.print(Text(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{clip(e.base)}」→「{clip(e.witness)}」  {e.context}"))
     console.print()
     failing = sum(w.status == "fail" for w in result.witnesses)
     errors = sum(w.status == "error" for w in result.witnesses)
@@ -184,10 +184,6 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
     verdict.append(f" — {len(result.witnesses)} witnesses, {failing} with new findings at or above '{st.fail_on}', {errors} unreadable")
     console.print(verdict)
     return buf.getvalue()
-
-
-def _clip(text: str, n: int = 30) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 _SEVERITY_ORDER = {"substantive": 0, "framing": 1, "cosmetic": 2}

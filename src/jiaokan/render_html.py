@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
-import re
 from functools import lru_cache
 from importlib import resources
 
@@ -22,6 +20,7 @@ from markupsafe import Markup
 
 from jiaokan import __version__
 from jiaokan.findings import SUBSTANTIVE
+from jiaokan.markup import plain_text
 from jiaokan.review import Review
 from jiaokan.trace import TraceResult
 
@@ -89,12 +88,9 @@ def review_html(review: Review) -> str:
     )
 
 
-_TAG = re.compile(r"<[^>]*>")
-
-
 def _plain(text: str, fmt: str) -> str:
-    """An HTML document's text as a reader sees it: tags out, entities decoded (it is escaped again on output)."""
-    return html.unescape(_TAG.sub("", text)) if fmt == "html" else text
+    """An HTML document's text as a reader sees it (it is escaped again on output)."""
+    return plain_text(text) if fmt == "html" else text
 
 
 _SYMBOLS = {"verbatim": "=", "drifted": "≈", "paraphrase": "~", "unsourced": "·"}
