@@ -186,16 +186,17 @@ def _fp_line(base: str, f: Finding, split: bool) -> str:
 _STATE: dict[str, object] = {}
 
 
-def _init(corpus: dict[str, str], which: str) -> None:
+def _init(corpus: dict[str, str], which: str, crowded: bool = False) -> None:
     _STATE["corpus"] = corpus
     _STATE["diff"] = pick_diff(which)[0]
+    _STATE["crowded"] = crowded
 
 
 def run_one(item: tuple[str, str, int, bool]) -> Outcome:
     name, noise, k, with_edits = item
     base: str = _STATE["corpus"][name]  # type: ignore[index]
     diff = _STATE["diff"]
-    w = gen.generate(base, noise, f"{name}|{k}", edits=with_edits)
+    w = gen.generate(base, noise, f"{name}|{k}", edits=with_edits, crowded=bool(_STATE.get("crowded")))
     out = Outcome(name, noise, str(k), with_edits, 0.0, expected=len(w.edits))
     for e in w.edits:
         out.by_kind.setdefault(e.kind, [0, 0])[0] += 1
@@ -344,7 +345,7 @@ def report(outcomes: list[Outcome], noises: list[str], desc: str, command: str, 
                 lines.append(f"- **{n}**")
                 lines += [f"  - {o.text} seed {o.seed}: {x}" for o, x in got]
     lines += ["", "Reproduce one witness: `python benchmarks/accuracy/generate.py benchmarks/accuracy/corpus/TEXT.txt --noise KIND --seed K --out-dir /tmp/w` "
-              "(add `--no-edits` for the noise-only one), then `jiaokan diff /tmp/w/base.txt /tmp/w/witness.*`.", ""]
+              "(add `--no-edits` for the noise-only one, `--crowded` if the command above has it), then `jiaokan diff /tmp/w/base.txt /tmp/w/witness.*`.", ""]
     return "\n".join(lines)
 
 
@@ -367,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--examples", type=int, default=8, help="misses / false positives listed per noise kind")
     ap.add_argument("--no-noise-only", action="store_true", help="skip the noise-only witnesses")
+    ap.add_argument("--crowded", action="store_true", help="edits may sit beside an omitted or moved paragraph (a harder test)")
     args = ap.parse_args(argv)
 
     if args.noise == "every":
@@ -386,10 +388,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(items)} comparisons with {desc}, {args.jobs} job(s)…", file=sys.stderr)
     t = time.perf_counter()
     if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(corpus, args.diff)) as ex:
+        with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(corpus, args.diff, args.crowded)) as ex:
             outcomes = list(ex.map(run_one, items, chunksize=4))
     else:
-        _init(corpus, args.diff)
+        _init(corpus, args.diff, args.crowded)
         outcomes = [run_one(it) for it in items]
     seconds = time.perf_counter() - t
     command = "python benchmarks/bench_accuracy.py " + " ".join(sys.argv[1:] if argv is None else argv)

@@ -151,6 +151,97 @@ def test_paragraph_omission_addition_and_move() -> None:
     assert r.substantive[0].base_norm == PARAS[k]
 
 
+def test_a_dropped_paragraph_beside_an_edit_is_the_same_two_findings_both_ways() -> None:
+    # The character diff cuts the gap as "delete the paragraph but its last two characters, then turn them and
+    # the next paragraph's first character into that character plus the inserted word": one deletion and one
+    # insertion either way round, never a substitution spanning two paragraphs.
+    k = next(i for i, p in enumerate(PARAS) if p.startswith("坚持改革引领"))
+    edited = PARAS[:k] + [PARAS[k + 1][:1] + "加强" + PARAS[k + 1][1:]] + PARAS[k + 2:]
+    base, witness = document_from_text(BODY, path="b"), document_from_text("\n\n".join(edited), path="w")
+    assert substantive(diff_documents(base, witness)) == [("paragraph-omission", PARAS[k], ""), ("wording-insertion", "", "加强")]
+    assert substantive(diff_documents(witness, base)) == [("paragraph-addition", "", PARAS[k]), ("wording-deletion", "加强", "")]
+
+
+def test_a_dropped_paragraph_after_an_edited_sentence_is_one_omission() -> None:
+    # Without anchoring the gap on its sentences, the edited sentence borrows the dropped paragraph's
+    # characters: 管能力。（三）积极… deleted in pieces and 会管理 → 进管 reported.
+    k = next(i for i, p in enumerate(PARAS) if p.startswith("坚持改革引领"))
+    last = PARAS[k - 1]
+    edited = PARAS[:k - 1] + [last[:-4] + "数字" + last[-4:]] + PARAS[k + 1:]
+    result = diff_documents(document_from_text(BODY, path="b"), document_from_text("\n\n".join(edited), path="w"))
+    assert substantive(result) == [("wording-insertion", "", "数字"), ("paragraph-omission", PARAS[k], "")]
+
+
+def test_a_page_break_inside_a_sentence_beside_a_dropped_one_changes_nothing_else() -> None:
+    # The break cuts the witness's 坚持数据赋能。 in two paragraphs, right after the dropped sentence: the gap
+    # must still pair the sentence whole, not report 坚持数 deleted and inserted again.
+    k = next(i for i, p in enumerate(PARAS) if p.startswith("坚持改革引领"))
+    first, dropped = PARAS[k].split("。", 1)
+    broken = PARAS[k + 1][:3] + "\n\n" + PARAS[k + 1][3:]
+    edited = PARAS[:k] + [first + "。", broken] + PARAS[k + 2:]
+    result = diff_documents(document_from_text(BODY, path="b"), document_from_text("\n\n".join(edited), path="w"))
+    assert substantive(result) == [("sentence-omission", dropped, "")]
+
+
+def _directive(paras: list[str]) -> str:
+    return "\n\n".join(["国务院关于加强数字政府建设的指导意见", "国发〔2022〕14号", *paras, "国务院", "2022年6月6日"]) + "\n"
+
+
+def test_a_dropped_addressee_is_metadata_omission_and_a_moved_one_only_a_move() -> None:
+    k = PARAS.index("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：")
+    addressee, body = PARAS[k], PARAS[k + 1:k + 8]
+    base = document_from_text(_directive([addressee, *body]), path="b")
+    dropped = diff_documents(base, document_from_text(_directive(body), path="w"))
+    assert substantive(dropped) == [("metadata-omission", addressee, "")]
+    assert "addressee" in dropped.substantive[0].message
+    moved = diff_documents(base, document_from_text(_directive([*body[:5], addressee, *body[5:]]), path="w"))
+    assert [c for c, _, _ in substantive(moved)] == ["paragraph-move"]
+    assert moved.summary.framing == 0
+
+
+_REPLY = [
+    "国务院办公厅关于辽宁省及大连市有关问题的复函",
+    "国办函〔2004〕57号",
+    "辽宁省人民政府：",
+    "你省在振兴东北地区等老工业基地工作中提出的问题和建议，有关部门认真进行了研究，提出了办理意见，现函复如下：",
+    "一、关于大连双岛湾工业区石化项目问题。大连市请求，由大连实德集团与有关企业合资合作，建设炼油规模800万吨/年的项目。",
+    "发展改革委会同有关部门研究提出：新建乙烯项目所需原料可在可行性研究中论证分析。发展改革委已委托中国国际工程咨询公司作进一步评估论证。",
+    "二、关于开发生产大型船用柴油机曲轴项目问题。大连市请求，联合有关企业开发生产大型船用柴油机曲轴。",
+    "国务院办公厅",
+    "2004年4月16日",
+    "（此件公开发布）",
+]
+
+
+def test_an_omission_that_could_slide_is_placed_on_sentence_and_paragraph_boundaries() -> None:
+    # 一、关于大连…问题。 before 大连市请求 can be deleted as 一、关于 + 双岛湾…问题。大连 at the same cost, and the
+    # paragraph 发展改革委…论证。 after …的项目。 as 。发展改革委…论证 (the character diff chose those in the golden
+    # case liaoning-reply-letter-vs-reprint-pages, where more edits share the gap)
+    base = document_from_text("\n\n".join(_REPLY), path="b")
+    heading = "一、关于大连双岛湾工业区石化项目问题。"
+    witness = [p.replace(heading, "") for p in _REPLY[:5]] + _REPLY[6:]
+    result = diff_documents(base, document_from_text("\n\n".join(witness), path="w"))
+    assert substantive(result) == [("sentence-omission", heading, ""), ("paragraph-omission", _REPLY[5], "")]
+    back = diff_documents(document_from_text("\n\n".join(witness), path="w"), base)
+    assert substantive(back) == [("sentence-addition", "", heading), ("paragraph-addition", "", _REPLY[5])]
+
+
+@pytest.mark.parametrize(("before", "after"), [("加强数字政府", "加强数据数字政府"), ("为加快数字", "为加强加快数字")])
+def test_an_inserted_word_beside_a_character_it_repeats_is_shown_whole(before: str, after: str) -> None:
+    # 数据 before 数字 could as well be 据数 after 数: the place that keeps whole words wins, in both directions
+    assert before in BODY
+    word = "数据" if "数据" in after else "加强"
+    base, witness = document_from_text(BODY, path="b"), document_from_text(BODY.replace(before, after, 1), path="w")
+    assert substantive(diff_documents(base, witness)) == [("wording-insertion", "", word)]
+    assert substantive(diff_documents(witness, base)) == [("wording-deletion", word, "")]
+
+
+def test_a_dropped_publication_note_is_metadata_omission() -> None:
+    base = document_from_text("\n\n".join(_REPLY), path="b")
+    result = diff_documents(base, document_from_text("\n\n".join(_REPLY[:-1]), path="w"))
+    assert substantive(result) == [("metadata-omission", "（此件公开发布）", "")]
+
+
 def test_repeated_passages_do_not_derail_alignment() -> None:
     # a table of contents repeating the chapter headings before the text
     headings = [p for p in PARAS if p[:2] in ("一、", "二、", "三、")]

@@ -85,6 +85,16 @@ def test_layout_keeps_titles_headings_and_complete_sentences_apart() -> None:
     ]
 
 
+def test_layout_rejoins_a_run_in_heading_cut_by_a_page_break() -> None:
+    # the break falls inside 網際網路 and the paragraph so far is short and starts like a heading
+    text = "（一）加强组织领导。各部门要充分认识移动网际网\n\n- 16 -\n\n- 17 -\n\n路环境下做好政务新媒体工作的重大意义。\n\n（二）加强人员培训\n\n各部门要将政务新媒体工作纳入培训内容。"
+    assert normalize_text(text).split("\n\n") == [
+        "（一）加强组织领导。各部门要充分认识移动互联网环境下做好政务新媒体工作的重大意义。",
+        "（二）加强人员培训",
+        "各部门要将政务新媒体工作纳入培训内容。",
+    ]
+
+
 def test_junk_symbols_only_inside_words() -> None:
     assert only("junk", "推进数≠据共享φλ开放☆。") == "推进数据共享开放。"
     assert only("junk", "依照第§3条\n★重点任务") == "依照第§3条\n\n★重点任务"  # next to a digit; a bullet

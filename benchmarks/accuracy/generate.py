@@ -143,9 +143,11 @@ class _Op:
 
 
 class _Planner:
-    def __init__(self, base: str, rng: random.Random) -> None:
+    def __init__(self, base: str, rng: random.Random, *, crowded: bool = False) -> None:
         self.base = base
         self.rng = rng
+        self.crowded = crowded  # word and sentence edits may touch the paragraphs beside an omitted or moved one
+        self.dropped: set[int] = set()  # paragraphs that lost a sentence, or were omitted or moved
         self.paras = paragraph_spans(base)
         self.reserved: list[tuple[int, int]] = []
         self.para_level: set[int] = set()  # paragraph indexes touched by paragraph-level edits
@@ -164,6 +166,8 @@ class _Planner:
         return all(b <= r0 or a >= r1 for r0, r1 in self.reserved)
 
     def near_para_level(self, k: int) -> bool:
+        if self.crowded:
+            return k in self.para_level
         return any(abs(k - j) <= 1 for j in self.para_level)
 
     def word_ok(self, s: int, e: int) -> bool:
@@ -175,6 +179,8 @@ class _Planner:
         self.reserved.append((edit.lo, edit.hi))
         if edit.dest is not None:
             self.reserved.append((edit.dest, edit.dest))
+        if edit.kind in ("sentence-omission", "paragraph-omission", "move"):
+            self.dropped |= paras
         self.touched |= paras
         if para_level:
             self.para_level |= paras
@@ -209,10 +215,16 @@ class _Planner:
                 out.append((m.start(), w))
         return out
 
+    def shuffled(self, cands: list) -> list:  # type: ignore[type-arg]
+        """Candidates (position first) in random order; crowded, those in or beside a paragraph that lost text first."""
+        self.rng.shuffle(cands)
+        if not self.crowded or not self.dropped:
+            return cands
+        return sorted(cands, key=lambda c: min(abs(self.para_of(c[0]) - k) for k in self.dropped) > 1)
+
     # -- one candidate of each kind; None when nothing fits
     def substitution(self) -> bool:
-        occ = self.occurrences(SYNONYMS)
-        self.rng.shuffle(occ)
+        occ = self.shuffled(self.occurrences(SYNONYMS))
         for s, w in occ:
             e = s + len(w)
             if self.word_ok(s, e):
@@ -222,8 +234,7 @@ class _Planner:
         return False
 
     def typo(self) -> bool:
-        occ = self.occurrences(TYPOS)
-        self.rng.shuffle(occ)
+        occ = self.shuffled(self.occurrences(TYPOS))
         for s, w in occ:
             e = s + 1
             if self.word_ok(s, e) and is_han(self.base[s - 1:s]):
@@ -233,8 +244,7 @@ class _Planner:
         return False
 
     def drop(self) -> bool:
-        occ = self.occurrences(DROPPABLE)
-        self.rng.shuffle(occ)
+        occ = self.shuffled(self.occurrences(DROPPABLE))
         b = self.base
         for s, w in occ:
             e = s + len(w)
@@ -247,8 +257,7 @@ class _Planner:
         return False
 
     def insert(self) -> bool:
-        occ = self.occurrences(INSERTABLE)
-        self.rng.shuffle(occ)
+        occ = self.shuffled(self.occurrences(INSERTABLE))
         b = self.base
         for p, w in occ:
             prefix, mods = INSERTABLE[w]
@@ -273,8 +282,7 @@ class _Planner:
                 if names is PLAN_NAMES and not (b[s - 1:s] == "“" and b[s + len(w):s + len(w) + 1] == "”"):
                     continue
                 cands.append((s, s + len(w), w))
-        self.rng.shuffle(cands)
-        for s, e, what in cands:
+        for s, e, what in self.shuffled(cands):
             if not self.word_ok(s, e):
                 continue
             old = b[s:e]
@@ -358,14 +366,20 @@ class _Planner:
         return False
 
 
-def make_edits(base: str, rng: random.Random, count: int | None = None) -> tuple[str, list[ExpectedEdit]]:
-    """Apply 3-8 (or ``count``) true edits to ``base``; return the new text and the edits."""
+def make_edits(base: str, rng: random.Random, count: int | None = None, *, crowded: bool = False) -> tuple[str, list[ExpectedEdit]]:
+    """Apply 3-8 (or ``count``) true edits to ``base``; return the new text and the edits.
+
+    ``crowded``: edits may sit in the paragraphs right beside an omitted or moved paragraph (by default they keep
+    one paragraph away), the hardest case for an alignment: one gap holds a dropped passage and an edit.
+    """
     want = count if count is not None else rng.randint(3, 8)
-    plan = _Planner(base, rng)
+    plan = _Planner(base, rng, crowded=crowded)
     kinds = list(EDIT_WEIGHTS)
     weights = [EDIT_WEIGHTS[k] for k in kinds]
     used: dict[str, int] = {}
     attempts = 0
+    if crowded:  # something dropped first, for the word edits to crowd around
+        getattr(plan, rng.choice(("sentence_omission", "paragraph_omission")))()
     while len(plan.edits) < want and attempts < 60:
         attempts += 1
         kind = rng.choices(kinds, weights)[0]
@@ -674,10 +688,10 @@ def apply_noise(text: str, noise: str, rng: random.Random, *, title: str = "") -
     return text, "text"
 
 
-def generate(base: str, noise: str, seed: str, *, edits: bool = True) -> Witness:
+def generate(base: str, noise: str, seed: str, *, edits: bool = True, crowded: bool = False) -> Witness:
     """One witness of ``base``: true edits (unless ``edits`` is false), then noise."""
     rng = random.Random(f"{seed}|{noise}|{'edits' if edits else 'noise-only'}")
-    clean, expected = make_edits(base, rng) if edits else (base, [])
+    clean, expected = make_edits(base, rng, crowded=crowded) if edits else (base, [])
     title = base.split("\n", 1)[0]
     text, fmt = apply_noise(clean, noise, rng, title=title)
     return Witness(text=text, format=fmt, edits=expected, noise=noise, seed=seed, clean=clean)
@@ -689,10 +703,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--noise", default="all", choices=("all", *NOISE_KINDS))
     ap.add_argument("--seed", default="0")
     ap.add_argument("--no-edits", action="store_true", help="noise only")
+    ap.add_argument("--crowded", action="store_true", help="edits may sit beside an omitted or moved paragraph")
     ap.add_argument("--out-dir", help="write base.txt, witness.txt|.html and expected.json here")
     args = ap.parse_args(argv)
     base, source = load_text(args.corpus_file)
-    w = generate(base, args.noise, f"{Path(args.corpus_file).stem}|{args.seed}", edits=not args.no_edits)
+    w = generate(base, args.noise, f"{Path(args.corpus_file).stem}|{args.seed}", edits=not args.no_edits, crowded=args.crowded)
     report = {"source": source, "noise": w.noise, "seed": w.seed, "format": w.format, "edits": [e.to_dict() for e in w.edits]}
     print(json.dumps(report, ensure_ascii=False, indent=2))
     if args.out_dir:

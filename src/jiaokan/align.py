@@ -11,8 +11,10 @@ texts here).  Instead:
    increasing subsequence, n log n); unique sentences off the chain are
    *moves*;
 3. diff only the gaps between consecutive anchors, with rapidfuzz's
-   Levenshtein opcodes; a gap too large for that is first re-anchored on
-   near-exact sentence matches (rapidfuzz ratio) and split.
+   Levenshtein opcodes; a gap holding several sentences is first split on
+   its similar sentence pairs (rapidfuzz ratio) when that costs about what
+   the best character alignment does, and a gap too large to diff at once
+   always is.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from jiaokan.segment import Segmented, Sentence
+from jiaokan.segment import Segmented, Sentence, word_bounds
 
 #: Gaps whose two sides multiply to more than this are re-anchored first.
 MAX_DIRECT_CELLS = 4_000_000
@@ -127,7 +129,7 @@ def align(base: Segmented, witness: Segmented) -> Alignment:
         ops.append(Op("equal", sa.start, sa.end, sb.start, sb.end))
         pa, pb = sa.end, sb.end
     ops.extend(_diff_gap(base, witness, pa, len(base.stream), pb, len(witness.stream), masked_a, masked_b))
-    return Alignment(_merge(ops), moves, len(chain))
+    return Alignment(_merge(_slide(_join_split(_merge(ops), base, witness), base, witness)), moves, len(chain))
 
 
 def _group_moves(moves: list[Move]) -> list[Move]:
@@ -146,11 +148,99 @@ def _merge(ops: list[Op]) -> list[Op]:
     for op in ops:
         if op.a1 == op.a2 and op.b1 == op.b2:
             continue
-        if out and out[-1].tag == op.tag == "equal" and out[-1].a2 == op.a1 and out[-1].b2 == op.b1:
+        if out and out[-1].tag == op.tag and op.tag != "replace" and out[-1].a2 == op.a1 and out[-1].b2 == op.b1:
+            # one run of equal, deleted or inserted text, however the gap diffs happened to cut it
             last = out.pop()
-            op = Op("equal", last.a1, op.a2, last.b1, op.b2)
+            op = Op(op.tag, last.a1, op.a2, last.b1, op.b2)
         out.append(op)
     return out
+
+
+def _text_side(op: Op, base: Segmented, witness: Segmented) -> tuple[str, int, int]:
+    """A deletion's or insertion's text: (the stream it is in, start, end)."""
+    return (base.stream, op.a1, op.a2) if op.tag == "delete" else (witness.stream, op.b1, op.b2)
+
+
+def _join_split(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
+    """One deleted (or inserted) passage, not two around a few characters it happens to repeat.
+
+    一、关于大连双岛湾…问题。 dropped before 大连市请求 costs the same as keeping the heading's 大连 and deleting
+    the rest in two pieces; the character diff may pick either.  When the whole run ends (or starts) with the
+    kept characters, keeping those instead makes it one deletion at no cost.
+    """
+    out = list(ops)
+    i = 0
+    while i + 2 < len(out):
+        x, e, y = out[i], out[i + 1], out[i + 2]
+        if e.tag == "equal" and x.tag == y.tag and x.tag in ("delete", "insert") and e.a2 - e.a1 <= _MAX_SPLIT_KEPT:
+            stream, lo, _ = _text_side(x, base, witness)
+            _, _, hi = _text_side(y, base, witness)
+            kept = stream[e.a1:e.a2] if x.tag == "delete" else stream[e.b1:e.b2]
+            n = len(kept)
+            run = stream[lo:hi]
+            new = None
+            if run.endswith(kept):
+                new = [Op(x.tag, x.a1, y.a2 - n, x.b1, x.b1), Op("equal", y.a2 - n, y.a2, e.b1, e.b2)] if x.tag == "delete" else \
+                      [Op(x.tag, x.a1, x.a1, x.b1, y.b2 - n), Op("equal", e.a1, e.a2, y.b2 - n, y.b2)]
+            elif run.startswith(kept):
+                new = [Op("equal", x.a1, x.a1 + n, e.b1, e.b2), Op(x.tag, x.a1 + n, y.a2, e.b2, e.b2)] if x.tag == "delete" else \
+                      [Op("equal", e.a1, e.a2, x.b1, x.b1 + n), Op(x.tag, e.a2, e.a2, x.b1 + n, y.b2)]
+            if new is not None:
+                out[i:i + 3] = new
+                continue
+        i += 1
+    return out
+
+
+_MAX_SPLIT_KEPT = 12
+_CLAUSE_END = set("，、；：,;:")
+
+
+def _slide(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
+    """Place each deletion or insertion that could sit a few characters earlier or later (its text repeats
+    around it) where it starts and ends on sentence or paragraph boundaries: a dropped paragraph is reported as
+    发展改革委…论证。, not 。发展改革委…论证.  Judged on the side that holds the text, so both directions agree."""
+    out = list(ops)
+    for k in range(1, len(out) - 1):
+        prev, op, nxt = out[k - 1], out[k], out[k + 1]
+        if op.tag not in ("delete", "insert") or prev.tag != "equal" or nxt.tag != "equal":
+            continue
+        seg = base if op.tag == "delete" else witness
+        stream, lo, hi = _text_side(op, base, witness)
+        left = 0
+        while left < prev.a2 - prev.a1 and stream[lo - left - 1] == stream[hi - left - 1]:
+            left += 1
+        right = 0
+        while right < nxt.a2 - nxt.a1 and hi + right < len(stream) and stream[lo + right] == stream[hi + right]:
+            right += 1
+        if not left and not right:
+            continue
+        shifts = range(-left, right + 1)
+        top = max(_boundary(seg, lo + d, hi + d) for d in shifts)
+        tied = [d for d in shifts if _boundary(seg, lo + d, hi + d) == top]
+        if len(tied) > 1:  # then whole words: 数据 inserted before 数字, not 据数 after 数
+            w0 = max(0, lo - left - 4)
+            words = word_bounds(stream[w0:hi + right + 4])
+            tied.sort(key=lambda d: (-((lo + d - w0) in words) - ((hi + d - w0) in words), d != 0, d))
+        best = tied[0]
+        if best:
+            d = best
+            out[k - 1] = Op("equal", prev.a1, prev.a2 + d, prev.b1, prev.b2 + d)
+            out[k] = Op(op.tag, op.a1 + d, op.a2 + d, op.b1 + d, op.b2 + d)
+            out[k + 1] = Op("equal", nxt.a1 + d, nxt.a2, nxt.b1 + d, nxt.b2)
+    return out
+
+
+def _boundary(seg: Segmented, lo: int, hi: int) -> int:
+    """How well ``[lo, hi)`` starts and ends on boundaries: paragraph 2, sentence or clause 1."""
+    s, para = seg.stream, seg.para_of
+
+    def at(i: int) -> int:
+        if i == 0 or i == len(s) or para[i] != para[i - 1]:
+            return 2
+        return 1 if s[i - 1] in _CLOSING or s[i - 1] in _CLAUSE_END else 0
+
+    return at(lo) + at(hi)
 
 
 def _unmasked(lo: int, hi: int, masked: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -238,6 +328,13 @@ def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
 
 def _levenshtein(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
     out: list[tuple[str, int, int, int, int]] = []
+
+    def add(tag: str, i1: int, i2: int, j1: int, j2: int) -> None:
+        if out and out[-1][0] == tag != "replace" and out[-1][2] == i1 and out[-1][4] == j1:
+            out[-1] = (tag, out[-1][1], i2, out[-1][3], j2)  # a deleted passage is one deletion, however it was cut
+        else:
+            out.append((tag, i1, i2, j1, j2))
+
     for o in Levenshtein.opcodes(a, b):
         if o.tag == "replace" and o.src_end - o.src_start > 1 and o.dest_end - o.dest_start > 1:
             # Substitutions and indels can cost the same: 体系。中 → 。中数字 is two deleted and two inserted
@@ -245,37 +342,133 @@ def _levenshtein(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
             # common subsequence), so an edit never swallows the punctuation between two edits.
             inner = Indel.opcodes(a[o.src_start:o.src_end], b[o.dest_start:o.dest_end])
             if any(x.tag == "equal" for x in inner):
-                out.extend((x.tag, o.src_start + x.src_start, o.src_start + x.src_end, o.dest_start + x.dest_start, o.dest_start + x.dest_end) for x in inner)
+                for x in inner:
+                    add(x.tag, o.src_start + x.src_start, o.src_start + x.src_end, o.dest_start + x.dest_start, o.dest_start + x.dest_end)
                 continue
-        out.append((o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end))
+        add(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end)
     return out
 
 
 def _diff_range(base: Segmented, witness: Segmented, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> list[Op]:
-    n, m = a_hi - a_lo, b_hi - b_lo
-    if n * m <= MAX_DIRECT_CELLS or n == 0 or m == 0:
-        return [Op(t, a_lo + i1, a_lo + i2, b_lo + j1, b_lo + j2) for t, i1, i2, j1, j2 in opcodes(base.stream[a_lo:a_hi], witness.stream[b_lo:b_hi])]
-    # Too large to diff directly: anchor on near-exact sentences inside the gap.
-    a_sent = [s for s in base.sentences if s.start >= a_lo and s.end <= a_hi and len(s.text) >= MIN_ANCHOR_CHARS]
-    b_sent = [s for s in witness.sentences if s.start >= b_lo and s.end <= b_hi and len(s.text) >= MIN_ANCHOR_CHARS]
-    choices = [s.text for s in b_sent]
+    ops = gap_opcodes(base.stream[a_lo:a_hi], _sentence_ends(base, a_lo, a_hi), witness.stream[b_lo:b_hi], _sentence_ends(witness, b_lo, b_hi))
+    return [Op(t, a_lo + i1, a_lo + i2, b_lo + j1, b_lo + j2) for t, i1, i2, j1, j2 in ops]
+
+
+def _sentence_ends(seg: Segmented, lo: int, hi: int) -> tuple[int, ...]:
+    """Where the sentences of stream ``[lo, hi)`` end, relative to ``lo`` (the last is always ``hi - lo``).
+
+    Only a sentence's own punctuation, or the end of a heading, ends it here: a page break in the middle of a
+    sentence is a paragraph end in one copy and nothing in the other, and must not cut the two copies'
+    sentences differently.
+    """
+    k = bisect.bisect_left(seg.sentences, lo, key=lambda s: s.start)
+    ends = []
+    while k < len(seg.sentences) and seg.sentences[k].end < hi:
+        s = seg.sentences[k]
+        para = seg.paragraphs[s.paragraph]
+        if s.text[-1] in _CLOSING or (para.is_heading and s.end == para.end):
+            ends.append(s.end - lo)
+        k += 1
+    if hi > lo:
+        ends.append(hi - lo)
+    return tuple(ends)
+
+
+#: Anchoring a gap on its sentences may cost a tenth more than the best character alignment, plus a short
+#: sentence: what chance matches of scattered characters save.  A gap whose best alignment costs less than two
+#: short sentences has nothing dropped or added to anchor around, and is never anchored at a higher cost.
+ANCHOR_SLACK = 0.1
+_CLOSING = set("。！？；!?;…”’」』）)")
+
+
+def gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...]) -> list[tuple[str, int, int, int, int]]:
+    """Edit operations for a gap between two anchors, given where its sentences end on each side.
+
+    A character diff pairs any characters it can: a dropped paragraph beside an edited sentence turns into a
+    scatter of edits that borrow the paragraph's characters.  So a gap holding several sentences is first
+    anchored on its sentence pairs (rapidfuzz ratio at least 70, in order) and diffed between them, as long as
+    that costs about what the best character alignment does; a gap too large to diff at once always is.
+    Computed in one canonical order and mirrored, like :func:`opcodes`.
+    """
+    if (b, b_ends) < (a, a_ends):
+        return [(_MIRROR[t], j1, j2, i1, i2) for t, i1, i2, j1, j2 in _gap_opcodes(b, b_ends, a, a_ends)]
+    return _gap_opcodes(a, a_ends, b, b_ends)
+
+
+def _gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...]) -> list[tuple[str, int, int, int, int]]:
+    direct = len(a) * len(b) <= MAX_DIRECT_CELLS
+    if not a or not b or (len(a_ends) < 2 and len(b_ends) < 2):
+        return opcodes(a, b) if direct else _replaced(a, b)
+    anchored = _anchored(a, a_ends, b, b_ends)
+    if anchored is None:
+        return opcodes(a, b) if direct else _replaced(a, b)
+    if direct:
+        best = Levenshtein.distance(a, b)
+        if _cost(anchored) > (best * (1 + ANCHOR_SLACK) + MIN_ANCHOR_CHARS if best >= 2 * MIN_ANCHOR_CHARS else best):
+            return opcodes(a, b)
+    return anchored
+
+
+def _replaced(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    return [("delete", 0, len(a), 0, 0), ("insert", len(a), len(a), 0, len(b))]
+
+
+def _cost(ops: list[tuple[str, int, int, int, int]]) -> int:
+    return sum(max(i2 - i1, j2 - j1) for t, i1, i2, j1, j2 in ops if t != "equal")
+
+
+def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...]) -> list[tuple[str, int, int, int, int]] | None:
+    """The gap diffed between its chain of similar sentence pairs, or None if no sentence pairs."""
+    a_sent = [(s, e) for s, e in zip((0, *a_ends), a_ends) if e - s >= MIN_ANCHOR_CHARS]
+    b_sent = [(s, e) for s, e in zip((0, *b_ends), b_ends) if e - s >= MIN_ANCHOR_CHARS]
+    choices = [b[s:e] for s, e in b_sent]
     pairs = []
-    for i, s in enumerate(a_sent):
-        hit = process.extractOne(s.text, choices, scorer=fuzz.ratio, score_cutoff=NEAR_MATCH_RATIO)
+    for i, (s, e) in enumerate(a_sent):
+        hit = process.extractOne(a[s:e], choices, scorer=fuzz.ratio, score_cutoff=NEAR_MATCH_RATIO)
         if hit is not None:
             pairs.append((i, hit[2]))
     pairs.sort()
     chain = [pairs[k] for k in longest_chain(pairs)]
     if not chain:
-        return [Op("delete", a_lo, a_hi, b_lo, b_lo), Op("insert", a_hi, a_hi, b_lo, b_hi)]
-    ops: list[Op] = []
-    pa, pb = a_lo, b_lo
+        return None
+    out: list[tuple[str, int, int, int, int]] = []
+
+    def add(i1: int, i2: int, j1: int, j2: int, ops: list[tuple[str, int, int, int, int]]) -> None:
+        out.extend((t, i1 + x1, i1 + x2, j1 + y1, j1 + y2) for t, x1, x2, y1, y2 in ops)
+
+    def between(i1: int, i2: int, j1: int, j2: int) -> None:
+        sub_a = tuple(e - i1 for e in a_ends if i1 < e <= i2)
+        sub_b = tuple(e - j1 for e in b_ends if j1 < e <= j2)
+        add(i1, i2, j1, j2, _gap_opcodes(a[i1:i2], sub_a, b[j1:j2], sub_b))
+
+    pa = pb = 0
     for i, j in chain:
-        sa, sb = a_sent[i], b_sent[j]
-        if sa.start < pa or sb.start < pb:
+        (sa, ea), (sb, eb) = a_sent[i], b_sent[j]
+        between(pa, sa, pb, sb)
+        add(sa, ea, sb, eb, opcodes(a[sa:ea], b[sb:eb]))
+        pa, pb = ea, eb
+    between(pa, len(a), pb, len(b))
+    return _rejoin(a, b, out)
+
+
+def _rejoin(a: str, b: str, ops: list[tuple[str, int, int, int, int]]) -> list[tuple[str, int, int, int, int]]:
+    """Re-diff each run of changes whose two sides are alike: the same words cut into sentences differently
+    (a page break inside a heading ends it in one copy only) are deleted on one side of a cut and inserted on
+    the other, and are no change at all."""
+    out: list[tuple[str, int, int, int, int]] = []
+    k = 0
+    while k < len(ops):
+        if ops[k][0] == "equal":
+            out.append(ops[k])
+            k += 1
             continue
-        ops.extend(_diff_range(base, witness, pa, sa.start, pb, sb.start))
-        ops.extend(_diff_range(base, witness, sa.start, sa.end, sb.start, sb.end))
-        pa, pb = sa.end, sb.end
-    ops.extend(_diff_range(base, witness, pa, a_hi, pb, b_hi))
-    return ops
+        end = k
+        while end + 1 < len(ops) and ops[end + 1][0] != "equal":
+            end += 1
+        i1, i2, j1, j2 = ops[k][1], ops[end][2], ops[k][3], ops[end][4]
+        if end > k and i1 < i2 and j1 < j2 and fuzz.ratio(a[i1:i2], b[j1:j2]) >= NEAR_MATCH_RATIO:
+            out.extend((t, i1 + x1, i1 + x2, j1 + y1, j1 + y2) for t, x1, x2, y1, y2 in opcodes(a[i1:i2], b[j1:j2]))
+        else:
+            out.extend(ops[k:end + 1])
+        k = end + 1
+    return out

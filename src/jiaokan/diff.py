@@ -31,7 +31,7 @@ from jiaokan.errors import InputError
 from jiaokan.ingest import Document, read_document
 from jiaokan.markup import plain_text
 from jiaokan.normalize import _JUNK_CHARS, _RUBY_ONE, REGIONAL_WORDS, Edit, Normalized, is_title, normalize
-from jiaokan.segment import Segmented, segment
+from jiaokan.segment import Segmented, segment, word_tokenizer
 
 SCHEMA = "jiaokan.diff/1"
 
@@ -40,6 +40,8 @@ _DIGITS = re.compile(r"\d")
 _CLAUSE = re.compile(r"[，、；。：]")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号$")
 _DATE_LINE = re.compile(r"^(?:19|20)\d\d年\d{1,2}月\d{1,2}日$")
+_ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{1,100}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|署|机构|单位|部门|公司)：$")  # 主送机关
+_NOTE = re.compile(r"^（此件[\u4e00-\u9fff]{2,8}）$")  # 附注: （此件公开发布） （此件主动公开）
 _ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|会|署|处|室|所|公司|集团|行)$")
 _RUBY_PIECE = _RUBY_ONE  # one bracketed pinyin annotation, as the ruby rule defines it
 _JUNK = set(_JUNK_CHARS)
@@ -184,15 +186,16 @@ def _span_of(seg: Segmented, lo: int, hi: int) -> Span:
     return Span(s, e, line, col, doc.text[s:e])
 
 
+def _one_paragraph(seg: Segmented, lo: int, hi: int) -> bool:
+    """Does stream ``[lo, hi)`` lie in one paragraph?  An empty range does, wherever it is."""
+    if hi <= lo or not seg.para_of:
+        return True
+    last = len(seg.para_of) - 1
+    return seg.para_of[min(lo, last)] == seg.para_of[min(hi - 1, last)]
+
+
 # --------------------------------------------------------------------------
 
-
-@lru_cache(maxsize=1)
-def _tokenizer():  # type: ignore[no-untyped-def]
-    # Loaded only when a change needs word boundaries: unchanged text never pays for it.
-    import rjieba
-
-    return rjieba
 
 
 def severity_of(code: str, substantive_codes: Iterable[str] = SUBSTANTIVE_CODES) -> str:
@@ -295,8 +298,9 @@ class _Finder:
         # paired by similarity and compared like body text, rather than
         # trusting the chance matches of a character diff between wrappers.
         for leading, (a_lo, a_hi), (b_lo, b_hi) in ((True, (0, la), (0, lb)), (False, (ta, len(self.a.stream)), (tb, len(self.b.stream)))):
-            a_pieces = _by_paragraph(self.a, a_lo, a_hi)
-            b_pieces = _by_paragraph(self.b, b_lo, b_hi)
+            # a moved passage is reported as a move, not as wrapper text nor as dropped metadata
+            a_pieces = [pc for pc in _by_paragraph(self.a, a_lo, a_hi) if not any(m.a1 <= pc[0] and pc[1] <= m.a2 for m in self.al.moves)]
+            b_pieces = [pc for pc in _by_paragraph(self.b, b_lo, b_hi) if not any(m.b1 <= pc[0] and pc[1] <= m.b2 for m in self.al.moves)]
             pairs = _pair_pieces([self.a.stream[x:y] for x, y in a_pieces], [self.b.stream[x:y] for x, y in b_pieces])
             # A sentence of a shared paragraph that changed at the body's edge
             # leaves a fragment of that paragraph on both sides: they are the
@@ -339,11 +343,12 @@ class _Finder:
         return out
 
     def _same_para(self, x: Op, y: Op) -> bool:
-        a = self.a.para_of
-        if not a or x.a2 == 0 or y.a1 >= len(a):
-            return True
-        last = x.a1 if x.a1 == x.a2 else x.a2 - 1  # an insertion point belongs to the paragraph it opens
-        return a[min(last, len(a) - 1)] == a[min(y.a1, len(a) - 1)]
+        """Would the joined change lie in one paragraph, in the base and in the witness?
+
+        Judged on both sides alike, so that swapping base and witness joins the same edits: text one copy ends a
+        paragraph with is never one change with text the other copy starts the next with.
+        """
+        return _one_paragraph(self.a, x.a1, y.a2) and _one_paragraph(self.b, x.b1, y.b2)
 
     # ------------------------------------------------------------ wrapper zones
 
@@ -370,8 +375,8 @@ class _Finder:
             text = self.a.stream[p1:p2]
             after_title = not leading or p1 >= self.first[0]
             if after_title and _is_metadata(text, trailing=not leading):
-                what = "文号" if _DOC_NUMBER.match(text) else ("signature" if _ISSUER.match(text) else "date")
-                if meta and meta[-1][1] == p1 and what != "文号" and meta[-1][2] != "文号":
+                what = _metadata_kind(text)
+                if meta and meta[-1][1] == p1 and {what, meta[-1][2]} == {"signature", "date"}:
                     meta[-1] = (meta[-1][0], p2, "signature and date")
                 else:
                     meta.append((p1, p2, what))
@@ -511,7 +516,7 @@ class _Finder:
 def widen_to_words(a: str, b: str, op: Op) -> tuple[int, int, int, int]:
     """Extend a substitution in streams ``a``/``b`` to whole words (jieba, HMM off): 级→次 becomes 层级→层次."""
     left = right = 0
-    tok = _tokenizer()
+    tok = word_tokenizer()
     for text, s, e in ((a, op.a1, op.a2), (b, op.b1, op.b2)):
         w0 = max(0, s - 8)
         window = text[w0:min(len(text), e + 8)]
@@ -614,9 +619,22 @@ def _is_prose(text: str) -> bool:
 
 
 def _is_metadata(text: str, *, trailing: bool) -> bool:
+    """A 文号 or the addressee line (主送机关) before the body; a signature, date or publication note after it."""
     if _DOC_NUMBER.match(text):
         return True
-    return trailing and (_DATE_LINE.match(text) is not None or _ISSUER.match(text) is not None)
+    if trailing:
+        return _DATE_LINE.match(text) is not None or _ISSUER.match(text) is not None or _NOTE.match(text) is not None
+    return _ADDRESSEE.match(text) is not None
+
+
+def _metadata_kind(text: str) -> str:
+    if _DOC_NUMBER.match(text):
+        return "文号"
+    if _ADDRESSEE.match(text):
+        return "addressee"
+    if _NOTE.match(text):
+        return "publication note"
+    return "signature" if _ISSUER.match(text) else "date"
 
 
 def _numbers(text: str) -> list[str]:

@@ -689,6 +689,7 @@ def _join_lines(mt: MappedText, *, wrapped_only: bool) -> MappedText:
 
 
 _PROSE = re.compile(r"[，、；。,;]")
+_RUN_IN = re.compile(r"[。：:].")  # a heading that runs on into its text
 
 
 _TITLE = re.compile(r"(?:意见|通知|决定|办法|规定|方案|规划|纲要|报告|批复|函|条例|细则|公告|通报|意見|決定|辦法|規定|規劃|綱要|報告|通報)$")
@@ -701,7 +702,9 @@ def is_title(line: str) -> bool:
 
 
 def _should_join(para: str, cur: str, nxt: str, *, blank: bool, wrapped_only: bool, wrap_width: int) -> bool:
-    if not ends_open(cur) or is_heading(nxt) or (is_heading(para) and len(para) < 40) or is_title(cur) or is_title(nxt):
+    # a short heading line stays whole, but not a run-in heading with its prose: （一）加强组织领导。各地区…
+    heading_line = is_heading(para) and len(para) < 40 and _RUN_IN.search(para) is None
+    if not ends_open(cur) or is_heading(nxt) or heading_line or is_title(cur) or is_title(nxt):
         return False
     if not (is_cjk(cur[-1]) or cur[-1] in "，、,“‘《（(") or not (is_cjk(nxt[0]) or nxt[0] in "，、。；：”’》）)"):
         return False

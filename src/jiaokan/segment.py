@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from jiaokan.findings import Span
 from jiaokan.normalize import PARAGRAPH_BREAK, Normalized, is_title
@@ -78,6 +79,24 @@ class Segmented:
             e = mapped.ends[self.positions[-1]]
             return e, e
         return 0, 0
+
+
+@lru_cache(maxsize=1)
+def word_tokenizer():  # type: ignore[no-untyped-def]
+    """rjieba (jieba's tokens, HMM off), loaded only when a change needs word boundaries: unchanged text never
+    pays for it."""
+    import rjieba
+
+    return rjieba
+
+
+def word_bounds(text: str) -> set[int]:
+    """Offsets in ``text`` where one word ends and the next begins (its ends included)."""
+    out, pos = {0}, 0
+    for token in word_tokenizer().cut(text, False):
+        pos += len(token)
+        out.add(pos)
+    return out
 
 
 def heading_label(line: str) -> str | None:
