@@ -242,6 +242,25 @@ def test_a_dropped_publication_note_is_metadata_omission() -> None:
     assert substantive(result) == [("metadata-omission", "（此件公开发布）", "")]
 
 
+def test_a_heading_moved_into_the_middle_of_a_sentence() -> None:
+    """Found by fuzzing: a moved passage inside a gap split an equal run, which was translated back across it
+    (two texts of different lengths as one equal run) and crashed the cosmetic pass."""
+    k = next(i for i, p in enumerate(PARAS) if p.startswith("坚持改革引领"))
+    heading = next(p for p in PARAS if p.startswith("二、"))
+    cut = PARAS[k].index("围绕") + 6
+    witness = []
+    for p in PARAS:
+        if p == PARAS[k]:
+            witness += [p[:cut], heading, p[cut:]]
+        elif p != heading:
+            witness.append(p)
+    result = diff_documents(document_from_text(BODY, path="b"), document_from_text("\n\n".join(witness), path="w"))
+    assert substantive(result) == [("paragraph-move", heading, heading)]
+    a, b = result.base_seg, result.witness_seg
+    assert a is not None and b is not None and result.alignment is not None
+    assert all(a.stream[o.a1:o.a2] == b.stream[o.b1:o.b2] for o in result.alignment.ops if o.tag == "equal")
+
+
 def test_repeated_passages_do_not_derail_alignment() -> None:
     # a table of contents repeating the chapter headings before the text
     headings = [p for p in PARAS if p[:2] in ("一、", "二、", "三、")]

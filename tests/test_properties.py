@@ -118,6 +118,9 @@ def _stream_offset(result: DiffResult, side: str, original: int) -> int:
 def test_findings_point_at_the_original_and_rebuild_the_witness(pair: tuple[str, str]) -> None:
     base, witness = pair
     result = diff(base, witness)
+    a, b, alignment = result.base_seg, result.witness_seg, result.alignment
+    assert a is not None and b is not None and alignment is not None
+    assert all(a.stream[o.a1:o.a2] == b.stream[o.b1:o.b2] for o in alignment.ops if o.tag == "equal")
     assume(not any(f.code.endswith("-move") for f in result.findings))
     for f in result.findings:
         for span, text, norm in ((f.base, base, f.base_norm), (f.witness, witness, f.witness_norm)):

@@ -275,25 +275,36 @@ def _diff_gap(
 def _diff_pieces(
     base: Segmented, witness: Segmented, a_parts: list[tuple[int, int]], b_parts: list[tuple[int, int]], a_lo: int, b_lo: int
 ) -> list[Op]:
+    """Diff what is left of a gap once its moved sentences are taken out, and translate back piece by piece: no
+    operation spans a moved sentence (an equal run across one would pair texts of different lengths)."""
     a_text = "".join(base.stream[x:y] for x, y in a_parts)
     b_text = "".join(witness.stream[x:y] for x, y in b_parts)
     a_map = [i for x, y in a_parts for i in range(x, y)]
     b_map = [i for x, y in b_parts for i in range(x, y)]
-
-    def tr(mapping: list[int], i: int, j: int, fallback: int) -> tuple[int, int]:
-        if i < j:
-            return mapping[i], mapping[j - 1] + 1
-        if i < len(mapping):
-            return mapping[i], mapping[i]
-        return fallback, fallback
-
     a_end = a_parts[-1][1] if a_parts else a_lo  # an empty side: a point at the gap, not the document start
     b_end = b_parts[-1][1] if b_parts else b_lo
+
+    def point(mapping: list[int], i: int, end: int) -> int:
+        return mapping[i] if i < len(mapping) else end
+
+    def cut(mapping: list[int], i: int, j: int) -> list[int]:
+        """Offsets in [i, j) where the mapped stream jumps over a moved sentence."""
+        return [k for k in range(i + 1, j) if mapping[k] != mapping[k - 1] + 1]
+
     out = []
     for tag, i1, i2, j1, j2 in opcodes(a_text, b_text):
-        x1, x2 = tr(a_map, i1, i2, a_end)
-        y1, y2 = tr(b_map, j1, j2, b_end)
-        out.append(Op(tag, x1, x2, y1, y2))
+        if tag == "delete":
+            for x, y in zip([i1, *cut(a_map, i1, i2)], [*cut(a_map, i1, i2), i2]):
+                out.append(Op(tag, a_map[x], a_map[y - 1] + 1, point(b_map, j1, b_end), point(b_map, j1, b_end)))
+        elif tag == "insert":
+            for x, y in zip([j1, *cut(b_map, j1, j2)], [*cut(b_map, j1, j2), j2]):
+                out.append(Op(tag, point(a_map, i1, a_end), point(a_map, i1, a_end), b_map[x], b_map[y - 1] + 1))
+        elif i2 - i1 == j2 - j1:  # equal, or a substitution of as many characters
+            steps = sorted({0, i2 - i1, *(k - i1 for k in cut(a_map, i1, i2)), *(k - j1 for k in cut(b_map, j1, j2))})
+            for x, y in zip(steps, steps[1:]):
+                out.append(Op(tag, a_map[i1 + x], a_map[i1 + y - 1] + 1, b_map[j1 + x], b_map[j1 + y - 1] + 1))
+        else:
+            out.append(Op(tag, a_map[i1], a_map[i2 - 1] + 1, b_map[j1], b_map[j2 - 1] + 1))
     return out
 
 
