@@ -261,6 +261,57 @@ def test_a_heading_moved_into_the_middle_of_a_sentence() -> None:
     assert all(a.stream[o.a1:o.a2] == b.stream[o.b1:o.b2] for o in result.alignment.ops if o.tag == "equal")
 
 
+def _alignment_is_sound(result) -> bool:  # type: ignore[no-untyped-def]
+    a, b, al = result.base_seg, result.witness_seg, result.alignment
+    covered_a = sorted([(o.a1, o.a2) for o in al.ops] + [(m.a1, m.a2) for m in al.moves])
+    covered_b = sorted([(o.b1, o.b2) for o in al.ops] + [(m.b1, m.b2) for m in al.moves])
+    tiles = all(x[1] == y[0] for side in (covered_a, covered_b) for x, y in zip(side, side[1:]))
+    return tiles and all(a.stream[o.a1:o.a2] == b.stream[o.b1:o.b2] for o in al.ops if o.tag == "equal")
+
+
+def test_a_deletion_is_not_slid_across_a_moved_passage() -> None:
+    """Found in review: sliding an edit over its neighbour, with a moved sentence taken out between them, paired
+    different texts as equal and reported 提升辅助决策能力。落实… as deleted."""
+    a, r, m = "坚持数据赋能。", "提升辅助决策能力。", "落实安全管理制度，切实筑牢数字政府建设安全防线。"
+    b1, b2, c = "加强数据治理和全生命周期质量管理。", "完善政务公开信息化平台。", "强化经济运行大数据监测分析。"
+    base = document_from_text("\n\n".join([a, r + m, "推进涉企审批减环节。", b1, b2, c]) + "\n", path="b")
+    witness = document_from_text("\n\n".join([a, r, r + "推进涉企审批减少环节。", b1, b2 + m, c]) + "\n", path="w")
+    result = diff_documents(base, witness)
+    assert _alignment_is_sound(result)
+    assert substantive(result) == [("sentence-move", m, m), ("sentence-addition", "", r), ("wording-insertion", "", "少")]
+
+
+def test_an_added_paragraph_is_not_slid_into_the_wrapper() -> None:
+    """Found in review: a paragraph added after a repeated first paragraph slid to the very start, where what
+    only one copy has is wrapper, and the addition vanished (and the swap reported two omissions)."""
+    p1, new = "各地区各部门要加强组织领导，健全工作机制。", "以新型监管技术提升监管智能化水平。"
+    p2, p3 = "推进智慧社区建设，提升基层智慧治理能力。", "完善政务公开信息化平台，建设政策文件库。"
+    short = document_from_text(f"{p1}\n\n{p2}{p3}\n", path="a")
+    long = document_from_text(f"{p1}\n\n{new}\n\n{p1}{p2}{p3}\n", path="b")
+    assert substantive(diff_documents(short, long)) == [("paragraph-addition", "", new), ("sentence-addition", "", p1)]
+    assert substantive(diff_documents(long, short)) == [("paragraph-omission", new, ""), ("sentence-omission", p1, "")]
+
+
+def test_near_identical_sentences_do_not_exhaust_the_stack() -> None:
+    """Found in review: each of K copies of one sentence paired with the longest remaining variant, one pairing
+    level per sentence: a RecursionError past about 330. The pairing now stops at 64 levels."""
+    import random
+
+    rng = random.Random(1)
+    body = "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(420))
+    k = 120
+    base = document_from_text("\n\n".join([body + "。"] * k) + "\n", path="b")
+    witness = document_from_text("\n\n".join(body + "子" * (k - j) + "。" for j in range(k)) + "\n", path="w")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(__import__("inspect").stack()) + 300)  # 120 levels of 3 frames would not fit
+    try:
+        result = diff_documents(base, witness)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert _alignment_is_sound(result)
+    assert result.summary.substantive >= k - 2
+
+
 def test_repeated_passages_do_not_derail_alignment() -> None:
     # a table of contents repeating the chapter headings before the text
     headings = [p for p in PARAS if p[:2] in ("一、", "二、", "三、")]

@@ -111,7 +111,13 @@ def _exact_pairs(base: list[Sentence], wit: list[Sentence]) -> tuple[list[tuple[
 def align(base: Segmented, witness: Segmented) -> Alignment:
     a_sent, b_sent = base.sentences, witness.sentences
     pairs, unique = _exact_pairs(a_sent, b_sent)
-    chain = [pairs[k] for k in longest_chain(pairs)]
+    # Several chains can be longest (which of two swapped sentences moved?): choose in one canonical order, so
+    # that swapping base and witness reports the same sentences as moved.
+    if witness.stream < base.stream:
+        swapped = sorted((j, i) for i, j in pairs)
+        chain = sorted((i, j) for j, i in (swapped[k] for k in longest_chain(swapped)))
+    else:
+        chain = [pairs[k] for k in longest_chain(pairs)]
     on_chain = set(chain)
     moves = [
         Move(a_sent[i].start, a_sent[i].end, b_sent[j].start, b_sent[j].end)
@@ -172,7 +178,7 @@ def _join_split(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
     i = 0
     while i + 2 < len(out):
         x, e, y = out[i], out[i + 1], out[i + 2]
-        if e.tag == "equal" and x.tag == y.tag and x.tag in ("delete", "insert") and e.a2 - e.a1 <= _MAX_SPLIT_KEPT:
+        if e.tag == "equal" and x.tag == y.tag and x.tag in ("delete", "insert") and e.a2 - e.a1 <= _MAX_SPLIT_KEPT and _touching(x, e, y):
             stream, lo, _ = _text_side(x, base, witness)
             _, _, hi = _text_side(y, base, witness)
             kept = stream[e.a1:e.a2] if x.tag == "delete" else stream[e.b1:e.b2]
@@ -193,6 +199,11 @@ def _join_split(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
 
 
 _MAX_SPLIT_KEPT = 12
+
+
+def _touching(*ops: Op) -> bool:
+    """Does each op start where the one before it ends, on both sides?  Not across a moved passage taken out."""
+    return all(x.a2 == y.a1 and x.b2 == y.b1 for x, y in zip(ops, ops[1:]))
 _CLAUSE_END = set("，、；：,;:")
 
 
@@ -203,15 +214,16 @@ def _slide(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
     out = list(ops)
     for k in range(1, len(out) - 1):
         prev, op, nxt = out[k - 1], out[k], out[k + 1]
-        if op.tag not in ("delete", "insert") or prev.tag != "equal" or nxt.tag != "equal":
+        if op.tag not in ("delete", "insert") or prev.tag != "equal" or nxt.tag != "equal" or not _touching(prev, op, nxt):
             continue
         seg = base if op.tag == "delete" else witness
         stream, lo, hi = _text_side(op, base, witness)
+        # never onto the stream's first or last character: what lies before or after all shared text is wrapper
         left = 0
-        while left < prev.a2 - prev.a1 and stream[lo - left - 1] == stream[hi - left - 1]:
+        while left < prev.a2 - prev.a1 and lo - left - 1 > 0 and stream[lo - left - 1] == stream[hi - left - 1]:
             left += 1
         right = 0
-        while right < nxt.a2 - nxt.a1 and hi + right < len(stream) and stream[lo + right] == stream[hi + right]:
+        while right < nxt.a2 - nxt.a1 and hi + right + 1 < len(stream) and stream[lo + right] == stream[hi + right]:
             right += 1
         if not left and not right:
             continue
@@ -406,11 +418,17 @@ def gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...]
     return _gap_opcodes(a, a_ends, b, b_ends)
 
 
-def _gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...]) -> list[tuple[str, int, int, int, int]]:
+#: How deep a gap is split on its sentence pairs, pairs within pairs: each level pairs at least one sentence, so
+#: only text made of near-identical sentences goes this deep (345 copies of one sentence, each a bit longer, went
+#: one level per sentence and out of Python's stack).
+MAX_ANCHOR_DEPTH = 64
+
+
+def _gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], depth: int = 0) -> list[tuple[str, int, int, int, int]]:
     direct = len(a) * len(b) <= MAX_DIRECT_CELLS
-    if not a or not b or (len(a_ends) < 2 and len(b_ends) < 2):
+    if not a or not b or (len(a_ends) < 2 and len(b_ends) < 2) or depth >= MAX_ANCHOR_DEPTH:
         return opcodes(a, b) if direct else _replaced(a, b)
-    anchored = _anchored(a, a_ends, b, b_ends)
+    anchored = _anchored(a, a_ends, b, b_ends, depth)
     if anchored is None:
         return opcodes(a, b) if direct else _replaced(a, b)
     if direct:
@@ -428,7 +446,7 @@ def _cost(ops: list[tuple[str, int, int, int, int]]) -> int:
     return sum(max(i2 - i1, j2 - j1) for t, i1, i2, j1, j2 in ops if t != "equal")
 
 
-def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...]) -> list[tuple[str, int, int, int, int]] | None:
+def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], depth: int) -> list[tuple[str, int, int, int, int]] | None:
     """The gap diffed between its chain of similar sentence pairs, or None if no sentence pairs."""
     a_sent = [(s, e) for s, e in zip((0, *a_ends), a_ends) if e - s >= MIN_ANCHOR_CHARS]
     b_sent = [(s, e) for s, e in zip((0, *b_ends), b_ends) if e - s >= MIN_ANCHOR_CHARS]
@@ -450,7 +468,7 @@ def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...]) 
     def between(i1: int, i2: int, j1: int, j2: int) -> None:
         sub_a = tuple(e - i1 for e in a_ends if i1 < e <= i2)
         sub_b = tuple(e - j1 for e in b_ends if j1 < e <= j2)
-        add(i1, i2, j1, j2, _gap_opcodes(a[i1:i2], sub_a, b[j1:j2], sub_b))
+        add(i1, i2, j1, j2, _gap_opcodes(a[i1:i2], sub_a, b[j1:j2], sub_b, depth + 1))
 
     pa = pb = 0
     for i, j in chain:

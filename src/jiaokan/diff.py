@@ -466,7 +466,9 @@ class _Finder:
 
     def _move(self, mv: Move) -> None:
         pa = self.a.paragraphs[self.a.para_of[mv.a1]]
-        whole = pa.start == mv.a1 and pa.end == mv.a2
+        pb = self.b.paragraphs[self.b.para_of[mv.b1]]
+        # a whole paragraph in either copy (judged alike both ways round, so swapping them keeps the code)
+        whole = (pa.start, pa.end) == (mv.a1, mv.a2) or (pb.start, pb.end) == (mv.b1, mv.b2)
         code = "paragraph-move" if whole else "sentence-move"
         text = self.a.stream[mv.a1:mv.a2]
         self.add(code, mv.a1, mv.a2, mv.b1, mv.b2, f"moved in the witness: 「{clip(text, 30)}」")
