@@ -269,6 +269,17 @@ def _alignment_is_sound(result) -> bool:  # type: ignore[no-untyped-def]
     return tiles and all(a.stream[o.a1:o.a2] == b.stream[o.b1:o.b2] for o in al.ops if o.tag == "equal")
 
 
+def test_a_repeated_paragraph_dropped_once_is_one_omission() -> None:
+    """Found in review: 1,000 copies of a line against 999 anchor nowhere (the counts differ), and pairing each
+    copy with its most similar counterpart paired them all with the first: 1,997 findings for one omission."""
+    def document(copies: int, path: str):  # type: ignore[no-untyped-def]
+        return document_from_text("\n\n".join([PARAS[3], PARAS[5], *["按规定程序办理。"] * copies, PARAS[6], PARAS[7]]) + "\n", path=path)
+
+    base, witness = document(1000, "b"), document(999, "w")
+    assert substantive(diff_documents(base, witness)) == [("paragraph-omission", "按规定程序办理。", "")]
+    assert substantive(diff_documents(witness, base)) == [("paragraph-addition", "", "按规定程序办理。")]
+
+
 def test_a_deletion_is_not_slid_across_a_moved_passage() -> None:
     """Found in review: sliding an edit over its neighbour, with a moved sentence taken out between them, paired
     different texts as equal and reported 提升辅助决策能力。落实… as deleted."""

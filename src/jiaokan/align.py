@@ -447,15 +447,26 @@ def _cost(ops: list[tuple[str, int, int, int, int]]) -> int:
 
 
 def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], depth: int) -> list[tuple[str, int, int, int, int]] | None:
-    """The gap diffed between its chain of similar sentence pairs, or None if no sentence pairs."""
+    """The gap diffed between its chain of similar sentence pairs, or None if no sentence pairs.
+
+    Identical sentences pair first, in order (the longest common subsequence of the two sentence lists): a text
+    repeated a different number of times in the two copies is no exact anchor, and "the most similar sentence"
+    would pair every copy with the first one.  The other sentences pair with their most similar counterpart.
+    """
     a_sent = [(s, e) for s, e in zip((0, *a_ends), a_ends) if e - s >= MIN_ANCHOR_CHARS]
     b_sent = [(s, e) for s, e in zip((0, *b_ends), b_ends) if e - s >= MIN_ANCHOR_CHARS]
-    choices = [b[s:e] for s, e in b_sent]
-    pairs = []
-    for i, (s, e) in enumerate(a_sent):
-        hit = process.extractOne(a[s:e], choices, scorer=fuzz.ratio, score_cutoff=NEAR_MATCH_RATIO)
-        if hit is not None:
-            pairs.append((i, hit[2]))
+    a_texts = [a[s:e] for s, e in a_sent]
+    b_texts = [b[s:e] for s, e in b_sent]
+    pairs = [(o.src_start + k, o.dest_start + k) for o in Indel.opcodes(a_texts, b_texts) if o.tag == "equal"
+             for k in range(o.src_end - o.src_start)]
+    paired_a = {i for i, _ in pairs}
+    paired_b = {j for _, j in pairs}
+    choices = {j: t for j, t in enumerate(b_texts) if j not in paired_b}
+    for i, text in enumerate(a_texts):
+        if i not in paired_a:
+            hit = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=NEAR_MATCH_RATIO)
+            if hit is not None:
+                pairs.append((i, hit[2]))
     pairs.sort()
     chain = [pairs[k] for k in longest_chain(pairs)]
     if not chain:
