@@ -204,6 +204,8 @@ _MAX_SPLIT_KEPT = 12
 def _touching(*ops: Op) -> bool:
     """Does each op start where the one before it ends, on both sides?  Not across a moved passage taken out."""
     return all(x.a2 == y.a1 and x.b2 == y.b1 for x, y in zip(ops, ops[1:]))
+
+
 _CLAUSE_END = set("，、；：,;:")
 
 
@@ -227,16 +229,15 @@ def _slide(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
             right += 1
         if not left and not right:
             continue
-        shifts = range(-left, right + 1)
-        top = max(_boundary(seg, lo + d, hi + d) for d in shifts)
-        tied = [d for d in shifts if _boundary(seg, lo + d, hi + d) == top]
+        score = {d: _boundary(seg, lo + d, hi + d) for d in range(-left, right + 1)}
+        top = max(score.values())
+        tied = [d for d in score if score[d] == top]
         if len(tied) > 1:  # then whole words: 数据 inserted before 数字, not 据数 after 数
             w0 = max(0, lo - left - 4)
             words = word_bounds(stream[w0:hi + right + 4])
             tied.sort(key=lambda d: (-((lo + d - w0) in words) - ((hi + d - w0) in words), d != 0, d))
-        best = tied[0]
-        if best:
-            d = best
+        d = tied[0]
+        if d:
             out[k - 1] = Op("equal", prev.a1, prev.a2 + d, prev.b1, prev.b2 + d)
             out[k] = Op(op.tag, op.a1 + d, op.a2 + d, op.b1 + d, op.b2 + d)
             out[k + 1] = Op("equal", nxt.a1 + d, nxt.a2, nxt.b1 + d, nxt.b2)
@@ -343,7 +344,7 @@ def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
     if not b:
         return [("delete", 0, len(a), 0, 0)]
     if len(a) > 20 and len(b) > 20 and fuzz.ratio(a, b) < MIN_GAP_SIMILARITY:
-        return [("delete", 0, len(a), 0, 0), ("insert", len(a), len(a), 0, len(b))]
+        return _replaced(a, b)
     if b < a:
         return [(_MIRROR[t], j1, j2, i1, i2) for t, i1, i2, j1, j2 in _levenshtein(b, a)]
     return _levenshtein(a, b)
@@ -426,9 +427,8 @@ MAX_ANCHOR_DEPTH = 64
 
 def _gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], depth: int = 0) -> list[tuple[str, int, int, int, int]]:
     direct = len(a) * len(b) <= MAX_DIRECT_CELLS
-    if not a or not b or (len(a_ends) < 2 and len(b_ends) < 2) or depth >= MAX_ANCHOR_DEPTH:
-        return opcodes(a, b) if direct else _replaced(a, b)
-    anchored = _anchored(a, a_ends, b, b_ends, depth)
+    several = a and b and (len(a_ends) > 1 or len(b_ends) > 1) and depth < MAX_ANCHOR_DEPTH
+    anchored = _anchored(a, a_ends, b, b_ends, depth) if several else None
     if anchored is None:
         return opcodes(a, b) if direct else _replaced(a, b)
     if direct:
@@ -439,6 +439,7 @@ def _gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...
 
 
 def _replaced(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """All of ``a`` deleted and all of ``b`` inserted: a rewritten passage, or one too large to diff."""
     return [("delete", 0, len(a), 0, 0), ("insert", len(a), len(a), 0, len(b))]
 
 

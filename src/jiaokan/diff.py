@@ -197,7 +197,6 @@ def _one_paragraph(seg: Segmented, lo: int, hi: int) -> bool:
 # --------------------------------------------------------------------------
 
 
-
 def severity_of(code: str, substantive_codes: Iterable[str] = SUBSTANTIVE_CODES) -> str:
     if code in substantive_codes:
         return SUBSTANTIVE
@@ -374,8 +373,8 @@ class _Finder:
         for p1, p2 in pieces:
             text = self.a.stream[p1:p2]
             after_title = not leading or p1 >= self.first[0]
-            if after_title and _is_metadata(text, trailing=not leading):
-                what = _metadata_kind(text)
+            what = _metadata_kind(text, trailing=not leading) if after_title else None
+            if what is not None:
                 if meta and meta[-1][1] == p1 and {what, meta[-1][2]} == {"signature", "date"}:
                     meta[-1] = (meta[-1][0], p2, "signature and date")
                 else:
@@ -440,7 +439,7 @@ class _Finder:
         text = self.a.stream[a1:a2]
         para = self.a.paragraphs[self.a.para_of[a1]]
         if para.start == a1 and para.end == a2:
-            if _is_metadata(text, trailing=True) or _DOC_NUMBER.match(text):
+            if _metadata_kind(text, trailing=True) is not None:
                 self.add("metadata-omission", a1, a2, b_at, b_at, f"the witness drops 「{text}」")
             else:
                 self.add("paragraph-omission", a1, a2, b_at, b_at, f"the witness omits the paragraph 「{clip(text, 30)}」")
@@ -620,23 +619,12 @@ def _is_prose(text: str) -> bool:
     return _CLAUSE.search(text) is not None and (len(text) >= 20 or text[-1] in "。！？")
 
 
-def _is_metadata(text: str, *, trailing: bool) -> bool:
-    """A 文号 or the addressee line (主送机关) before the body; a signature, date or publication note after it."""
-    if _DOC_NUMBER.match(text):
-        return True
-    if trailing:
-        return _DATE_LINE.match(text) is not None or _ISSUER.match(text) is not None or _NOTE.match(text) is not None
-    return _ADDRESSEE.match(text) is not None
-
-
-def _metadata_kind(text: str) -> str:
-    if _DOC_NUMBER.match(text):
-        return "文号"
-    if _ADDRESSEE.match(text):
-        return "addressee"
-    if _NOTE.match(text):
-        return "publication note"
-    return "signature" if _ISSUER.match(text) else "date"
+def _metadata_kind(text: str, *, trailing: bool) -> str | None:
+    """Which metadata line this is, if any: a 文号 anywhere; the addressee (主送机关) before the body; a
+    signature, date or publication note after it."""
+    kinds = (("文号", _DOC_NUMBER),) + (
+        (("signature", _ISSUER), ("date", _DATE_LINE), ("publication note", _NOTE)) if trailing else (("addressee", _ADDRESSEE),))
+    return next((kind for kind, pattern in kinds if pattern.match(text)), None)
 
 
 def _numbers(text: str) -> list[str]:
