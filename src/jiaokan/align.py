@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -31,6 +32,7 @@ from jiaokan.segment import Segmented, Sentence, word_bounds
 #: Gaps whose two sides multiply to more than this are re-anchored first.
 MAX_DIRECT_CELLS = 4_000_000
 MIN_ANCHOR_CHARS = 4
+MIN_NEAR_CHARS = 8  # a sentence paired by its key (not its text) must say something
 NEAR_MATCH_RATIO = 70.0
 
 
@@ -87,7 +89,10 @@ def longest_chain(pairs: list[tuple[int, int]]) -> list[int]:
     return out[::-1]
 
 
-def _exact_pairs(base: list[Sentence], wit: list[Sentence]) -> tuple[list[tuple[int, int]], set[tuple[int, int]]]:
+def _exact_pairs(base: list[Sentence], wit: list[Sentence], key: Callable[[str], str] | None = None
+                 ) -> tuple[list[tuple[int, int]], set[tuple[int, int]], set[tuple[int, int]]]:
+    """Sentence pairs (base index, witness index): equal texts occurring as often in both, paired in order; and,
+    when ``key`` is given, sentences left unpaired whose keys are equal and unique on both sides (``near``)."""
     where_a: dict[str, list[int]] = defaultdict(list)
     where_b: dict[str, list[int]] = defaultdict(list)
     for s in base:
@@ -98,19 +103,39 @@ def _exact_pairs(base: list[Sentence], wit: list[Sentence]) -> tuple[list[tuple[
             where_b[s.text].append(s.index)
     pairs: list[tuple[int, int]] = []
     unique: set[tuple[int, int]] = set()
-    for key, xs in where_a.items():
-        ys = where_b.get(key)
+    for text, xs in where_a.items():
+        ys = where_b.get(text)
         if ys and len(xs) == len(ys):
             pairs.extend(zip(xs, ys))
             if len(xs) == 1:
                 unique.add((xs[0], ys[0]))
+    near: set[tuple[int, int]] = set()
+    if key is not None:
+        paired_a = {i for i, _ in pairs}
+        paired_b = {j for _, j in pairs}
+        keys_a: dict[str, list[int]] = defaultdict(list)
+        keys_b: dict[str, list[int]] = defaultdict(list)
+        for s in base:
+            if s.index not in paired_a and len(s.text) >= MIN_NEAR_CHARS:
+                keys_a[key(s.text)].append(s.index)
+        for s in wit:
+            if s.index not in paired_b and len(s.text) >= MIN_NEAR_CHARS:
+                keys_b[key(s.text)].append(s.index)
+        for k, xs in keys_a.items():
+            ys = keys_b.get(k)
+            if ys and len(xs) == len(ys) == 1:
+                near.add((xs[0], ys[0]))
+        pairs.extend(near)
+        unique |= near
     pairs.sort()
-    return pairs, unique
+    return pairs, unique, near
 
 
-def align(base: Segmented, witness: Segmented) -> Alignment:
+def align(base: Segmented, witness: Segmented, *, key: Callable[[str], str] | None = None) -> Alignment:
+    """Align two streams.  ``key`` (optional) makes sentences that differ only in ways it erases pair up for
+    finding moves and ordering anchors; their text is still diffed (the diff judges what differs)."""
     a_sent, b_sent = base.sentences, witness.sentences
-    pairs, unique = _exact_pairs(a_sent, b_sent)
+    pairs, unique, near = _exact_pairs(a_sent, b_sent, key)
     # Several chains can be longest (which of two swapped sentences moved?): choose in one canonical order, so
     # that swapping base and witness reports the same sentences as moved.
     if witness.stream < base.stream:
@@ -130,6 +155,8 @@ def align(base: Segmented, witness: Segmented) -> Alignment:
     ops: list[Op] = []
     pa = pb = 0
     for i, j in chain:
+        if (i, j) in near:
+            continue  # in order, but not equal: diffed with the gap it lies in
         sa, sb = a_sent[i], b_sent[j]
         ops.extend(_diff_gap(base, witness, pa, sa.start, pb, sb.start, masked_a, masked_b))
         ops.append(Op("equal", sa.start, sa.end, sb.start, sb.end))

@@ -29,7 +29,6 @@ from jiaokan.segment import Segmented
 
 SCHEMA = "jiaokan.collate/1"
 PARTIAL = 0.6  # a copy covering less of the base than this is partial (a summary, an excerpt)
-_READING_CODES = ("wording-substitution", "wording-insertion", "wording-deletion", "number-change", "sentence-omission", "sentence-addition")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +176,7 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
         if not is_full:
             continue
         for f in r.findings:
-            if f.severity != SUBSTANTIVE or f.code not in _READING_CODES:
+            if f.severity != SUBSTANTIVE or not f.info.variant:
                 continue
             a1 = inverse.get(f.base.start, bisect.bisect_left(starts, f.base.start))
             a2 = a1 + len(f.base_norm)
@@ -209,7 +208,7 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
                 # a summary that has text here: its own words at this place, if it changed them
                 for f in findings_of[col]:
                     x1 = inverse.get(f.base.start, -1)
-                    if f.severity == SUBSTANTIVE and f.code in _READING_CODES and a1 <= x1 and x1 + len(f.base_norm) <= a2 and f.base_norm:
+                    if f.severity == SUBSTANTIVE and f.info.variant and a1 <= x1 and x1 + len(f.base_norm) <= a2 and f.base_norm:
                         readings[col] = base_seg.stream[a1:x1] + f.witness_norm + base_seg.stream[x1 + len(f.base_norm):a2]
         votes = Counter(r for r in readings if r is not None)
         majority = max(votes.items(), key=lambda kv: (kv[1], kv[0] == base_text))[0]

@@ -7,8 +7,8 @@ Every finding is located in both ORIGINAL texts.
 
 from __future__ import annotations
 
+import bisect
 import gc
-import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -16,36 +16,26 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from jiaokan.align import Alignment, Move, Op, align, longest_chain, opcodes
-from jiaokan.findings import (
-    COSMETIC,
-    FRAMING,
-    FRAMING_CODES,
-    SUBSTANTIVE,
-    SUBSTANTIVE_CODES,
-    Finding,
-    Span,
-)
 from jiaokan.errors import InputError
+from jiaokan.findings import COSMETIC, FRAMING, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Span, severity_of
 from jiaokan.ingest import Document, read_document
 from jiaokan.markup import plain_text
-from jiaokan.normalize import _JUNK_CHARS, _RUBY_ONE, REGIONAL_WORDS, Edit, Normalized, is_title, normalize
+from jiaokan.normalize import Edit, Normalized, is_cjk, is_title, normalize
+from jiaokan.numbers import is_number_change
+from jiaokan.regional import EVIDENCE, Judged, Pair, canonical, clusters, judge
 from jiaokan.segment import Segmented, segment, word_tokenizer
 
 SCHEMA = "jiaokan.diff/1"
 
-_NUMBER = re.compile(r"[0-9〇○零一二三四五六七八九十百千万亿两]+")
-_DIGITS = re.compile(r"\d")
 _CLAUSE = re.compile(r"[，、；。：]")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号$")
 _DATE_LINE = re.compile(r"^(?:19|20)\d\d年\d{1,2}月\d{1,2}日$")
 _ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{1,100}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|署|机构|单位|部门|公司)：$")  # 主送机关
 _NOTE = re.compile(r"^（此件[\u4e00-\u9fff]{2,8}）$")  # 附注: （此件公开发布） （此件主动公开）
 _ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|会|署|处|室|所|公司|集团|行)$")
-_RUBY_PIECE = _RUBY_ONE  # one bracketed pinyin annotation, as the ruby rule defines it
-_JUNK = set(_JUNK_CHARS)
-_PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』…—·,.;:?!\"'()[]<>-")
 CONTEXT_CHARS = 16
 MERGE_MAX = 12  # ... and only small edits: a whole deleted passage next to an added one stays two findings
 MERGE_GAP = 2  # equal characters between two edits that still make them one change
@@ -165,7 +155,7 @@ def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset
     nb = normalize(base, rules=rules)
     nw = normalize(witness, rules=rules)
     sa, sw = segment(nb, leave_out=framing), segment(nw, leave_out=framing)
-    alignment = align(sa, sw)
+    alignment = align(sa, sw, key=canonical if "regional" in nb.rules else None)
     finder = _Finder(sa, sw, alignment, codes)
     findings = finder.run()
     findings.sort(key=lambda f: (f.base.start, f.witness.start, f.base.end, f.witness.end, f.code))
@@ -197,40 +187,6 @@ def _one_paragraph(seg: Segmented, lo: int, hi: int) -> bool:
 # --------------------------------------------------------------------------
 
 
-def severity_of(code: str, substantive_codes: Iterable[str] = SUBSTANTIVE_CODES) -> str:
-    if code in substantive_codes:
-        return SUBSTANTIVE
-    if code in FRAMING_CODES:
-        return FRAMING
-    return COSMETIC
-
-
-@lru_cache(maxsize=8192)
-def classify_edit(original: str, normalized: str) -> str:
-    """Which cosmetic kind a normalization edit is, judged from its two texts."""
-    if "&" in original:
-        original = html.unescape(original)  # &ldquo; is the character “ written in HTML
-    if _RUBY_PIECE.search(original):
-        return "ruby"
-    if "\n" in original or "\f" in original or "\r" in original:
-        return "layout"
-    if not original.strip() or (not normalized and not original.strip(" \t\u3000\xa0\u200b")):
-        return "whitespace"
-    if set(original) & _JUNK and not normalized.strip():
-        return "junk-symbols"
-    if original in REGIONAL_WORDS:
-        return "regional-variant"
-    if any(c in original for c in "〇○零一二三四五六七八九十") and _DIGITS.search(normalized):
-        return "numeral-form"
-    if original.strip() and all(c in _PUNCT or c.isspace() for c in original):
-        return "punctuation"
-    if any(0xFF01 <= ord(c) <= 0xFF5E or c in "\u3000\xa0" for c in original):
-        return "width"
-    if _DIGITS.search(original) and original.strip() != normalized:
-        return "numeral-form"
-    return "script"
-
-
 class _Finder:
     def __init__(self, base: Segmented, witness: Segmented, alignment: Alignment, codes: frozenset[str]) -> None:
         self.a = base
@@ -242,6 +198,7 @@ class _Finder:
         # those of the paired passages (a wrapper's unpaired text is compared with nothing)
         self.pairing: list[Op] = []
         self._framing: list[tuple[str, int, int, int]] = []  # (side, start, end, point on the other side)
+        self.edits = {"base": _SideEdits(base), "witness": _SideEdits(witness)}  # normalization edits on the streams
 
     # ------------------------------------------------------------ locating
 
@@ -290,13 +247,19 @@ class _Finder:
         self.first = (fa, fb)
         body_ops = [op for op in self.al.ops if not (op.a2 <= la and op.b2 <= lb) and not (op.a1 >= ta and op.b1 >= tb)]
         self.pairing.extend(body_ops)
-        for op in self._merge_near([op for op in body_ops if op.tag != "equal"]):
-            self._body(op)
+        batches = [[op for op in body_ops if op.tag != "equal"]]  # changes, each batch judged in its own order
         # Before the body and after it: each copy's own wrapper, except
         # passages both have (a title, a 文号, a closing paragraph), which are
         # paired by similarity and compared like body text, rather than
         # trusting the chance matches of a character diff between wrappers.
         for leading, (a_lo, a_hi), (b_lo, b_hi) in ((True, (0, la), (0, lb)), (False, (ta, len(self.a.stream)), (tb, len(self.b.stream)))):
+            if a_hi > a_lo and b_hi > b_lo and _same_zone(self.a.stream[a_lo:a_hi], self.b.stream[b_lo:b_hi]):
+                # both copies have the same wrapper text (the same history lines, told apart only by how they were
+                # cut into paragraphs): compared as text, never paragraph by paragraph
+                ops = [Op(t, a_lo + i1, a_lo + i2, b_lo + j1, b_lo + j2) for t, i1, i2, j1, j2 in opcodes(self.a.stream[a_lo:a_hi], self.b.stream[b_lo:b_hi])]
+                self.pairing.extend(ops)
+                batches.append([op for op in ops if op.tag != "equal"])
+                continue
             # a moved passage is reported as a move, not as wrapper text nor as dropped metadata
             a_pieces = [pc for pc in _by_paragraph(self.a, a_lo, a_hi) if not any(m.a1 <= pc[0] and pc[1] <= m.a2 for m in self.al.moves)]
             b_pieces = [pc for pc in _by_paragraph(self.b, b_lo, b_hi) if not any(m.b1 <= pc[0] and pc[1] <= m.b2 for m in self.al.moves)]
@@ -312,19 +275,79 @@ class _Finder:
                 (x1, x2), (y1, y2) = a_pieces[i], b_pieces[j]
                 ops = [Op(t, x1 + i1, x1 + i2, y1 + j1, y1 + j2) for t, i1, i2, j1, j2 in opcodes(self.a.stream[x1:x2], self.b.stream[y1:y2])]
                 self.pairing.extend(ops)
-                for op in self._merge_near([op for op in ops if op.tag != "equal"]):
-                    self._body(op)
+                batches.append([op for op in ops if op.tag != "equal"])
             paired_a = {i for i, _ in pairs}
             paired_b = {j for _, j in pairs}
             self._wrapper_base([pc for k, pc in enumerate(a_pieces) if k not in paired_a], leading=leading, b_at=b_hi if leading else b_lo)
             for k, (p1, p2) in enumerate(b_pieces):
                 if k not in paired_b:
                     self._framing.append(("witness", p1, p2, a_hi if leading else a_lo))
+        for batch in self._regional(batches):
+            for op in self._merge_near(batch):
+                self._body(op)
         self._framing_blocks()
         for mv in self.al.moves:
             self._move(mv)
         self._cosmetic()
         return self.out
+
+    # ------------------------------------------------------------ regional vocabulary
+
+    def _regional(self, batches: list[list[Op]]) -> list[list[Op]]:
+        """Changes a regional pair explains become ``regional-variant``; the rest stay as changes.
+
+        Judged in two passes: first every cluster is re-aligned with OpenCC's pairs allowed, then a pair is
+        accepted where its regional copy is one (traditional characters there or throughout, or several pairs).
+        """
+        if "regional" not in self.a.normalized.rules:
+            return batches
+        a, b = self.a.stream, self.b.stream
+        judged: list[list[tuple[list[Op], Judged | None]]] = []
+        shown = {"base": 0, "witness": 0}
+        for batch in batches:
+            items = []
+            for cluster in clusters(a, b, batch, self._same_para):
+                verdict = judge(a, b, cluster, bounds=self._bounds(cluster))
+                items.append((cluster, verdict))
+                for pair in verdict.pairs if verdict else ():
+                    shown[pair.regional] += 1
+            judged.append(items)
+        regional_copy = {side: shown[side] >= EVIDENCE or self.edits[side].traditional() for side in shown}
+        out = []
+        for items in judged:
+            ops: list[Op] = []
+            for cluster, verdict in items:
+                kept = [p for p in verdict.pairs if regional_copy[p.regional] or self._traditional_at(p)] if verdict else []
+                if not verdict or not kept:
+                    ops.extend(cluster)
+                    continue
+                for pair in kept:
+                    self._regional_variant(pair)
+                rest = list(verdict.ops) + [Op("replace", p.a1, p.a2, p.b1, p.b2) for p in verdict.pairs if p not in kept]
+                ops.extend(_joined(sorted(rest, key=lambda op: (op.a1, op.b1, op.a2, op.b2))))
+            out.append(ops)
+        return out
+
+    def _bounds(self, cluster: list[Op]) -> tuple[int, int, int, int]:
+        """The paragraphs a cluster lies in, on both sides: context is never taken across a paragraph break."""
+        a, b = self.a, self.b
+        pa1 = a.paragraphs[a.para_of[min(cluster[0].a1, len(a.para_of) - 1)]] if a.para_of else None
+        pa2 = a.paragraphs[a.para_of[min(max(cluster[-1].a2 - 1, 0), len(a.para_of) - 1)]] if a.para_of else None
+        pb1 = b.paragraphs[b.para_of[min(cluster[0].b1, len(b.para_of) - 1)]] if b.para_of else None
+        pb2 = b.paragraphs[b.para_of[min(max(cluster[-1].b2 - 1, 0), len(b.para_of) - 1)]] if b.para_of else None
+        return (pa1.start if pa1 else 0, pa2.end if pa2 else 0, pb1.start if pb1 else 0, pb2.end if pb2 else 0)
+
+    def _traditional_at(self, pair: Pair) -> bool:
+        """Is the regional form written in traditional characters in its copy (the script rule changed it)?"""
+        if pair.regional == "base":
+            return self.edits["base"].scripted(pair.a1, pair.a2)
+        return self.edits["witness"].scripted(pair.b1, pair.b2)
+
+    def _regional_variant(self, pair: Pair) -> None:
+        old, new = self.a.stream[pair.a1:pair.a2], self.b.stream[pair.b1:pair.b2]
+        regional, mainland = (new, old) if pair.regional == "witness" else (old, new)
+        self.add(Code.REGIONAL_VARIANT, pair.a1, pair.a2, pair.b1, pair.b2,
+                 f"「{old}」 / 「{new}」: the {pair.regional}'s 「{regional}」 is the Taiwan or Hong Kong word for 「{mainland}」")
 
     def _merge_near(self, ops: list[Op]) -> list[Op]:
         """Join edits a character or two apart in one sentence: 加强 → 强化 is one change."""
@@ -384,7 +407,7 @@ class _Finder:
             else:
                 self._framing.append(("base", p1, p2, b_at))
         for p1, p2, what in meta:
-            self.add("metadata-omission", p1, p2, b_at, b_at, f"the witness drops the base's {what} 「{self.a.stream[p1:p2]}」")
+            self.add(Code.METADATA_OMISSION, p1, p2, b_at, b_at, f"the witness drops the base's {what} 「{self.a.stream[p1:p2]}」")
 
     def _is_content(self, p1: int, p2: int, text: str) -> bool:
         """Document text rather than wrapper: prose, a heading, or the rest of a body paragraph."""
@@ -416,13 +439,18 @@ class _Finder:
             owner = "base" if side == "base" else "witness"
             msg = f"the {owner}'s own wrapper ({len(text)} characters): 「{clip(text, 30)}」"
             if side == "base":
-                self.add("framing", p1, p2, other, other, msg)
+                self.add(Code.FRAMING, p1, p2, other, other, msg)
             else:
-                self.add("framing", other, other, p1, p2, msg)
+                self.add(Code.FRAMING, other, other, p1, p2, msg)
 
     # ------------------------------------------------------------ body
 
     def _body(self, op: Op) -> None:
+        old, new = self.a.stream[op.a1:op.a2], self.b.stream[op.b1:op.b2]
+        if "".join(old.split()) == "".join(new.split()):
+            # only spacing differs (IPv6 / IPv 6): that never changes what a Chinese text says
+            self.add(Code.WHITESPACE, op.a1, op.a2, op.b1, op.b2, f"whitespace: 「{old}」 / 「{new}」")
+            return
         if op.tag == "delete":
             for p1, p2 in _by_paragraph(self.a, op.a1, op.a2):
                 self._deletion(p1, p2, op.b1)
@@ -432,31 +460,31 @@ class _Finder:
         else:
             a1, a2, b1, b2 = self._widen(op)
             old, new = self.a.stream[a1:a2], self.b.stream[b1:b2]
-            code = "number-change" if _numbers(old) != _numbers(new) and (_numbers(old) or _numbers(new)) else "wording-substitution"
-            self.add(code, a1, a2, b1, b2, f"「{old}」→「{new}」")
+            number = is_number_change(self.a.stream, a1, a2, self.b.stream, b1, b2)
+            self.add(Code.NUMBER_CHANGE if number else Code.WORDING_SUBSTITUTION, a1, a2, b1, b2, f"「{old}」→「{new}」")
 
     def _deletion(self, a1: int, a2: int, b_at: int) -> None:
         text = self.a.stream[a1:a2]
         para = self.a.paragraphs[self.a.para_of[a1]]
         if para.start == a1 and para.end == a2:
             if _metadata_kind(text, trailing=True) is not None:
-                self.add("metadata-omission", a1, a2, b_at, b_at, f"the witness drops 「{text}」")
+                self.add(Code.METADATA_OMISSION, a1, a2, b_at, b_at, f"the witness drops 「{text}」")
             else:
-                self.add("paragraph-omission", a1, a2, b_at, b_at, f"the witness omits the paragraph 「{clip(text, 30)}」")
+                self.add(Code.PARAGRAPH_OMISSION, a1, a2, b_at, b_at, f"the witness omits the paragraph 「{clip(text, 30)}」")
         elif _whole_sentences(self.a, a1, a2):
-            self.add("sentence-omission", a1, a2, b_at, b_at, f"the witness omits 「{clip(text, 40)}」")
+            self.add(Code.SENTENCE_OMISSION, a1, a2, b_at, b_at, f"the witness omits 「{clip(text, 40)}」")
         else:
-            self.add("wording-deletion", a1, a2, b_at, b_at, f"「{text}」 deleted")
+            self.add(Code.WORDING_DELETION, a1, a2, b_at, b_at, f"「{text}」 deleted")
 
     def _insertion(self, a_at: int, b1: int, b2: int) -> None:
         text = self.b.stream[b1:b2]
         para = self.b.paragraphs[self.b.para_of[b1]]
         if para.start == b1 and para.end == b2:
-            self.add("paragraph-addition", a_at, a_at, b1, b2, f"the witness adds the paragraph 「{clip(text, 30)}」")
+            self.add(Code.PARAGRAPH_ADDITION, a_at, a_at, b1, b2, f"the witness adds the paragraph 「{clip(text, 30)}」")
         elif _whole_sentences(self.b, b1, b2):
-            self.add("sentence-addition", a_at, a_at, b1, b2, f"the witness adds 「{clip(text, 40)}」")
+            self.add(Code.SENTENCE_ADDITION, a_at, a_at, b1, b2, f"the witness adds 「{clip(text, 40)}」")
         else:
-            self.add("wording-insertion", a_at, a_at, b1, b2, f"「{text}」 inserted")
+            self.add(Code.WORDING_INSERTION, a_at, a_at, b1, b2, f"「{text}」 inserted")
 
     def _widen(self, op: Op) -> tuple[int, int, int, int]:
         return widen_to_words(self.a.stream, self.b.stream, op)
@@ -468,50 +496,108 @@ class _Finder:
         pb = self.b.paragraphs[self.b.para_of[mv.b1]]
         # a whole paragraph in either copy (judged alike both ways round, so swapping them keeps the code)
         whole = (pa.start, pa.end) == (mv.a1, mv.a2) or (pb.start, pb.end) == (mv.b1, mv.b2)
-        code = "paragraph-move" if whole else "sentence-move"
+        code = Code.PARAGRAPH_MOVE if whole else Code.SENTENCE_MOVE
         text = self.a.stream[mv.a1:mv.a2]
         self.add(code, mv.a1, mv.a2, mv.b1, mv.b2, f"moved in the witness: 「{clip(text, 30)}」")
 
     # ------------------------------------------------------------ cosmetic
 
     def _cosmetic(self) -> None:
-        """Differences normalization erased, inside aligned text: counted, listed on request."""
-        inv_a = _inverse(self.a)
-        inv_b = _inverse(self.b)
+        """Differences normalization erased inside aligned text, each under the code of the rule that erased it.
+
+        An edit one copy has and the other has not at the same place (or has with other text) is a difference;
+        the same edit in both copies (both write 國務院) is none.  Counted, and listed on request.
+        """
+        equal = [op for op in self.al.ops if op.tag == "equal"]
+        a_starts = [op.a1 for op in equal]
+        b_starts = [op.b1 for op in equal]
         seen: set[tuple[str, int, int, int, int]] = set()
-        for op in self.al.ops:
-            if op.tag != "equal":
-                continue
-            shift = op.b1 - op.a1
-            for side, other, inv, delta in ((self.a, self.b, inv_a, shift), (self.b, self.a, inv_b, -shift)):
-                lo = op.a1 if side is self.a else op.b1
-                hi = op.a2 if side is self.a else op.b2
-                n1 = side.positions[lo]
-                n2 = side.positions[hi - 1] + 1
-                for ed in side.normalized.edits(n1, n2):
-                    s1, s2 = _stream_range(inv, ed, side)
-                    if s1 is None or s1 < lo or s2 > hi:
-                        continue
-                    o1, o2 = s1 + delta, s2 + delta
-                    if _same_reading(_region_text(side, s1, s2), _region_text(other, o1, o2), ignore_space=bool(ed.original.strip())):
-                        continue  # both copies read the same here
-                    other_span = other.original_span(o1, o2)
-                    code = classify_edit(ed.original, ed.normalized)
-                    if side is self.a:
-                        key = (code, ed.start, ed.end, *other_span)
-                        a1, a2, b1, b2 = s1, s2, o1, o2
-                    else:
-                        key = (code, *other_span, ed.start, ed.end)
-                        a1, a2, b1, b2 = o1, o2, s1, s2
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    self._add_cosmetic(code, a1, a2, b1, b2, ed, side is self.a)
+        for on_base in (True, False):
+            side, other = (self.a, self.b) if on_base else (self.b, self.a)
+            mine, theirs = (self.edits["base"], self.edits["witness"]) if on_base else (self.edits["witness"], self.edits["base"])
+            starts = a_starts if on_base else b_starts
+            for s1, s2, ed in mine.located:
+                k = bisect.bisect_right(starts, s1) - 1
+                if k < 0:
+                    continue
+                op = equal[k]
+                lo, hi = (op.a1, op.a2) if on_base else (op.b1, op.b2)
+                if s2 > hi or s1 > hi:
+                    continue
+                delta = (op.b1 - op.a1) if on_base else (op.a1 - op.b1)
+                o1, o2 = s1 + delta, s2 + delta
+                if theirs.has(ed, o1, o2):
+                    continue  # the same edit in both copies
+                if _same_reading(_region_text(side, s1, s2), _region_text(other, o1, o2), ignore_space=bool(ed.original.strip())):
+                    continue  # both copies read the same here
+                other_span = other.original_span(o1, o2)
+                if on_base:
+                    key = (ed.code, ed.start, ed.end, *other_span)
+                    a1, a2, b1, b2 = s1, s2, o1, o2
+                else:
+                    key = (ed.code, *other_span, ed.start, ed.end)
+                    a1, a2, b1, b2 = o1, o2, s1, s2
+                if key in seen:
+                    continue
+                seen.add(key)
+                self._add_cosmetic(ed.code, a1, a2, b1, b2, ed, on_base)
 
     def _add_cosmetic(self, code: str, a1: int, a2: int, b1: int, b2: int, ed: Edit, on_base: bool) -> None:
         where = "base" if on_base else "witness"
         shown = ed.original.replace("\n", "⏎") or "∅"
-        self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{ed.normalized or '∅'}」")
+        self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{ed.written.replace(chr(10), '⏎') or '∅'}」")
+
+
+class _SideEdits:
+    """One copy's normalization edits, located on its comparison stream."""
+
+    def __init__(self, seg: Segmented) -> None:
+        positions = seg.positions
+        self.located: list[tuple[int, int, Edit]] = []
+        self._by_place: dict[tuple[str, int, int], list[Edit]] = {}
+        script = bytearray(len(positions) + 1)
+        for ed in seg.normalized.edits():
+            s1 = bisect.bisect_left(positions, ed.norm_start)
+            s2 = bisect.bisect_left(positions, ed.norm_end)
+            if ed.norm_start < ed.norm_end and s1 >= s2:
+                continue  # only paragraph breaks changed: not in the stream
+            if ed.norm_start == ed.norm_end and not _touches_stream(positions, s1, ed.norm_start):
+                continue  # a deletion in a paragraph set aside (framing patterns) or between paragraphs
+            self.located.append((s1, s2, ed))
+            self._by_place.setdefault((ed.code, s1, s2), []).append(ed)
+            if ed.code == Code.SCRIPT:
+                script[s1:s2] = b"\x01" * (s2 - s1)
+        self._script = script
+        self._han = sum(1 for ch in seg.stream if is_cjk(ch))
+
+    def has(self, ed: Edit, s1: int, s2: int) -> bool:
+        """Is the same edit (same rule, what it read and wrote) at stream ``[s1, s2)`` of this copy?"""
+        return any(o.read == ed.read and o.written == ed.written for o in self._by_place.get((ed.code, s1, s2), ()))
+
+    def scripted(self, s1: int, s2: int) -> bool:
+        """Did the script rule change any character of stream ``[s1, s2)``?"""
+        return any(self._script[s1:s2])
+
+    def traditional(self) -> bool:
+        """Is this copy written in traditional characters (the script rule changed a tenth of its Han characters)?"""
+        return self._han > 0 and sum(self._script) >= 0.1 * self._han
+
+
+def _touches_stream(positions: list[int], s: int, point: int) -> bool:
+    """Is normalized ``point`` at a stream character (before it, or just after the one before)?"""
+    return (s < len(positions) and positions[s] == point) or (s > 0 and positions[s - 1] + 1 == point)
+
+
+def _joined(ops: list[Op]) -> list[Op]:
+    """Ops that touch (no equal text between them on either side) joined into one replacement."""
+    out: list[Op] = []
+    for op in ops:
+        if out and out[-1].a2 == op.a1 and out[-1].b2 == op.b1:
+            last = out[-1]
+            out[-1] = Op("replace", last.a1, op.a2, last.b1, op.b2)
+        else:
+            out.append(op)
+    return out
 
 
 def widen_to_words(a: str, b: str, op: Op) -> tuple[int, int, int, int]:
@@ -563,24 +649,13 @@ def _region_text(seg: Segmented, i: int, j: int) -> str:
     return text
 
 
-def _inverse(seg: Segmented) -> dict[int, int]:
-    return {n: s for s, n in enumerate(seg.positions)}
-
-
-def _stream_range(inv: dict[int, int], ed: Edit, seg: Segmented) -> tuple[int | None, int]:
-    if ed.norm_start < ed.norm_end:
-        first = inv.get(ed.norm_start)
-        last = inv.get(ed.norm_end - 1)
-        if first is None or last is None:
-            return None, 0
-        return first, last + 1
-    at = inv.get(ed.norm_start)
-    if at is None:
-        return None, 0
-    return at, at
-
-
 PAIR_RATIO = 75.0
+SAME_ZONE = 0.95  # wrappers this alike are one text in both copies
+
+
+def _same_zone(a: str, b: str) -> bool:
+    """Are two wrapper zones the same text, up to small changes (Indel similarity)?"""
+    return Indel.normalized_similarity(a, b) >= SAME_ZONE
 
 
 def _pair_pieces(a_texts: list[str], b_texts: list[str]) -> list[tuple[int, int]]:
@@ -625,10 +700,6 @@ def _metadata_kind(text: str, *, trailing: bool) -> str | None:
     kinds = (("文号", _DOC_NUMBER),) + (
         (("signature", _ISSUER), ("date", _DATE_LINE), ("publication note", _NOTE)) if trailing else (("addressee", _ADDRESSEE),))
     return next((kind for kind, pattern in kinds if pattern.match(text)), None)
-
-
-def _numbers(text: str) -> list[str]:
-    return _NUMBER.findall(text)
 
 
 def clip(text: str, n: int = 30) -> str:

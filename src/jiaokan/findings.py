@@ -1,69 +1,159 @@
-"""Findings: small dataclasses with a documented JSON form (``jiaokan.diff/1``).
+"""Findings: small dataclasses with a documented JSON form (``jiaokan.diff/1``), and the one registry of codes.
 
 Codes are stable kebab-case strings documented in ``docs/findings.md``; a code
-never changes meaning, new ones may be added.
+never changes meaning, new ones may be added.  :data:`REGISTRY` is the only
+table of codes: severity, nature, how the review page shows it, its
+description, and how reports treat it are all read from there (a test checks
+``docs/findings.md`` against it).  A cosmetic code is made by the normalization
+rule that declares it (``normalize.RULES``); adding a code is this registry plus
+the place that emits it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-SUBSTANTIVE = "substantive"
-COSMETIC = "cosmetic"
-FRAMING = "framing"
-SEVERITIES = (SUBSTANTIVE, COSMETIC, FRAMING)
 
-SUBSTANTIVE_CODES = (
-    "wording-substitution",
-    "wording-insertion",
-    "wording-deletion",
-    "number-change",
-    "sentence-omission",
-    "paragraph-omission",
-    "sentence-addition",
-    "paragraph-addition",
-    "paragraph-move",
-    "sentence-move",
-    "metadata-omission",
+class Severity(StrEnum):
+    SUBSTANTIVE = "substantive"
+    COSMETIC = "cosmetic"
+    FRAMING = "framing"
+
+
+SUBSTANTIVE = Severity.SUBSTANTIVE
+COSMETIC = Severity.COSMETIC
+FRAMING = Severity.FRAMING
+SEVERITIES = tuple(Severity)
+
+
+class Nature(StrEnum):
+    """What a difference is: the text says something else, the same text is written otherwise, or a wrapper."""
+
+    DRIFT = "drift"
+    READING = "reading"
+    WRAPPER = "wrapper"
+
+
+class Kind(StrEnum):
+    """The colour-and-symbol family the review page shows a finding in."""
+
+    SUBSTITUTION = "substitution"
+    INSERTION = "insertion"
+    DELETION = "deletion"
+    MOVE = "move"
+    NUMBER = "number"
+    COSMETIC = "cosmetic"
+    FRAMING = "framing"
+
+
+class Code(StrEnum):
+    WORDING_SUBSTITUTION = "wording-substitution"
+    WORDING_INSERTION = "wording-insertion"
+    WORDING_DELETION = "wording-deletion"
+    NUMBER_CHANGE = "number-change"
+    SENTENCE_OMISSION = "sentence-omission"
+    PARAGRAPH_OMISSION = "paragraph-omission"
+    SENTENCE_ADDITION = "sentence-addition"
+    PARAGRAPH_ADDITION = "paragraph-addition"
+    PARAGRAPH_MOVE = "paragraph-move"
+    SENTENCE_MOVE = "sentence-move"
+    METADATA_OMISSION = "metadata-omission"
+    BIDI_CONTROL = "bidi-control"
+    MARKUP = "markup"
+    INVISIBLE = "invisible"
+    VARIATION_SELECTOR = "variation-selector"
+    COMPOSITION = "composition"
+    COMPATIBILITY_IDEOGRAPH = "compatibility-ideograph"
+    RADICAL = "radical"
+    SCRIPT = "script"
+    REGIONAL_VARIANT = "regional-variant"
+    PUNCTUATION = "punctuation"
+    WIDTH = "width"
+    WHITESPACE = "whitespace"
+    RUBY = "ruby"
+    NUMERAL_FORM = "numeral-form"
+    LAYOUT = "layout"
+    JUNK_SYMBOLS = "junk-symbols"
+    FRAMING = "framing"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """Everything about one finding code that any report, page or setting needs."""
+
+    code: Code
+    severity: Severity  # the default; `substantive-codes` in the configuration can change it
+    nature: Nature
+    kind: Kind
+    description: str  # one line (SARIF rule descriptions, --help)
+    word_diff: bool = False  # shown in context as …[-old-]{+new+}…
+    variant: bool = False  # a reading of the words at a place: makes a variant place in a collation
+    gap: bool = False  # a whole base passage absent: the review page shows a gap beside it, not a point
+
+
+def _drift(code: Code, kind: Kind, description: str, **flags: bool) -> CodeInfo:
+    return CodeInfo(code, SUBSTANTIVE, Nature.DRIFT, kind, description, **flags)
+
+
+def _reading(code: Code, description: str, severity: Severity = COSMETIC) -> CodeInfo:
+    return CodeInfo(code, severity, Nature.READING, Kind.COSMETIC if severity == COSMETIC else Kind.INSERTION, description)
+
+
+_ENTRIES = (
+    _drift(Code.WORDING_SUBSTITUTION, Kind.SUBSTITUTION, "Words of the base replaced by other words in the witness.", word_diff=True, variant=True),
+    _drift(Code.WORDING_INSERTION, Kind.INSERTION, "Words added inside a sentence of the base.", word_diff=True, variant=True),
+    _drift(Code.WORDING_DELETION, Kind.DELETION, "Words of the base dropped inside a sentence.", word_diff=True, variant=True),
+    _drift(Code.NUMBER_CHANGE, Kind.NUMBER, "A number changed: digits, a Chinese numeral before a unit or in a label, a date.", word_diff=True, variant=True),
+    _drift(Code.SENTENCE_OMISSION, Kind.DELETION, "Whole sentences of the base missing from the witness.", word_diff=True, variant=True),
+    _drift(Code.PARAGRAPH_OMISSION, Kind.DELETION, "A whole paragraph of the base missing from the witness.", word_diff=True, gap=True),
+    _drift(Code.SENTENCE_ADDITION, Kind.INSERTION, "Whole sentences the base does not have.", word_diff=True, variant=True),
+    _drift(Code.PARAGRAPH_ADDITION, Kind.INSERTION, "A whole paragraph the base does not have, inside the document's body.", word_diff=True),
+    _drift(Code.PARAGRAPH_MOVE, Kind.MOVE, "A whole paragraph of the base found elsewhere in the witness."),
+    _drift(Code.SENTENCE_MOVE, Kind.MOVE, "Sentences of the base found elsewhere in the witness."),
+    _drift(Code.METADATA_OMISSION, Kind.DELETION,
+           "The base's document number (文号), addressee, signature, date or publication note missing from the witness.", gap=True),
+    _reading(Code.BIDI_CONTROL, "A bidirectional control character, which can hide or reorder text on screen (U+202E and the like).",
+             severity=SUBSTANTIVE),
+    _reading(Code.MARKUP, "HTML or Markdown markup, or a character written as an entity, in one copy."),
+    _reading(Code.INVISIBLE, "An invisible format character (zero-width space, joiner, soft hyphen) inside the text."),
+    _reading(Code.VARIATION_SELECTOR, "A variation selector after a character (a glyph choice, not another character)."),
+    _reading(Code.COMPOSITION, "The same letters composed or decomposed (ó / o + U+0301), Unicode NFC."),
+    _reading(Code.COMPATIBILITY_IDEOGRAPH, "A CJK compatibility ideograph for its unified ideograph (U+F9xx / 數)."),
+    _reading(Code.RADICAL, "A Kangxi or CJK Radicals Supplement look-alike for an ideograph, as PDF extractors give (⼯ / 工, ⻔ / 门)."),
+    _reading(Code.SCRIPT, "Traditional and simplified characters, or Hong Kong / Taiwan variant characters, differ."),
+    _reading(Code.REGIONAL_VARIANT, "Taiwan or Hong Kong vocabulary for the same word, as OpenCC's dictionaries pair them (數位/数字, 資料/数据)."),
+    _reading(Code.PUNCTUATION, "Half-width and full-width or otherwise equivalent punctuation, brackets or quotes differ."),
+    _reading(Code.WIDTH, "Full-width and half-width letters or digits differ."),
+    _reading(Code.WHITESPACE, "Spaces, letter spacing and indents differ."),
+    _reading(Code.RUBY, "Pinyin annotations such as 國(guó) in one copy."),
+    _reading(Code.NUMERAL_FORM, "Chinese and Arabic numerals differ (二〇二二年/2022年)."),
+    _reading(Code.LAYOUT, "A line or page break, page number or running header inside a paragraph."),
+    _reading(Code.JUNK_SYMBOLS, "Stray symbols inside words (anti-scraping noise)."),
+    CodeInfo(Code.FRAMING, FRAMING, Nature.WRAPPER, Kind.FRAMING,
+             "A copy's own wrapper: a forwarding notice's header, a site's chrome, a page footer."),
 )
-COSMETIC_CODES = (
-    "script",
-    "regional-variant",
-    "punctuation",
-    "width",
-    "whitespace",
-    "ruby",
-    "numeral-form",
-    "layout",
-    "junk-symbols",
-)
-FRAMING_CODES = ("framing",)
-ALL_CODES = SUBSTANTIVE_CODES + COSMETIC_CODES + FRAMING_CODES
+REGISTRY: dict[str, CodeInfo] = {e.code.value: e for e in _ENTRIES}
 
-# One line per code, as docs/findings.md explains it (SARIF rule descriptions, --help texts).
-DESCRIPTIONS = {
-    "wording-substitution": "Words of the base replaced by other words in the witness.",
-    "wording-insertion": "Words added inside a sentence of the base.",
-    "wording-deletion": "Words of the base dropped inside a sentence.",
-    "number-change": "A substitution in which the numbers differ (dates, amounts, article numbers).",
-    "sentence-omission": "Whole sentences of the base missing from the witness.",
-    "sentence-addition": "Whole sentences the base does not have.",
-    "paragraph-omission": "A whole paragraph of the base missing from the witness.",
-    "paragraph-addition": "A whole paragraph the base does not have, inside the document's body.",
-    "paragraph-move": "A whole paragraph of the base found elsewhere in the witness.",
-    "sentence-move": "Sentences of the base found elsewhere in the witness.",
-    "metadata-omission": "The base's document number (文号), or its signature and date, missing from the witness.",
-    "script": "Traditional and simplified characters differ.",
-    "regional-variant": "Taiwan or Hong Kong vocabulary for the same word (數位/数字).",
-    "punctuation": "Half-width and full-width or otherwise equivalent punctuation differ.",
-    "width": "Full-width and half-width letters or digits differ.",
-    "whitespace": "Spaces and indents differ.",
-    "ruby": "Pinyin annotations such as 國(guó) in one copy.",
-    "numeral-form": "Chinese and Arabic numerals differ (二〇二二年/2022年).",
-    "layout": "A page break, page number or running header inside a paragraph.",
-    "junk-symbols": "Stray symbols inside words (anti-scraping noise).",
-    "framing": "A copy's own wrapper: a forwarding notice's header, a site's chrome, a page footer.",
-}
+ALL_CODES: tuple[str, ...] = tuple(REGISTRY)
+SUBSTANTIVE_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == SUBSTANTIVE)
+COSMETIC_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == COSMETIC)
+FRAMING_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == FRAMING)
+DESCRIPTIONS: dict[str, str] = {c: e.description for c, e in REGISTRY.items()}
+
+
+def info(code: str) -> CodeInfo:
+    """The registry entry of a code (KeyError for a code that does not exist)."""
+    return REGISTRY[code]
+
+
+def severity_of(code: str, substantive_codes: frozenset[str] | tuple[str, ...] = SUBSTANTIVE_CODES) -> Severity:
+    """A code's severity under a setting of which codes are substantive: framing stays framing, the rest cosmetic."""
+    if code in substantive_codes:
+        return SUBSTANTIVE
+    if REGISTRY[code].severity == FRAMING:
+        return FRAMING
+    return COSMETIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +185,14 @@ class Finding:
     before: str = ""  # normalized base text just before the change, for showing it in context
     after: str = ""  # and just after
 
+    @property
+    def info(self) -> CodeInfo:
+        return REGISTRY[self.code]
+
     def to_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
-            "severity": self.severity,
+            "severity": str(self.severity),
             "base": self.base.to_dict(),
             "witness": self.witness.to_dict(),
             "message": self.message,

@@ -137,9 +137,9 @@ _MD_QUOTE = re.compile(r"^[ \t]{0,3}(>[ \t]?)+", re.M)
 _MD_INLINE_TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
 
 
-def markdown_text(mt: MappedText) -> MappedText:
-    """Remove Markdown syntax that is not text: heading marks, emphasis, links' targets."""
-    b = Builder(mt)
+def markdown_text(mt: MappedText, *, code: str) -> MappedText:
+    """Remove Markdown syntax that is not text: heading marks, emphasis, links' targets (each change marked ``code``)."""
+    b = Builder(mt, code)
     text = mt.text
     cuts: list[tuple[int, int, str]] = []
     for pat in (_MD_HEADING, _MD_QUOTE):
@@ -150,6 +150,12 @@ def markdown_text(mt: MappedText) -> MappedText:
         cuts.append((m.start(), m.end(), ""))
     for m in _MD_INLINE_TAG.finditer(text):
         cuts.append((m.start(), m.end(), ""))
+    pos = text.find("<!--")
+    while pos >= 0:  # HTML comments (<!-- INFO END -->), found without a regular expression: bounded on any input
+        end = text.find("-->", pos + 4)
+        end = len(text) if end < 0 else end + 3
+        cuts.append((pos, end, ""))
+        pos = text.find("<!--", end)
     for m in _MD_LINK.finditer(text):
         # keep the link text, drop "[", "](...)"
         cuts.append((m.start(), m.start(1), ""))

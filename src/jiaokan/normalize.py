@@ -3,8 +3,15 @@
 Normalization is a named, ordered list of rules (:data:`RULES`), each switchable
 by name, like markdown-it's rule chains.  Every rule maps a
 :class:`~jiaokan.textmap.MappedText` to another, so each normalized character
-still knows the span of original characters it came from.  Compare on the
-normalized form, show the original (CollateX's ``n`` and ``t``).
+still knows the span of original characters it came from, and every change is
+marked with the finding code the rule declares (markdown-it's token ``type``):
+a difference normalization erased is reported under the code of the rule that
+erased it, never guessed back from the two texts.  Compare on the normalized
+form, show the original (CollateX's ``n`` and ``t``).
+
+One rule, ``regional``, rewrites nothing: Taiwan and Hong Kong vocabulary is
+judged pairwise when two copies are compared (``jiaokan.regional``), because a
+rewrite would also change words both copies share.
 
 The result has paragraphs separated by exactly one blank line
 (:data:`PARAGRAPH_BREAK`) and no leading or trailing whitespace, so that
@@ -20,13 +27,16 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from jiaokan.characters import classes, compatibility_table, has_uncommon, is_combining, is_junk_symbol, radical_table
 from jiaokan.errors import InputError
+from jiaokan.findings import Code
 from jiaokan.ingest import Document
 from jiaokan.markup import html_text, markdown_text
 from jiaokan.textmap import Builder, MappedText, substitute, translate
+from jiaokan.variants import opencc_converter, variant_table
 
 RuleFn = Callable[[MappedText, Document], MappedText]
 PARAGRAPH_BREAK = "\n\n"
@@ -34,9 +44,15 @@ PARAGRAPH_BREAK = "\n\n"
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A normalization rule: its name, what it does, and the finding codes its edits are reported under.
+
+    ``fn`` is None for a rule judged pairwise when two copies are compared (``regional``).
+    """
+
     name: str
-    fn: RuleFn
+    fn: RuleFn | None
     summary: str
+    codes: tuple[Code, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +67,25 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """One change normalization made: original ``[start, end)`` became ``normalized``."""
+    """One change a rule made: original ``[start, end)`` now reads ``normalized`` (normalized ``[norm_start, norm_end)``).
+
+    ``read`` is what the rule saw there (the original with earlier rules' changes inside it applied) and
+    ``written`` what it wrote, so that two copies' edits by the same rule can be told equal or not.
+    """
 
     start: int
     end: int
     original: str
     normalized: str
-    norm_start: int = 0  # where in the normalized text
-    norm_end: int = 0
+    norm_start: int
+    norm_end: int
+    code: str
+    read: str
+    written: str
+
+    @property
+    def rule(self) -> str:
+        return rule_of(self.code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +95,7 @@ class Normalized:
     document: Document
     mapped: MappedText
     rules: tuple[str, ...]
+    _cache: dict[str, tuple[Edit, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -85,39 +113,18 @@ class Normalized:
         """Original ``[start, end)`` of normalized characters ``[i, j)``."""
         return self.mapped.span(i, j)
 
-    def edits(self, i: int, j: int) -> list[Edit]:
-        """What normalization changed inside normalized ``[i, j)``, in original terms."""
-        original = self.document.text
-        starts, ends, text = self.mapped.starts, self.mapped.ends, self.mapped.text
-        out: list[Edit] = []
-        cur: list[int] = []  # [orig_lo, orig_hi, norm_lo, norm_hi]
+    def edits(self, i: int | None = None, j: int | None = None) -> list[Edit]:
+        """What normalization changed (inside normalized ``[i, j)``), in original terms, each with its code.
 
-        def extend(lo: int, hi: int, nlo: int, nhi: int) -> None:
-            nonlocal cur
-            if cur and lo <= cur[1]:
-                cur[1], cur[3] = max(cur[1], hi), max(cur[3], nhi)
-            else:
-                if cur:
-                    out.append(self._edit(cur))
-                cur = [lo, hi, nlo, nhi]
-
-        prev_end = starts[i] if i < j else 0
-        for k in range(i, j):
-            s, e = starts[k], ends[k]
-            if s > prev_end:  # original text deleted before this character
-                extend(prev_end, s, k, k)
-            if original[s:e] != text[k]:
-                extend(s, e, k, k + 1)
-            elif cur:
-                out.append(self._edit(cur))
-                cur = []
-            prev_end = max(prev_end, e)
-        if cur:
-            out.append(self._edit(cur))
-        return out
-
-    def _edit(self, c: list[int]) -> Edit:
-        return Edit(c[0], c[1], self.document.text[c[0]:c[1]], self.mapped.text[c[2]:c[3]], c[2], c[3])
+        Ordered by place.  Where rules changed the same characters one after another, each change is its own
+        edit; a deletion belongs to the range it lies inside.
+        """
+        out = self._cache.get("edits")
+        if out is None:
+            out = self._cache["edits"] = _edits(self.mapped, self.document.text)
+        if i is None or j is None:
+            return list(out)
+        return [ed for ed in out if (ed.norm_start < j and ed.norm_end > i) or (ed.norm_start == ed.norm_end and i < ed.norm_start < j)]
 
     def to_dict(self, *, edits: bool = False) -> dict[str, object]:
         """The JSON form (schema ``jiaokan.normalize/1``)."""
@@ -133,7 +140,8 @@ class Normalized:
             }
             if edits:
                 item["edits"] = [
-                    {"start": ed.start, "end": ed.end, "original": ed.original, "normalized": ed.normalized}
+                    {"start": ed.start, "end": ed.end, "original": ed.original, "normalized": ed.normalized,
+                     "code": ed.code, "rule": ed.rule}
                     for ed in self.edits(p.start, p.end)
                 ]
             paragraphs.append(item)
@@ -149,6 +157,46 @@ class Normalized:
         }
 
 
+def _edits(mapped: MappedText, original: str) -> tuple[Edit, ...]:
+    """Every mark of the map as an :class:`Edit`: where it lies in the normalized text, what the rule read and wrote."""
+    marks = mapped.marks
+    order = sorted(range(len(marks)), key=lambda k: (marks[k].start, -marks[k].end, k))
+    sorted_starts = [marks[k].start for k in order]
+    out: list[Edit] = []
+    superseded: set[int] = set()  # earlier marks whose result a later rule deleted (a no-break space made a space, then dropped)
+    for k in order:
+        m = marks[k]
+        if m.start < m.end:  # the normalized characters whose spans overlap the mark's
+            n1 = bisect.bisect_right(mapped.ends, m.start)
+            n2 = bisect.bisect_left(mapped.starts, m.end)
+            n1 = min(n1, n2)
+        else:
+            n1 = n2 = bisect.bisect_left(mapped.starts, m.start)
+        # what the rule read: the original with the outermost earlier marks inside this one applied
+        inner = []
+        for q in order[bisect.bisect_left(sorted_starts, m.start):]:
+            mq = marks[q]
+            if mq.start >= m.end:
+                break
+            if q < k and mq.end <= m.end:
+                inner.append(q)
+        if not m.new and m.start < m.end:
+            superseded.update(inner)
+        inner.sort(key=lambda q: (marks[q].start, -marks[q].end, -q))
+        pieces: list[str] = []
+        pos = m.start
+        for q in inner:
+            mq = marks[q]
+            if mq.start >= pos:
+                pieces += [original[pos:mq.start], mq.new]
+                pos = mq.end
+        pieces.append(original[pos:m.end])
+        out.append(Edit(m.start, m.end, original[m.start:m.end], mapped.text[n1:n2], n1, n2, m.code, "".join(pieces), m.new))
+    out = [ed for k, ed in zip(order, out) if k not in superseded]
+    out.sort(key=lambda ed: (ed.norm_start, ed.norm_end, ed.start, ed.end, ed.code))
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------
 # character classes
 
@@ -157,6 +205,7 @@ _CJK_RE = re.compile(f"[{_CJK}]")
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』…—·"
 _TERMINAL = set("。！？；：!?;:…")
 _CLOSERS = set("”’」』)）》】〕\"'")
+_HAN_NUMERALS = set("〇○零一二三四五六七八九十百千")
 
 
 def is_cjk(ch: str) -> bool:
@@ -164,18 +213,18 @@ def is_cjk(ch: str) -> bool:
 
 
 # --------------------------------------------------------------------------
-# rules
+# rules: markup
 
 
 def rule_markup(mt: MappedText, doc: Document) -> MappedText:
     """Tags, comments, scripts, entities and front matter out."""
     if doc.format == "html":
         # Drop the front matter: the HTML parser starts at the body.
-        return html_text(doc.text, doc.body_start, len(doc.text))
+        return html_text(doc.text, doc.body_start, len(doc.text)).marked_against(doc.text, Code.MARKUP)
     if doc.body_start:
         mt = mt.slice(_index_at(mt, doc.body_start), len(mt.text))
     if doc.format == "markdown":
-        mt = markdown_text(mt)
+        mt = markdown_text(mt, code=Code.MARKUP)
     return mt
 
 
@@ -183,9 +232,84 @@ def _index_at(mt: MappedText, original_offset: int) -> int:
     return bisect.bisect_left(mt.starts, original_offset)
 
 
+# --------------------------------------------------------------------------
+# rules: what the Unicode database says reads as nothing, or as another character
+
+
+@lru_cache(maxsize=1)
+def _invisible() -> re.Pattern[str]:
+    return re.compile(f"[{classes().invisible}]+")
+
+
+@lru_cache(maxsize=1)
+def _bidi() -> re.Pattern[str]:
+    return re.compile(f"[{classes().bidi}]+")
+
+
+@lru_cache(maxsize=1)
+def _selectors() -> re.Pattern[str]:
+    return re.compile(f"[{classes().selectors}]+")
+
+
+def rule_invisible(mt: MappedText, doc: Document) -> MappedText:
+    """Zero-width spaces and joiners, soft hyphens, word joiners, stray BOMs: format characters nobody sees."""
+    if not has_uncommon(mt.text):
+        return mt
+    return substitute(mt, _invisible(), lambda m: "", code=Code.INVISIBLE)
+
+
+def rule_bidi(mt: MappedText, doc: Document) -> MappedText:
+    """Bidirectional controls out of the compared text; each is reported (they can hide or reorder text)."""
+    if not has_uncommon(mt.text):
+        return mt
+    return substitute(mt, _bidi(), lambda m: "", code=Code.BIDI_CONTROL)
+
+
+def rule_variation(mt: MappedText, doc: Document) -> MappedText:
+    """Variation selectors (a glyph choice for the character before them) out."""
+    if not has_uncommon(mt.text):
+        return mt
+    return substitute(mt, _selectors(), lambda m: "", code=Code.VARIATION_SELECTOR)
+
+
+_COMBINING_RUN = re.compile(r"[^\W\d_]?[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+def rule_composition(mt: MappedText, doc: Document) -> MappedText:
+    """Letters with combining marks composed (Unicode NFC): decomposed pinyin ``guó`` reads as ``guó``."""
+    if not has_uncommon(mt.text):
+        return mt
+
+    def compose(m: re.Match[str]) -> str | None:
+        run = m.group(0)
+        if not all(is_combining(c) for c in run[1:]):
+            return None
+        nfc = unicodedata.normalize("NFC", run)
+        return nfc if nfc != run else None
+
+    return substitute(mt, _COMBINING_RUN, compose, code=Code.COMPOSITION, atomic=True)
+
+
+def rule_compatibility(mt: MappedText, doc: Document) -> MappedText:
+    """CJK compatibility ideographs (U+F900…, U+2F800…) to the unified ideographs they duplicate (NFC)."""
+    if not has_uncommon(mt.text):
+        return mt
+    return translate(mt, compatibility_table(), code=Code.COMPATIBILITY_IDEOGRAPH)
+
+
+def rule_radicals(mt: MappedText, doc: Document) -> MappedText:
+    """Kangxi radicals, CJK radical supplement and stroke characters to the ideograph they look like (⼯ → 工, ⻔ → 门)."""
+    if not has_uncommon(mt.text):
+        return mt
+    return translate(mt, radical_table(), code=Code.RADICAL)
+
+
+# --------------------------------------------------------------------------
+# rules: ruby
+
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _RUBY = re.compile(
-    rf"([{_CJK}])((?:[(（][{_PINYIN_LETTERS}]{{1,7}}[1-5]?[)）])+)"
+    rf"([{_CJK}])([^\w\s(（]{{0,4}}?)((?:[(（][{_PINYIN_LETTERS}]{{1,7}}[1-5]?[)）])+)"
 )
 _RUBY_ONE = re.compile(rf"[(（]([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
 
@@ -256,71 +380,111 @@ def is_reading(ch: str, annotation: str) -> bool:
 
 
 def rule_ruby(mt: MappedText, doc: Document) -> MappedText:
-    """Pinyin ruby after a character, kept only where it is not a reading."""
+    """Pinyin ruby after a character out, where every annotation is a reading of it."""
+    b = Builder(mt, Code.RUBY)
+    for m in _RUBY.finditer(mt.text):
+        if m.group(2) and not all(is_junk_symbol(c) for c in m.group(2)):
+            continue  # only junk symbols (removed later) may stand between a character and its reading
+        if all(is_reading(m.group(1), a) for a in _RUBY_ONE.findall(m.group(3))):
+            b.replace(m.start(3), m.end(3), "")  # the annotation goes; the character it reads stays unmarked
+    return b.build()
 
-    def repl(m: re.Match[str]) -> str | None:
-        ch = m.group(1)
-        if all(is_reading(ch, a) for a in _RUBY_ONE.findall(m.group(2))):
-            return ch
-        return None
 
-    return substitute(mt, _RUBY, repl)
+# --------------------------------------------------------------------------
+# rules: junk symbols
 
-
-# Not ○ ● ◎: they are zeros in dates (二○二二年) and list bullets.
-_JUNK_CHARS = "≠φλ☆★§※◇◆□■△▲▽▼♂♀¤∮∝∈∩∪╳╬︻︼❤♥♡✿❀✪⊙"
-_JUNK = re.compile(rf"[{_JUNK_CHARS}]+")
 _JUNK_AFTER = set("，。、；：？！）》,.;:?!)")  # (ASCII ones become Chinese later)
+_ZEROS = set("○◯")  # geometric circles written as a zero: 二○二二年
 
 
 def rule_junk(mt: MappedText, doc: Document) -> MappedText:
-    """Symbols mirror sites inject inside words (数≠字 → 数字)."""
-    if not any(c in mt.text for c in _JUNK_CHARS):
+    """Symbols of the classes that do not belong inside a word, between Han characters (数≠据, 数→据 → 数据).
+
+    The class is Unicode's (symbols: So, Sm, Sk; reference marks); the same symbol as a bullet at a line
+    start, between digits (a formula), or a circle between Chinese numerals (a zero) is text.  It runs after
+    the line joins, on the text as it will be compared; the rules before it look through junk symbols.
+    """
+    text = mt.text
+    if not has_uncommon(text):
         return mt
-    def repl(m: re.Match[str]) -> str | None:
-        before, after = _around(mt.text, m.start(), m.end())
-        return "" if is_cjk(before) and (is_cjk(after) or (after != "" and after in _JUNK_AFTER)) else None
+    b = Builder(mt, Code.JUNK_SYMBOLS)
+    k, n = 0, len(text)
+    while k < n:
+        if not is_junk_symbol(text[k]):
+            k += 1
+            continue
+        j = k + 1
+        while j < n and is_junk_symbol(text[j]):
+            j += 1
+        before, after = _around(text, k, j)
+        zero = set(text[k:j]) <= _ZEROS and before in _HAN_NUMERALS and after in _HAN_NUMERALS
+        if is_cjk(before) and (is_cjk(after) or (after != "" and after in _JUNK_AFTER)) and not zero:
+            b.replace(k, j, "")
+        k = j
+    return b.build()
 
-    return substitute(mt, _JUNK, repl)
 
+# --------------------------------------------------------------------------
+# rules: width and punctuation
 
 _WIDTH_TABLE = {cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)}  # ０-９
 _WIDTH_TABLE.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _WIDTH_TABLE.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-_WIDTH_TABLE.update({ord(c): chr(ord(c) - 0xFEE0) for c in "％＋－＝／＠＃＆＊＜＞＾＿｀｜～＄．"})
+_WIDTH_TABLE.update({ord(c): chr(ord(c) - 0xFEE0) for c in "％＋－＝／＠＃＆＊＜＞＾＿｀｜～＄．［］｛｝"})
 _WIDTH_TABLE.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " ", 0x205F: " "})
 _WIDTH_TABLE.update({ord("｡"): "。", ord("､"): "、", ord("｢"): "「", ord("｣"): "」"})
 
 
 def rule_width(mt: MappedText, doc: Document) -> MappedText:
     """Full-width letters, digits and spaces to their ordinary forms."""
-    return translate(mt, _WIDTH_TABLE)
+    return translate(mt, _WIDTH_TABLE, code=Code.WIDTH)
 
 
-_PUNCT_ALWAYS = {ord("("): "（", ord(")"): "）", ord("「"): "“", ord("」"): "”", ord("『"): "“", ord("』"): "”",
-                 ord("﹐"): "，", ord("﹑"): "、", ord("﹔"): "；", ord("﹕"): "：", ord("＂"): '"', ord("＇"): "'",
-                 ord("〝"): "“", ord("〞"): "”", ord("‹"): "〈", ord("›"): "〉", ord("﹙"): "（", ord("﹚"): "）"}
+def _family(target: str, members: str) -> dict[int, str]:
+    return {ord(c): target for c in members if c != target}
+
+
+# Every bracket and quote family to the form mainland text uses.  Quotes are only unified here; their
+# direction is decided afterwards, per paragraph (_quotes).
+_PUNCT_ALWAYS = {
+    **_family("（", "(﹙⁽₍"), **_family("）", ")﹚⁾₎"),
+    **_family("〈", "‹〈⟨﹤︿〈"), **_family("〉", "›〉⟩﹥﹀〉"),
+    **_family("《", "«︽"), **_family("》", "»︾"),
+    **_family("【", "〖︻︗"), **_family("】", "〗︼︘"),
+    **_family("〔", "〘❲︹⦗"), **_family("〕", "〙❳︺⦘"),
+    **_family("“", "「﹁〝＂"), **_family("”", "」﹂〞〟"),
+    **_family("‘", "『﹃＇"), **_family("’", "』﹄"),
+    **_family("，", "﹐"), **_family("、", "﹑"), **_family("；", "﹔"), **_family("：", "﹕"),
+}
 _PUNCT_ASCII = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _ASCII_PUNCT = re.compile(r"[,;:?!]")
 _BRACKET_YEAR = re.compile(r"[\[［【(（]\s*((?:19|20)\d\d)\s*[\]］】)）](?=\s*\d{1,4}\s*[号號])")
 # three or more dots, spaces between them allowed (the whitespace rule runs later and would join 。。 。 into 。。。)
-_ELLIPSIS = re.compile(r"(?:\.(?:[ \t\u3000\xa0]*\.){2,}|。(?:[ \t\u3000\xa0]*。){2,}|…+|⋯+)")
+_ELLIPSIS = re.compile(r"(?:\.(?:[ \t\u3000\xa0]*\.){2,}|。(?:[ \t\u3000\xa0]*。){2,}|…+|⋯{2,})")  # one ⋯ alone is a symbol
 _PERIOD = re.compile(r"\.")
-_STRAIGHT_QUOTES = re.compile(r"[\"']")
-
-
+# ASCII angle brackets around Chinese text are brackets (<中华人民共和国…法>, ‹…>), not signs (a<b)
+_ANGLE = re.compile(f"[<〈]([^<>〈〉\n]{{0,60}}?[{_CJK}][^<>〈〉\n]{{0,60}}?)[>〉]")
 _INLINE_SPACE = " \t\u3000\xa0\u2002\u2003\u2009\u200b\u202f\u205f"
 
 
 def _around(text: str, i: int, j: int) -> tuple[str, str]:
-    """The nearest characters before ``i`` and from ``j`` on, spaces skipped.
+    """The nearest characters before ``i`` and from ``j`` on, spaces and junk symbols skipped.
 
     Spaces are skipped because the whitespace rule, which runs later, may
-    remove them; deciding on what lies beyond keeps normalization idempotent.
+    remove them, and junk symbols because the junk rule, later still, may;
+    deciding on what lies beyond keeps normalization idempotent.
     """
-    before = text[max(0, i - 8):i].rstrip(_INLINE_SPACE)
-    after = text[j:j + 8].lstrip(_INLINE_SPACE)
-    return (before[-1] if before else ""), (after[0] if after else "")
+    k = i - 1
+    while k >= 0 and i - k <= 16 and _transparent(text[k]):
+        k -= 1
+    m = j
+    while m < len(text) and m - j < 16 and _transparent(text[m]):
+        m += 1
+    return (text[k] if k >= 0 and not _transparent(text[k]) else ""), (text[m] if m < len(text) and not _transparent(text[m]) else "")
+
+
+def _transparent(ch: str) -> bool:
+    return ch in _INLINE_SPACE or (not ch.isascii() and is_junk_symbol(ch))
 
 
 def _latin(ch: str) -> bool:
@@ -328,7 +492,7 @@ def _latin(ch: str) -> bool:
 
 
 def rule_punctuation(mt: MappedText, doc: Document) -> MappedText:
-    """Half-width punctuation to the Chinese forms; quote, bracket and ellipsis forms unified."""
+    """Half-width punctuation to the Chinese forms; every bracket and quote family unified; ellipses."""
 
     def ascii_punct(m: re.Match[str]) -> str | None:
         before, after = _around(mt.text, m.start(), m.end())
@@ -341,51 +505,378 @@ def rule_punctuation(mt: MappedText, doc: Document) -> MappedText:
         before, after = _around(mt.text, m.start(), m.end())
         return "。" if is_cjk(before) or (before != "" and before in "”）》") else None
 
-    mt = substitute(mt, _BRACKET_YEAR, lambda m: f"〔{m.group(1)}〕")
-    mt = translate(mt, _PUNCT_ALWAYS)
-    mt = substitute(mt, _ASCII_PUNCT, ascii_punct)
-    mt = substitute(mt, _ELLIPSIS, lambda m: "……")
-    mt = _curly_quotes(mt)
-    return substitute(mt, _PERIOD, period)
+    mt = substitute(mt, _BRACKET_YEAR, lambda m: f"〔{m.group(1)}〕", code=Code.PUNCTUATION)
+    mt = translate(mt, _PUNCT_ALWAYS, code=Code.PUNCTUATION)
+    mt = _angle_brackets(mt)
+    mt = substitute(mt, _ASCII_PUNCT, ascii_punct, code=Code.PUNCTUATION)
+    mt = substitute(mt, _ELLIPSIS, lambda m: "……", code=Code.PUNCTUATION)
+    mt = _quotes(mt)
+    return substitute(mt, _PERIOD, period, code=Code.PUNCTUATION)
 
 
-def _curly_quotes(mt: MappedText) -> MappedText:
-    """Straight quotes become “” / ‘’, alternating within each line."""
-    if '"' not in mt.text and "'" not in mt.text:
+def _angle_brackets(mt: MappedText) -> MappedText:
+    if "<" not in mt.text and ">" not in mt.text:
         return mt
-    b = Builder(mt)
-    text = mt.text
-    open_double = open_single = False
-    for m in _STRAIGHT_QUOTES.finditer(text):
-        i = m.start()
-        ch = m.group(0)
-        line_start = text.rfind("\n", 0, i) + 1
-        if line_start and i == line_start:
-            open_double = open_single = False
-        before = text[i - 1] if i else ""
-        after = text[i + 1] if i + 1 < len(text) else ""
-        if ch == "'" and before.isascii() and before.isalpha() and after.isascii() and after.isalpha():
-            continue  # don't, it's: an apostrophe
-        if ch == '"':
-            b.replace(i, i + 1, "”" if open_double else "“")
-            open_double = not open_double
-        else:
-            b.replace(i, i + 1, "’" if open_single else "‘")
-            open_single = not open_single
+    b = Builder(mt, Code.PUNCTUATION)
+    for m in _ANGLE.finditer(mt.text):
+        b.replace(m.start(), m.start() + 1, "〈")
+        b.replace(m.end() - 1, m.end(), "〉")
     return b.build()
 
 
-@lru_cache(maxsize=4)
-def _opencc(config: str):  # type: ignore[no-untyped-def]
-    try:
-        import opencc
-    except ImportError as exc:  # pragma: no cover - a broken install
-        raise InputError("OpenCC is not installed", "the script rule needs the opencc package", "reinstall jiaokan (pip install jiaokan)") from exc
-    return opencc.OpenCC(config if config.endswith(".json") else f"{config}.json")
+_QUOTE_CHARS = re.compile("[\"'“”‘’\n]")
+_DOUBLE, _SINGLE = "\"“”", "'‘’"
+_OPENS_AFTER = set("（《【〔〈：，、；") | set(":,;(")  # a quote after these opens (and a single quote after a double one)
+_CLOSES_BEFORE = set("，。、；：？！）》】〕〉") | set(",.;:?!)")  # a quote before these closes
 
 
-def _convert_lines(mt: MappedText, convert: Callable[[str], str]) -> MappedText:
-    """Apply a converter, mapping 1:1 where lengths agree, by alignment where not.
+def _quotes(mt: MappedText) -> MappedText:
+    """Every double and single quote gets its direction from its place, paragraph by paragraph.
+
+    After an opening bracket, a colon or a comma, or at a line's start, a quote opens; before closing
+    punctuation or at a line's end it closes; elsewhere quotes alternate.  The count starts again at each
+    paragraph (after a blank line or a line that ends a sentence), so one stray quote mark cannot flip the
+    quotes of the rest of the document, and a quote wrapped onto the next line still closes.  A neighbouring
+    quote mark counts as what it was decided to be, so the decisions are the same on normalized text.
+    """
+    text = mt.text
+    if not any(q in text for q in "\"'“”‘’"):
+        return mt
+    b = Builder(mt, Code.PUNCTUATION)
+    open_double = open_single = False
+    line_start = 0
+    decided: dict[int, str] = {}
+    for m in _QUOTE_CHARS.finditer(text):
+        i = m.start()
+        ch = m.group(0)
+        if ch == "\n":
+            line = text[line_start:i].strip()
+            if line and not ends_open(line):  # a paragraph ends with its sentence (not at a blank line: a page break)
+                open_double = open_single = False
+            line_start = i + 1
+            continue
+        double = ch in _DOUBLE
+        k = i - 1
+        while k >= line_start and _transparent(text[k]):
+            k -= 1
+        prev = decided.get(k, text[k]) if k >= line_start else ""
+        q = i + 1
+        while q < len(text) and text[q] != "\n" and _transparent(text[q]):
+            q += 1
+        nxt = text[q] if q < len(text) and text[q] != "\n" else ""
+        if not double and prev.isascii() and prev.isalpha() and nxt.isascii() and nxt.isalpha():
+            continue  # don't, it's: an apostrophe
+        is_open = open_double if double else open_single
+        opens_after = _OPENS_AFTER | (set("“") if not double else set("‘"))
+        if not prev or prev in opens_after:
+            opening = True
+        elif nxt in _DOUBLE or nxt in _SINGLE:
+            opening = not is_open  # the next quote is decided in its turn
+        elif not nxt or nxt in _CLOSES_BEFORE:
+            opening = False
+        else:
+            opening = not is_open
+        new = ("“" if opening else "”") if double else ("‘" if opening else "’")
+        decided[i] = new
+        if new != ch:
+            b.replace(i, i + 1, new)
+        if double:
+            open_double = opening
+        else:
+            open_single = opening
+    return b.build()
+
+
+# --------------------------------------------------------------------------
+# rules: whitespace and layout
+
+_CRLF = re.compile(r"\r\n?")
+_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002-\u200a\u202f\u205f\u000b]+")
+_CJK_OR_PUNCT = re.compile(f"[{_CJK}{re.escape(_CJK_PUNCT)}]")
+_SPACED_DIGITS = re.compile(r"(?<![0-9A-Za-z.])[0-9](?: [0-9])+(?![0-9A-Za-z.])")
+_GAP = re.compile(r"(?<=\S)( +)(?=\S)")
+
+
+def rule_whitespace(mt: MappedText, doc: Document) -> MappedText:
+    """Spaces inside CJK text, letter spacing, indents, and line breaks that only wrap a paragraph."""
+    mt = substitute(mt, _CRLF, lambda m: "\n", code=Code.WHITESPACE)
+    mt = _letter_spacing(mt)
+    text = mt.text
+    indented = _indented_lines(text)
+
+    def spaces(m: re.Match[str]) -> str | None:
+        i, j = m.start(), m.end()
+        before = text[i - 1] if i else "\n"
+        after = text[j] if j < len(text) else "\n"
+        if before in "\n\f" or after in "\n\f":
+            return ""  # indents and trailing blanks
+        if _CJK_OR_PUNCT.match(before) or _CJK_OR_PUNCT.match(after):
+            return ""  # 到 2025 年 → 到2025年
+        if after in ".,;:!?%" and before.isdigit():
+            return ""  # 1 .指导思想, 30 %: a space before punctuation after a number reads as nothing
+        return " "
+
+    mt = substitute(mt, _SPACES, spaces, code=Code.WHITESPACE)
+    return _join_lines(mt, wrapped_only=True, indented=indented)
+
+
+def _indented_lines(text: str) -> frozenset[int]:
+    """Lines that start with an indent, when only some do: there a paragraph starts (a first-line indent)."""
+    lines = text.split("\n")
+    indented = frozenset(k for k, line in enumerate(lines) if line[:1] in ("\u3000", "\t") or line[:2] == "  ")
+    nonblank = sum(1 for line in lines if line.strip())
+    return indented if len(indented) * 2 < nonblank else frozenset()
+
+
+def _letter_spacing(mt: MappedText) -> MappedText:
+    """Text with a space between every character, as some PDF extractions give it, closed up.
+
+    A line is letter-spaced when almost every gap between its characters is one space: then single spaces
+    go and a wider gap (a real space, spaced out) becomes one.  Elsewhere, single digits spaced apart next
+    to Chinese text (2 0 0 6 年, 处 3 0 0 0 元) are one number.
+    """
+    text = mt.text
+    if " " not in text:
+        return mt
+    b = Builder(mt, Code.WHITESPACE)
+    pos = 0
+    for line in text.split("\n"):
+        if line.count(" ") >= 4:
+            gaps = [g.group(1) for g in _GAP.finditer(line)]
+            letters = sum(1 for c in line if c != " ")
+            singles = sum(1 for g in gaps if g == " ")
+            if letters >= 5 and singles >= 0.8 * (letters - 1):
+                for g in _GAP.finditer(line):
+                    b.replace(pos + g.start(1), pos + g.end(1), "" if g.group(1) == " " else " ")
+                pos += len(line) + 1
+                continue
+            for d in _SPACED_DIGITS.finditer(line):
+                before, after = _around(line, d.start(), d.end())
+                if _CJK_OR_PUNCT.match(before or "a") or _CJK_OR_PUNCT.match(after or "a"):
+                    for k in range(d.start(), d.end()):
+                        if line[k] == " ":
+                            b.replace(pos + k, pos + k + 1, "")
+        elif " " in line:
+            for d in _SPACED_DIGITS.finditer(line):
+                before, after = _around(line, d.start(), d.end())
+                if _CJK_OR_PUNCT.match(before or "a") or _CJK_OR_PUNCT.match(after or "a"):
+                    for k in range(d.start(), d.end()):
+                        if line[k] == " ":
+                            b.replace(pos + k, pos + k + 1, "")
+        pos += len(line) + 1
+    return b.build()
+
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－_·•]+\s*\d{1,4}\s*[-—–－_·•]+|第\s*\d{1,4}\s*[页頁](?:\s*[,，]?\s*共\s*\d{1,4}\s*[页頁])?|"
+    r"\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?|\d{1,4})\s*$"
+)
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百]+[)）]|\d{1,3}[.．、](?!\d)|[(（]\d{1,3}[)）]|"
+    r"第[一二三四五六七八九十百零〇\d]+[章节條条款部分编篇]|附件|[①-⑳])"
+)
+# An article label with its text on the same line (第十条 国家…): the start of a paragraph, not a heading line.
+_ARTICLE_RUN_IN = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+[条條][\s　]*\S")
+# A label reference continuing a wrapped sentence (…依照本条例\n第二十条的规定): no space after the label.
+_LABEL_REFERENCE = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+[条條款项項章节節](?![\s　])")
+
+
+def rule_layout(mt: MappedText, doc: Document) -> MappedText:
+    """Page numbers and running headers out; paragraphs cut by a page break re-joined."""
+    mt = _drop_page_furniture(mt)
+    return _join_lines(mt, wrapped_only=False)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _drop_page_furniture(mt: MappedText) -> MappedText:
+    text = mt.text
+    lines = _lines(text)
+    stripped = [text[a:b].strip(" \t\f") for a, b in lines]
+    # Only a document that shows pages (form feeds, page numbers such as "- 3 -", or bare numbers counting
+    # pages 27, 28, 29) has page furniture; elsewhere a bare number or a repeated short line is text.
+    furniture = _furniture(stripped)
+    numbers = {k for k in furniture if _PAGE_NUMBER.match(stripped[k])}
+    # a page number with a running header beside it shows a page break too
+    if "\f" not in text and not _paged(stripped) and not (numbers and furniture - numbers):
+        return mt
+    b = Builder(mt, Code.LAYOUT)
+    for k in sorted(furniture):
+        b.replace(lines[k][0], lines[k][1], "")
+    return b.build()
+
+
+def _paged(lines: list[str]) -> bool:
+    decorated = sum(1 for s in lines if s and not s.isdigit() and _PAGE_NUMBER.match(s) is not None)
+    if decorated >= 2:
+        return True
+    numbers = [int(s) for s in lines if s.isdigit() and len(s) <= 4]
+    counting = sum(1 for x, y in zip(numbers, numbers[1:]) if y == x + 1)
+    return counting >= 2
+
+
+def _furniture(lines: list[str]) -> set[int]:
+    """Lines that look like page furniture: page numbers, and running headers and footers — short lines repeated
+    three times or more, or twice, each time beside a page number."""
+    counts = Counter(s for s in lines if s)
+    numbers = {k for k, s in enumerate(lines) if s and _PAGE_NUMBER.match(s)}
+    nonblank = [k for k, s in enumerate(lines) if s]
+    beside: Counter[str] = Counter()
+    for x, y in zip(nonblank, nonblank[1:]):
+        if x in numbers and y not in numbers:
+            beside[lines[y]] += 1
+        elif y in numbers and x not in numbers:
+            beside[lines[x]] += 1
+
+    # the document's title, as its first lines give it: a running header is often the title, cut to fit
+    # (more than its first half, so that a signature, the issuer the title starts with, is never taken for one)
+    head = set(nonblank[:3])
+    title = "".join(lines[k] for k in nonblank[:3])
+    first = len(lines[nonblank[0]]) if nonblank else 0
+
+    def running(k: int, s: str) -> bool:
+        cut_title = k not in head and len(s) >= max(10, first // 2 + 1) and title.startswith(s)
+        repeated = counts[s] >= 3 or beside[s] >= 2 or (beside[s] > 0 and cut_title)
+        return repeated and 4 <= len(s) <= 40 and not _HEADING.match(s) and s[-1] not in _TERMINAL and s[-1] != "。"
+
+    return numbers | {k for k, s in enumerate(lines) if s and running(k, s)}
+
+
+def _strip_junk(line: str) -> str:
+    """A line without the junk symbols at its ends (the junk rule, later, removes those between words)."""
+    if not has_uncommon(line):
+        return line
+    i, j = 0, len(line)
+    while i < j and is_junk_symbol(line[i]):
+        i += 1
+    while j > i and is_junk_symbol(line[j - 1]):
+        j -= 1
+    return line[i:j] if i < j else line
+
+
+def ends_open(line: str) -> bool:
+    """Does this line stop mid-sentence (no terminal punctuation at its end)?"""
+    s = line.rstrip()
+    if not s:
+        return False
+    last = s[-1]
+    if last in _TERMINAL or last == "。" or last == ".":
+        return False
+    if last in _CLOSERS:
+        return len(s) >= 2 and s[-2] not in _TERMINAL and s[-2] != "。"
+    return True
+
+
+def is_heading(line: str) -> bool:
+    return _HEADING.match(line.strip()) is not None
+
+
+def _join_lines(mt: MappedText, *, wrapped_only: bool, indented: frozenset[int] = frozenset()) -> MappedText:
+    """Remove line breaks that split one paragraph.
+
+    ``wrapped_only`` (the whitespace rule): single line breaks in text wrapped
+    at a fixed width.  Otherwise (the layout rule): any break, blank lines and
+    page breaks included, after running prose that stops mid-sentence.
+    """
+    text = mt.text
+    if "\n" not in text:
+        return mt
+    lines = _lines(text)
+    contents = [_strip_junk(text[a:b].strip()) for a, b in lines]
+    lengths = sorted(len(c) for c in contents if c)
+    wrap_width = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    # text wrapped at a fixed width throughout: many lines reach the width (not one long line among short ones)
+    fixed = wrap_width >= 12 and sum(1 for n in lengths if n >= 0.75 * wrap_width) >= max(3, 0.25 * len(lengths))
+    furniture = _furniture(contents)
+    b = Builder(mt, Code.LAYOUT)
+    k = 0
+    n = len(lines)
+    para = ""  # the paragraph so far, joins included
+    while k < n:
+        cur = contents[k]
+        if not cur:
+            k += 1
+            continue
+        para = para or cur
+        m = k + 1
+        while m < n and not contents[m]:
+            m += 1
+        if m >= n:
+            break
+        blank = m > k + 1
+        nxt = contents[m]
+        if not (k in furniture or m in furniture or m in indented) and _should_join(
+                para, cur, nxt, blank=blank, wrapped_only=wrapped_only, wrap_width=wrap_width, fixed=fixed):
+            b.replace(lines[k][1], lines[m][0], "")
+            para += nxt
+        else:
+            para = ""
+        k = m
+    return b.build()
+
+
+_PROSE = re.compile(r"[，、；。,;]")
+_RUN_IN = re.compile(r"[。：:].")  # a heading that runs on into its text
+
+
+_TITLE = re.compile(r"(?:意见|通知|决定|办法|规定|方案|规划|纲要|报告|批复|函|条例|细则|公告|通报|意見|決定|辦法|規定|規劃|綱要|報告|通報)$")
+
+
+_SENTENCE_MARKS = re.compile(r"[。；：？！;:?!]")
+
+
+def is_title(line: str) -> bool:
+    """A document title line: short, no sentence punctuation, ending in the name of a document type, not a list item."""
+    s = line.strip()
+    return len(s) <= 60 and _TITLE.search(s) is not None and _SENTENCE_MARKS.search(s) is None and not is_heading(s)
+
+
+def _joinable(last: str, first: str, *, wrapped: bool) -> bool:
+    """Can a line ending in ``last`` run on into one starting with ``first``?  Han text, digits, clause marks;
+    and, in text wrapped at a fixed width, a closing bracket (a paragraph ending in one is 附件（略）, not wrapped)."""
+    left = is_cjk(last) or last in "，、,“‘《（(" or last.isdigit() or (wrapped and last in "》）〉”’")
+    right = is_cjk(first) or first in "，、。；：”’》）)" or first.isdigit()
+    return left and right and not (last.isdigit() and first.isascii() and first.isalpha())
+
+
+def _should_join(para: str, cur: str, nxt: str, *, blank: bool, wrapped_only: bool, wrap_width: int, fixed: bool = False) -> bool:
+    full = wrap_width >= 12 and len(cur) >= 0.75 * wrap_width  # a line as wide as the text's lines: wrapped
+    # a short heading line stays whole, but not a run-in heading with its prose (（一）加强组织领导。各地区…,
+    # 第十条 国家实行…), nor a heading line as wide as the text's wrapped lines
+    heading_line = (is_heading(para) and len(para) < 40 and _RUN_IN.search(para) is None
+                    and _ARTICLE_RUN_IN.match(para) is None and not (wrapped_only and full))
+    # a title ends a line that is not a wrapped one, and nothing runs on into a title; but a title too long
+    # for one line wraps like text
+    title = is_title(cur) or (is_title(nxt) and not (wrapped_only and full))
+    if not ends_open(cur) or heading_line or title:
+        return False
+    # a line that looks like a heading starts a paragraph, unless the line before is a full wrapped line that stops
+    # mid-sentence: then it is the rest of that sentence (统 / 一、权威, 依照本条例 / 第二十条的规定)
+    if is_heading(nxt) and not (full and (wrapped_only or _LABEL_REFERENCE.match(nxt))):
+        return False
+    if not _joinable(cur[-1], nxt[0], wrapped=wrapped_only and full and fixed):
+        return False
+    if wrapped_only:
+        # Text wrapped at a fixed width: every wrapped line is near the widest.
+        return not blank and full
+    # A page break (or a stray line break) cut running prose: the paragraph so
+    # far, or the sentence it runs on into, has clause punctuation, so it is not a title, a label or a signature.
+    return len(para) >= 20 and (_PROSE.search(para) is not None or _PROSE.search(nxt[:30]) is not None)
+
+
+# --------------------------------------------------------------------------
+# rules: script
+
+
+def _convert_lines(mt: MappedText, convert: Callable[[str], str], code: str) -> MappedText:
+    """Apply a converter, mapping 1:1 where lengths agree, by alignment where not; every change marked.
 
     OpenCC converts some characters by phrase (全鍊條 → 全链条, but 鍊 alone
     → 炼).  Such a phrase maps as one piece to its whole original span, so the
@@ -394,8 +885,8 @@ def _convert_lines(mt: MappedText, convert: Callable[[str], str]) -> MappedText:
     out = convert(mt.text)
     if out == mt.text:
         return mt
+    b = Builder(mt, code)
     if len(out) != len(mt.text):
-        b = Builder(mt)
         pos = 0
         for line in mt.text.split("\n"):
             conv = convert(line)
@@ -408,19 +899,32 @@ def _convert_lines(mt: MappedText, convert: Callable[[str], str]) -> MappedText:
     alone = convert(sep.join(src)).split(sep) if sep else None
     if alone is None or len(alone) != len(src):
         alone = [convert(c) for c in src]
-    b = Builder(mt)
-    i = 0
     n = len(src)
+    # pieces converted as phrases (復甦 → 复苏, where 甦 alone stays), found first, joined where they overlap
+    windows: list[list[int]] = []
+    for i in range(n):
+        if alone[i] != out[i] and not (windows and windows[-1][0] <= i < windows[-1][1]):
+            lo, hi = _phrase_window(src, out, i, convert)
+            if windows and lo < windows[-1][1]:
+                windows[-1][0] = min(windows[-1][0], lo)
+                windows[-1][1] = max(windows[-1][1], hi)
+            else:
+                windows.append([lo, hi])
+    starts = {lo: hi for lo, hi in windows}
+    i = 0
     while i < n:
-        if alone[i] == out[i]:
+        if i in starts:
+            b.replace(i, starts[i], out[i:starts[i]], atomic=True)
+            i = starts[i]
+        elif out[i] != src[i]:
+            j = i + 1
+            while j < n and out[j] != src[j] and j not in starts:
+                j += 1
+            b.replace(i, j, out[i:j])
+            i = j
+        else:
             i += 1
-            continue
-        lo, hi = _phrase_window(src, out, i, convert)
-        b.replace(lo, hi, out[lo:hi], atomic=True)
-        i = hi
-    b.keep_to(n)
-    built = b.build()
-    return MappedText(out, built.starts, built.ends)
+    return b.build()
 
 
 def _phrase_window(src: str, out: str, i: int, convert: Callable[[str], str]) -> tuple[int, int]:
@@ -443,30 +947,6 @@ def _align_replace(b: Builder, base: int, old: str, new: str) -> None:
             b.replace(base + i1, base + i2, new[j1:j2])
 
 
-# Taiwan / Hong Kong words and their mainland equivalents.  Curated rather
-# than taken from OpenCC's tw2sp: on the vendor reprint 001, tw2sp rewrote
-# dozens of ordinary mainland words (效能→性能, 建立→创建, 核心→内核, 线上→在线),
-# which would hide real drift.  Keys are given in traditional and, where the
-# simplified spelling is unambiguous, in simplified characters too.
-REGIONAL_WORDS: dict[str, str] = {
-    "數位": "数字", "数位": "数字", "網路": "网络", "网路": "网络", "資訊": "信息", "網際網路": "互联网",
-    "网际网路": "互联网", "軟體": "软件", "软体": "软件", "硬體": "硬件", "硬体": "硬件", "韌體": "固件",
-    "程式碼": "代码", "程式设计": "程序设计", "程式設計": "程序设计", "應用程式": "应用程序", "应用程式": "应用程序",
-    "滑鼠": "鼠标", "部落格": "博客", "伺服器": "服务器", "伺服器端": "服务器端", "資料庫": "数据库", "资料库": "数据库",
-    "螢幕": "屏幕", "萤幕": "屏幕", "記憶體": "内存", "记忆体": "内存", "雲端": "云", "云端运算": "云计算", "雲端運算": "云计算",
-    "智慧型手機": "智能手机", "智慧型手机": "智能手机", "人工智慧": "人工智能", "行動支付": "移动支付", "行动支付": "移动支付",
-    "行動網路": "移动网络", "行动网路": "移动网络", "資安": "网络安全", "資通訊": "信息通信", "頻寬": "带宽", "频宽": "带宽",
-    "寬頻": "宽带", "宽频": "宽带", "列印": "打印", "數據機": "调制解调器", "晶片": "芯片", "晶片组": "芯片组",
-    "演算法": "算法", "作業系統": "操作系统", "作业系统": "操作系统",
-}
-_REGIONAL = re.compile("|".join(sorted(map(re.escape, REGIONAL_WORDS), key=len, reverse=True)))
-
-
-def rule_regional(mt: MappedText, doc: Document) -> MappedText:
-    """Taiwan/Hong Kong vocabulary to mainland words (數位→数字, 網路→网络, 資訊→信息)."""
-    return substitute(mt, _REGIONAL, lambda m: REGIONAL_WORDS[m.group(0)], atomic=True)
-
-
 # 著 written for 着 (Taiwan usage, many vendor reprints): t2s keeps 著, since
 # it is also a simplified character (著名, 显著).  It is the particle or verb
 # 着 before these characters (着力, 着眼, 着重) and after these verbs (随着,
@@ -478,12 +958,16 @@ _ZHE = re.compile(f"著[{_ZHE_AFTER}]|[{_ZHE_BEFORE}]著")
 
 
 def rule_script(mt: MappedText, doc: Document) -> MappedText:
-    """Traditional characters to simplified (OpenCC t2s; 著力 → 着力)."""
-    mt = _convert_lines(mt, _opencc("t2s").convert)
+    """Traditional characters to simplified (OpenCC t2s); Hong Kong / Taiwan variant characters too (衞 → 卫); 著力 → 着力."""
+    mt = _convert_lines(mt, opencc_converter("t2s").convert, Code.SCRIPT)
+    mt = translate(mt, variant_table(), code=Code.SCRIPT)
     if "著" not in mt.text:
         return mt
-    return substitute(mt, _ZHE, lambda m: m.group(0).replace("著", "着"), atomic=True)
+    return substitute(mt, _ZHE, lambda m: m.group(0).replace("著", "着"), code=Code.SCRIPT, atomic=True)
 
+
+# --------------------------------------------------------------------------
+# rules: numerals
 
 _HAN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _NUM = "〇○零一二三四五六七八九十"
@@ -496,24 +980,32 @@ _ORDINAL = re.compile(r"第(?P<n>[一二三四五六七八九十百零〇]{1,5})
 
 
 def han_number(s: str) -> int | None:
-    """Value of a Chinese numeral up to 9999 (一百二十三 → 123), or None."""
+    """Value of a Chinese numeral (一百二十三 → 123, 一万二千 → 12000, 二〇二二 → 2022), or None."""
     s = s.strip()
     if not s:
         return None
     if all(c in _HAN_DIGITS for c in s):
         return int("".join(_HAN_DIGITS[c] for c in s))
     units = {"十": 10, "百": 100, "千": 1000}
-    total = 0
-    digit = 0
+    big = {"万": 10_000, "亿": 100_000_000}
+    total = section = digit = 0
     for c in s:
         if c in _HAN_DIGITS:
             digit = int(_HAN_DIGITS[c])
+        elif c == "两":
+            digit = 2
         elif c in units:
-            total += (digit or 1) * units[c]
+            section += (digit or 1) * units[c]
             digit = 0
+        elif c in big:
+            section += digit
+            if section == 0:
+                return None  # 万一 is not a number
+            total += section * big[c]
+            section = digit = 0
         else:
             return None
-    return total + digit
+    return total + section + digit
 
 
 def rule_numerals(mt: MappedText, doc: Document) -> MappedText:
@@ -549,208 +1041,60 @@ def rule_numerals(mt: MappedText, doc: Document) -> MappedText:
         n = han_number(m.group("n"))
         return None if n is None else f"第{n}{m.group('u')}"
 
-    mt = substitute(mt, _DATE, date, atomic=True)
-    return substitute(mt, _ORDINAL, ordinal, atomic=True)
+    mt = substitute(mt, _DATE, date, code=Code.NUMERAL_FORM, atomic=True)
+    return substitute(mt, _ORDINAL, ordinal, code=Code.NUMERAL_FORM, atomic=True)
 
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_CRLF = re.compile(r"\r\n?")
-_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002-\u200a\u202f\u205f\u000b]+")
-_CJK_OR_PUNCT = re.compile(f"[{_CJK}{re.escape(_CJK_PUNCT)}]")
+# --------------------------------------------------------------------------
+# paragraph assembly
 
 
-def rule_whitespace(mt: MappedText, doc: Document) -> MappedText:
-    """Spaces inside CJK text, indents, and line breaks that only wrap a paragraph."""
-    mt = substitute(mt, _ZERO_WIDTH, lambda m: "")
-    mt = substitute(mt, _CRLF, lambda m: "\n")
-    text = mt.text
-
-    def spaces(m: re.Match[str]) -> str | None:
-        i, j = m.start(), m.end()
-        before = text[i - 1] if i else "\n"
-        after = text[j] if j < len(text) else "\n"
-        if before in "\n\f" or after in "\n\f":
-            return ""  # indents and trailing blanks
-        if _CJK_OR_PUNCT.match(before) or _CJK_OR_PUNCT.match(after):
-            return ""  # 到 2025 年 → 到2025年
-        return " "
-
-    mt = substitute(mt, _SPACES, spaces)
-    return _join_lines(mt, wrapped_only=True)
-
-
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-—–－_·•]+\s*\d{1,4}\s*[-—–－_·•]+|第\s*\d{1,4}\s*[页頁](?:\s*[,，]?\s*共\s*\d{1,4}\s*[页頁])?|"
-    r"\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?|\d{1,4})\s*$"
-)
-_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百]+[)）]|\d{1,3}[.．、](?!\d)|[(（]\d{1,3}[)）]|"
-    r"第[一二三四五六七八九十百零〇\d]+[章节條条款部分编篇]|附件|[①-⑳])"
-)
-
-
-def rule_layout(mt: MappedText, doc: Document) -> MappedText:
-    """Page numbers and running headers out; paragraphs cut by a page break re-joined."""
-    mt = _drop_page_furniture(mt)
-    return _join_lines(mt, wrapped_only=False)
-
-
-def _lines(text: str) -> list[tuple[int, int]]:
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
-def _drop_page_furniture(mt: MappedText) -> MappedText:
-    text = mt.text
-    lines = _lines(text)
-    stripped = [text[a:b].strip(" \t\f") for a, b in lines]
-    decorated = [bool(s) and not s.isdigit() and _PAGE_NUMBER.match(s) is not None for s in stripped]
-    # Only a document that shows pages (form feeds, or page numbers such as
-    # "- 3 -") has page furniture; elsewhere a bare number or a repeated short
-    # line is text.
-    paged = "\f" in text or sum(decorated) >= 2
-    if not paged:
-        return mt
-    counts = Counter(s for s in stripped if s)
-    b = Builder(mt)
-    changed = False
-    for (a, e), s in zip(lines, stripped):
-        if not s:
-            continue
-        if _PAGE_NUMBER.match(s) or (
-            counts[s] >= 3 and len(s) <= 40 and not _HEADING.match(s) and s[-1] not in _TERMINAL and s[-1] != "。"
-        ):
-            b.replace(a, e, "")
-            changed = True
-    return b.build() if changed else mt
-
-
-def ends_open(line: str) -> bool:
-    """Does this line stop mid-sentence (no terminal punctuation at its end)?"""
-    s = line.rstrip()
-    if not s:
-        return False
-    last = s[-1]
-    if last in _TERMINAL or last == "。" or last == ".":
-        return False
-    if last in _CLOSERS:
-        return len(s) >= 2 and s[-2] not in _TERMINAL and s[-2] != "。"
-    return True
-
-
-def is_heading(line: str) -> bool:
-    return _HEADING.match(line.strip()) is not None
-
-
-def _join_lines(mt: MappedText, *, wrapped_only: bool) -> MappedText:
-    """Remove line breaks that split one paragraph.
-
-    ``wrapped_only`` (the whitespace rule): single line breaks in text wrapped
-    at a fixed width.  Otherwise (the layout rule): any break, blank lines and
-    page breaks included, after running prose that stops mid-sentence.
-    """
-    text = mt.text
-    if "\n" not in text:
-        return mt
-    lines = _lines(text)
-    contents = [text[a:b].strip() for a, b in lines]
-    lengths = sorted(len(c) for c in contents if c)
-    wrap_width = lengths[int(len(lengths) * 0.9)] if lengths else 0
-    b = Builder(mt)
-    changed = False
-    k = 0
-    n = len(lines)
-    para = ""  # the paragraph so far, joins included
-    while k < n:
-        cur = contents[k]
-        if not cur:
-            k += 1
-            continue
-        para = para or cur
-        m = k + 1
-        while m < n and not contents[m]:
-            m += 1
-        if m >= n:
-            break
-        blank = m > k + 1
-        nxt = contents[m]
-        if _should_join(para, cur, nxt, blank=blank, wrapped_only=wrapped_only, wrap_width=wrap_width):
-            b.replace(lines[k][1], lines[m][0], "")
-            changed = True
-            para += nxt
-        else:
-            para = ""
-        k = m
-    return b.build() if changed else mt
-
-
-_PROSE = re.compile(r"[，、；。,;]")
-_RUN_IN = re.compile(r"[。：:].")  # a heading that runs on into its text
-
-
-_TITLE = re.compile(r"(?:意见|通知|决定|办法|规定|方案|规划|纲要|报告|批复|函|条例|细则|公告|通报|意見|決定|辦法|規定|規劃|綱要|報告|通報)$")
-
-
-def is_title(line: str) -> bool:
-    """A document title line: short and ending in the name of a document type."""
-    s = line.strip()
-    return len(s) <= 60 and _TITLE.search(s) is not None
-
-
-def _should_join(para: str, cur: str, nxt: str, *, blank: bool, wrapped_only: bool, wrap_width: int) -> bool:
-    # a short heading line stays whole, but not a run-in heading with its prose: （一）加强组织领导。各地区…
-    heading_line = is_heading(para) and len(para) < 40 and _RUN_IN.search(para) is None
-    if not ends_open(cur) or is_heading(nxt) or heading_line or is_title(cur) or is_title(nxt):
-        return False
-    if not (is_cjk(cur[-1]) or cur[-1] in "，、,“‘《（(") or not (is_cjk(nxt[0]) or nxt[0] in "，、。；：”’》）)"):
-        return False
-    if wrapped_only:
-        # Text wrapped at a fixed width: every wrapped line is near the widest.
-        return not blank and wrap_width >= 12 and len(cur) >= 0.75 * wrap_width
-    # A page break (or a stray line break) cut running prose: the paragraph so
-    # far has clause punctuation, so it is not a title, a label or a signature.
-    return len(para) >= 20 and _PROSE.search(para) is not None
-
-
-def _finish(mt: MappedText) -> MappedText:
+def assemble_paragraphs(mt: MappedText) -> MappedText:
     """Every remaining line break becomes one paragraph break; trim each paragraph."""
-    b = Builder(mt)
-    text = mt.text
-    changed = False
-    for m in re.finditer(r"^[ \t\f\u3000\xa0]+|[ \t\f\u3000\xa0]+$", text, re.M):
+    b = Builder(mt, Code.WHITESPACE)
+    for m in re.finditer(r"^[ \t\f\u3000\xa0]+|[ \t\f\u3000\xa0]+$", mt.text, re.M):
         b.replace(m.start(), m.end(), "")
-        changed = True
-    mt2 = b.build() if changed else mt
-    text = mt2.text
-    b = Builder(mt2)
-    changed = False
+    mt = b.build()
+    text = mt.text
+    b = Builder(mt, Code.LAYOUT)
     for m in re.finditer(r"\n+", text):
         i, j = m.start(), m.end()
         new = "" if i == 0 or j == len(text) else PARAGRAPH_BREAK
-        if text[i:j] == new:
-            continue
-        b.replace(i, j, new)
-        changed = True
-    return b.build() if changed else mt2
+        if text[i:j] != new:
+            b.replace(i, j, new)
+    return b.build()
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("markup", rule_markup, "HTML tags, comments, scripts, entities and YAML front matter out"),
-    Rule("ruby", rule_ruby, "pinyin ruby out where it is a reading of the character before it: 的(de) 國(guó)"),
-    Rule("junk", rule_junk, "symbols injected inside words by mirror sites (≠φλ☆§※)"),
-    Rule("width", rule_width, "full-width letters, digits and spaces to ordinary forms"),
-    Rule("punctuation", rule_punctuation, "half-width punctuation to Chinese forms; quotes, brackets, ellipses unified"),
-    Rule("whitespace", rule_whitespace, "spaces in CJK text, indents, line breaks inside a paragraph"),
-    Rule("layout", rule_layout, "page numbers, running headers; paragraphs cut by page breaks re-joined"),
-    Rule("numerals", rule_numerals, "二〇二二年 / ２０２２年 → 2022年; 第十二条 → 第12条"),
-    Rule("regional", rule_regional, "Taiwan/Hong Kong vocabulary to mainland words: 數位→数字, 網路→网络"),
-    Rule("script", rule_script, "traditional characters to simplified (OpenCC t2s; 著力 → 着力)"),
+    Rule("markup", rule_markup, "HTML tags, comments, scripts, entities and YAML front matter out", (Code.MARKUP,)),
+    Rule("invisible", rule_invisible, "zero-width spaces and joiners, soft hyphens, word joiners out (Unicode format characters)",
+         (Code.INVISIBLE,)),
+    Rule("bidi", rule_bidi, "bidirectional controls out of the compared text, each reported as substantive", (Code.BIDI_CONTROL,)),
+    Rule("variation", rule_variation, "variation selectors out", (Code.VARIATION_SELECTOR,)),
+    Rule("composition", rule_composition, "letters and combining marks composed (NFC): decomposed guó", (Code.COMPOSITION,)),
+    Rule("compatibility", rule_compatibility, "CJK compatibility ideographs to unified ones (NFC)", (Code.COMPATIBILITY_IDEOGRAPH,)),
+    Rule("radicals", rule_radicals, "Kangxi and supplement radicals to the ideographs they look like: ⼯ → 工, ⻔ → 门", (Code.RADICAL,)),
+    Rule("ruby", rule_ruby, "pinyin ruby out where it is a reading of the character before it: 的(de) 國(guó)", (Code.RUBY,)),
+    Rule("width", rule_width, "full-width letters, digits and spaces to ordinary forms", (Code.WIDTH,)),
+    Rule("punctuation", rule_punctuation, "half-width punctuation to Chinese forms; brackets, quotes and ellipses unified",
+         (Code.PUNCTUATION,)),
+    Rule("whitespace", rule_whitespace, "spaces in CJK text, letter spacing, indents, line breaks inside a paragraph",
+         (Code.WHITESPACE, Code.LAYOUT)),
+    Rule("layout", rule_layout, "page numbers, running headers; paragraphs cut by page breaks re-joined", (Code.LAYOUT,)),
+    Rule("junk", rule_junk, "symbols injected inside words (arrows, shapes, dingbats, math signs…): 数≠据, 数→据", (Code.JUNK_SYMBOLS,)),
+    Rule("script", rule_script, "traditional and HK/TW variant characters to simplified (OpenCC t2s; 衞 → 卫; 著力 → 着力)",
+         (Code.SCRIPT,)),
+    Rule("numerals", rule_numerals, "二〇二二年 / ２０２２年 → 2022年; 第十二条 → 第12条", (Code.NUMERAL_FORM,)),
+    Rule("regional", None, "Taiwan/Hong Kong vocabulary paired with mainland words when copies are compared (OpenCC: 數位/数字)",
+         (Code.REGIONAL_VARIANT,)),
 )
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
+_RULE_OF = {code: rule.name for rule in RULES for code in rule.codes}
+
+
+def rule_of(code: str) -> str:
+    """The rule whose edits a cosmetic code reports (the first that declares it)."""
+    return _RULE_OF.get(code, "")
 
 
 def select_rules(spec: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -783,13 +1127,13 @@ def select_rules(spec: str | Iterable[str] | None) -> tuple[str, ...]:
 
 
 def normalize(document: Document, *, rules: str | Iterable[str] | None = None) -> Normalized:
-    """Apply the selected rules in their fixed order; keep the map."""
+    """Apply the selected rules in their fixed order; keep the map and every rule's marks."""
     names = select_rules(rules)
     mt = MappedText.identity(document.text)
     for rule in RULES:
-        if rule.name in names:
+        if rule.fn is not None and rule.name in names:
             mt = rule.fn(mt, document)
-    return Normalized(document=document, mapped=_finish(mt), rules=names)
+    return Normalized(document=document, mapped=assemble_paragraphs(mt), rules=names)
 
 
 def normalize_text(text: str, *, rules: str | Iterable[str] | None = None, format: str | None = None) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from jiaokan.check import ACCEPTED, NEW, CheckResult
 from jiaokan.diff import DiffResult, clip
-from jiaokan.findings import Finding, Span
+from jiaokan.findings import SUBSTANTIVE, Finding, Span
 from jiaokan.collate import Collation
 from jiaokan.scan import Summary
 from jiaokan.trace import TraceResult
@@ -102,7 +102,7 @@ def _print_finding(console, result: DiffResult, f: Finding, note: str = "") -> N
     console.print(head)
     console.print(Text(f"  base     {_where(result.base.path, f.base)}  ").append(_shown(f.base.text), style="red"))
     console.print(Text(f"  witness  {_where(result.witness.path, f.witness)}  ").append(_shown(f.witness.text), style="green"))
-    if f.severity == "substantive" and f.code not in ("paragraph-move", "sentence-move", "metadata-omission"):
+    if f.severity == SUBSTANTIVE and f.info.word_diff:
         line = Text("  ")
         for text, style in _word_diff(f):
             line.append(text, style=style)

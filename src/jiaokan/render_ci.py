@@ -15,8 +15,7 @@ from urllib.parse import quote
 from jiaokan import __version__
 from jiaokan.baseline import fingerprint
 from jiaokan.check import ACCEPTED, NEW, CheckResult
-from jiaokan.diff import severity_of
-from jiaokan.findings import ALL_CODES, DESCRIPTIONS, Finding, Span
+from jiaokan.findings import ALL_CODES, DESCRIPTIONS, Finding, Span, severity_of
 from jiaokan.ingest import Document
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

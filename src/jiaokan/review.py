@@ -25,36 +25,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from jiaokan.diff import DiffResult
-from jiaokan.findings import COSMETIC, FRAMING, SUBSTANTIVE, Finding
+from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, SUBSTANTIVE, Finding, Kind
 from jiaokan.ingest import Document
 from jiaokan.normalize import rule_markup
 from jiaokan.textmap import MappedText
 from jiaokan.segment import Segmented
 
-KINDS = ("substitution", "insertion", "deletion", "move", "number", "cosmetic", "framing")
-_KIND = {
-    "wording-substitution": "substitution",
-    "wording-insertion": "insertion",
-    "sentence-addition": "insertion",
-    "paragraph-addition": "insertion",
-    "wording-deletion": "deletion",
-    "sentence-omission": "deletion",
-    "paragraph-omission": "deletion",
-    "metadata-omission": "deletion",
-    "paragraph-move": "move",
-    "sentence-move": "move",
-    "number-change": "number",
-    "framing": "framing",
-}
-_GAP_CODES = ("paragraph-omission", "metadata-omission")
+KINDS = tuple(str(k) for k in Kind)
 _MARKER = re.compile(r"^([一二三四五六七八九十百]+)?(（[一二三四五六七八九十百]+）)?(\d{1,3}[.．])?")
 
 
 def kind_of(code: str, severity: str) -> str:
-    """The colour-and-symbol family a finding is shown in."""
+    """The colour-and-symbol family a finding is shown in (the registry's; a reading made substantive by
+    configuration shows as a substitution)."""
     if severity == COSMETIC:
-        return "cosmetic"
-    return _KIND.get(code, "substitution")
+        return str(Kind.COSMETIC)
+    kind = REGISTRY[code].kind
+    return str(Kind.SUBSTITUTION if kind == Kind.COSMETIC else kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +295,7 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
             bs, be = base_display.span(f.base.start, f.base.end)
             # points only where they tell something: not for cosmetic or framing, and not where a whole
             # paragraph or metadata line is omitted (a gap shows beside it)
-            on_witness = we > ws or (f.severity == SUBSTANTIVE and f.code not in _GAP_CODES)
+            on_witness = we > ws or (f.severity == SUBSTANTIVE and not REGISTRY[f.code].gap)
             on_base = f.severity != COSMETIC and (be > bs or f.severity == SUBSTANTIVE)
             if on_witness:
                 marks.append(_Mark(ws, we, fid, f.severity))

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from jiaokan.diff import DiffResult, diff_documents
 from jiaokan.errors import InputError
-from jiaokan.findings import Finding
+from jiaokan.findings import REGISTRY, Finding, Kind
 from jiaokan.ingest import Document, document_from_text, read_document
 from jiaokan.normalize import normalize
 from jiaokan.segment import segment
@@ -49,6 +49,7 @@ QUOTE_SHINGLES = 40
 QUOTED_CHARS = 100  # a quotation quotes at least this many characters, or this share of itself:
 QUOTED_SHARE = 0.05  # the official genre shares its formulas (各省、自治区、直辖市人民政府…) without quoting
 KINDS = ("reprint", "excerpt", "quotation", "unrelated", "error")
+_DRIFT_KINDS = (Kind.SUBSTITUTION, Kind.NUMBER)  # what the summary counts as a copy's drift: words or numbers replaced
 DOCUMENT_TIMEOUT = 600  # seconds one document may take in a worker before it is recorded as an error and skipped
 
 
@@ -276,7 +277,7 @@ class Summary:
         found = record.get("substantive") or []
         assert isinstance(found, list)
         if kind in ("reprint", "excerpt"):  # a quotation's drift is one writer's wording, not a copy's
-            self.drifts.update({(str(f["base_norm"]), str(f["witness_norm"])) for f in found if f["code"] in ("wording-substitution", "number-change")})
+            self.drifts.update({(str(f["base_norm"]), str(f["witness_norm"])) for f in found if REGISTRY[str(f["code"])].kind in _DRIFT_KINDS})
         if found:
             self.worst.append((len(found), str(record["id"])))
 

@@ -1,9 +1,13 @@
-"""Text that remembers where every character came from.
+"""Text that remembers where every character came from, and which rule changed it.
 
 Every normalization rule rewrites text; findings must still point at the
 ORIGINAL characters.  A :class:`MappedText` carries, for each character of the
 current text, the half-open span ``[start, end)`` of original code points it
-was made from (the ``map`` of markdown-it tokens, at character level).
+was made from (the ``map`` of markdown-it tokens, at character level), and a
+log of *marks*: each change a rule made, as the original span it replaced, the
+finding code the rule declares, and what the rule wrote there (markdown-it's
+token ``type``).  The code is recorded when the edit is made, so nobody has to
+guess it back later from the two texts.
 
 Invariants kept by :class:`Builder` (and checked by property tests):
 
@@ -11,23 +15,35 @@ Invariants kept by :class:`Builder` (and checked by property tests):
 * ``starts`` and ``ends`` are both non-decreasing (the map is monotone);
 * characters produced by one replacement share that replacement's span, so a
   many-to-one rewrite (``二十三`` -> ``23``) maps every output character to
-  the whole original piece.
+  the whole original piece;
+* marks are in the order the rules made them; one rule's marks are in text order.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One change: original ``[start, end)`` was rewritten as ``new`` by a rule whose edits are ``code``."""
+
+    start: int
+    end: int
+    code: str
+    new: str
 
 
 @dataclass(frozen=True, slots=True)
 class MappedText:
-    """A text plus, per character, its span in the original text."""
+    """A text plus, per character, its span in the original text, and the marks of the rules that made it."""
 
     text: str
     starts: list[int]
     ends: list[int]
+    marks: tuple[Mark, ...] = field(default=())
 
     @classmethod
     def identity(cls, original: str, start: int = 0, end: int | None = None) -> MappedText:
@@ -55,20 +71,58 @@ class MappedText:
         return pos, pos
 
     def slice(self, i: int, j: int) -> MappedText:
-        return MappedText(self.text[i:j], self.starts[i:j], self.ends[i:j])
+        return MappedText(self.text[i:j], self.starts[i:j], self.ends[i:j], self.marks)
+
+    def marked_against(self, original: str, code: str) -> MappedText:
+        """This text with a mark for every place where it differs from the ``original`` it maps into.
+
+        For a rule that builds its output without a :class:`Builder` (the HTML
+        parser): tags it dropped and entities it decoded become marks of ``code``.
+        """
+        marks: list[Mark] = []
+        text, starts, ends = self.text, self.starts, self.ends
+        prev_end = starts[0] if starts else 0
+        k = 0
+        n = len(text)
+        while k < n:
+            s, e = starts[k], ends[k]
+            if s > prev_end:  # original text dropped before this character
+                _append(marks, Mark(prev_end, s, code, ""))
+            if original[s:e] != text[k]:
+                k2 = k + 1
+                while k2 < n and starts[k2] == s and ends[k2] == e:  # the rest of one atomic piece (&nbsp; → " ")
+                    k2 += 1
+                _append(marks, Mark(s, e, code, text[k:k2]))
+                k = k2
+            else:
+                k += 1
+            prev_end = max(prev_end, e)
+        return MappedText(text, starts, ends, self.marks + tuple(marks))
+
+
+def _append(marks: list[Mark], mark: Mark) -> None:
+    """Log a mark, joining it to the previous one when they touch and have the same code."""
+    if marks:
+        last = marks[-1]
+        if last.code == mark.code and last.end == mark.start and last.start < mark.start:
+            marks[-1] = Mark(last.start, mark.end, last.code, last.new + mark.new)
+            return
+    marks.append(mark)
 
 
 class Builder:
-    """Assemble a new :class:`MappedText` from pieces of an old one."""
+    """Assemble a new :class:`MappedText` from pieces of an old one; every change is marked with ``code``."""
 
-    __slots__ = ("src", "_parts", "_starts", "_ends", "_pos")
+    __slots__ = ("src", "code", "_parts", "_starts", "_ends", "_pos", "_marks")
 
-    def __init__(self, src: MappedText) -> None:
+    def __init__(self, src: MappedText, code: str) -> None:
         self.src = src
+        self.code = code
         self._parts: list[str] = []
         self._starts: list[int] = []
         self._ends: list[int] = []
         self._pos = 0  # how far into src we have consumed
+        self._marks: list[Mark] = []
 
     def keep_to(self, j: int) -> None:
         """Copy source characters from the current position up to ``j``."""
@@ -80,27 +134,37 @@ class Builder:
             self._ends.extend(src.ends[i:j])
         self._pos = max(self._pos, j)
 
-    def replace(self, i: int, j: int, new: str, *, atomic: bool = False) -> None:
+    def replace(self, i: int, j: int, new: str, *, atomic: bool = False, code: str | None = None) -> None:
         """Replace source ``[i, j)`` (at or after the position) with ``new``.
 
         Equal lengths map one to one unless ``atomic``; otherwise every new
         character takes the span of the whole replaced piece (二〇二二年 is
-        one date, not five digits).  ``new == ""`` deletes.
+        one date, not five digits).  ``new == ""`` deletes.  ``code`` overrides
+        the builder's code for this change (a rule that makes two kinds of edit).
         """
         self.keep_to(i)
-        if new:
-            src = self.src
-            if j - i == len(new) and not atomic:
-                self._starts.extend(src.starts[i:j])
-                self._ends.extend(src.ends[i:j])
-            else:
-                if i < j:
-                    s, e = src.starts[i], src.ends[j - 1]
-                else:
-                    s, e = self._anchor(i)
+        src = self.src
+        if i < j:
+            s, e = src.starts[i], src.ends[j - 1]
+        else:
+            s, e = self._anchor(i)
+        code = code or self.code
+        if new and j - i == len(new) and not atomic:
+            # one to one: each changed character is marked at its own span (joined to its neighbours when they touch)
+            self._starts.extend(src.starts[i:j])
+            self._ends.extend(src.ends[i:j])
+            self._parts.append(new)
+            old = src.text
+            for t in range(i, j):
+                if new[t - i] != old[t]:
+                    _append(self._marks, Mark(src.starts[t], src.ends[t], code, new[t - i]))
+        else:
+            if new:
                 self._starts.extend([s] * len(new))
                 self._ends.extend([e] * len(new))
-            self._parts.append(new)
+                self._parts.append(new)
+            if new != src.text[i:j]:
+                _append(self._marks, Mark(s, e, code, new))
         self._pos = max(self._pos, j)
 
     def _anchor(self, i: int) -> tuple[int, int]:
@@ -118,7 +182,9 @@ class Builder:
 
     def build(self) -> MappedText:
         self.keep_to(len(self.src.text))
-        return MappedText("".join(self._parts), self._starts, self._ends)
+        if not self._marks:
+            return self.src
+        return MappedText("".join(self._parts), self._starts, self._ends, self.src.marks + tuple(self._marks))
 
 
 def substitute(
@@ -126,25 +192,32 @@ def substitute(
     pattern: re.Pattern[str],
     repl: Callable[[re.Match[str]], str | None],
     *,
+    code: str,
     atomic: bool = False,
 ) -> MappedText:
-    """``re.sub`` that keeps the map; ``repl`` returning ``None`` keeps the match."""
-    b = Builder(mt)
-    changed = False
+    """``re.sub`` that keeps the map and marks each change; ``repl`` returning ``None`` keeps the match."""
+    b = Builder(mt, code)
     for m in pattern.finditer(mt.text):
         new = repl(m)
         if new is None or new == m.group(0):
             continue
         b.replace(m.start(), m.end(), new, atomic=atomic)
-        changed = True
-    return b.build() if changed else mt
+    return b.build()
 
 
-def translate(mt: MappedText, table: dict[int, str]) -> MappedText:
-    """``str.translate`` with one-to-one characters, keeping the map."""
-    new = mt.text.translate(table)
-    if new == mt.text:
-        return mt
-    if len(new) != len(mt.text):
+def translate(mt: MappedText, table: dict[int, str], *, code: str) -> MappedText:
+    """``str.translate`` with one-to-one characters, keeping the map and marking each changed run."""
+    if any(len(v) != 1 for v in table.values()):
         raise ValueError("translate() needs a one-character-to-one-character table")
-    return MappedText(new, mt.starts, mt.ends)
+    pattern = _table_pattern(tuple(sorted(table)))
+    return substitute(mt, pattern, lambda m: m.group(0).translate(table), code=code)
+
+
+_PATTERNS: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+
+def _table_pattern(keys: tuple[int, ...]) -> re.Pattern[str]:
+    pattern = _PATTERNS.get(keys)
+    if pattern is None:
+        pattern = _PATTERNS[keys] = re.compile("[" + "".join(re.escape(chr(k)) for k in keys) + "]+")
+    return pattern

@@ -30,9 +30,10 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from jiaokan.align import Op, opcodes
 from jiaokan.diff import widen_to_words
-from jiaokan.findings import SUBSTANTIVE, Finding, Span
+from jiaokan.findings import SUBSTANTIVE, Code, Finding, Span
 from jiaokan.ingest import Document, read_document
 from jiaokan.normalize import normalize
+from jiaokan.numbers import is_number_change
 from jiaokan.segment import Segmented, segment
 
 SCHEMA = "jiaokan.trace/1"
@@ -380,7 +381,7 @@ class _Tracer:
             g1, g2 = _core(self.stream, a.s2, b.s1)
             if g2 - g1 >= 2:  # a source clause the derived text left out
                 self.dropped.append((g1, g2))
-                findings.append(self.finding("wording-deletion", g1, g2, b.d1, b.d1, f"「{self.stream[g1:g2]}」 dropped"))
+                findings.append(self.finding(Code.WORDING_DELETION, g1, g2, b.d1, b.d1, f"「{self.stream[g1:g2]}」 dropped"))
         relation = "drifted" if findings else "verbatim"
         score = min(m.score for m in group)
         return Passage(self.span(self.d, d1, d2), self.span(self.s, s1, s2), relation, score, tuple(findings), heading)
@@ -402,12 +403,12 @@ class _Tracer:
             if tag == "replace":
                 a1, a2, b1, b2 = widen_to_words(self.stream, self.d.stream, Op("replace", a1, a2, b1, b2))
                 old, new = self.stream[a1:a2], self.d.stream[b1:b2]
-                code = "number-change" if _NUMBER.findall(old) != _NUMBER.findall(new) else "wording-substitution"
-                out.append(self.finding(code, a1, a2, b1, b2, f"「{old}」→「{new}」"))
+                number = is_number_change(self.stream, a1, a2, self.d.stream, b1, b2)
+                out.append(self.finding(Code.NUMBER_CHANGE if number else Code.WORDING_SUBSTITUTION, a1, a2, b1, b2, f"「{old}」→「{new}」"))
             elif tag == "delete":
-                out.append(self.finding("wording-deletion", a1, a2, b1, b1, f"「{old}」 deleted"))
+                out.append(self.finding(Code.WORDING_DELETION, a1, a2, b1, b1, f"「{old}」 deleted"))
             else:
-                out.append(self.finding("wording-insertion", a1, a1, b1, b2, f"「{new}」 inserted"))
+                out.append(self.finding(Code.WORDING_INSERTION, a1, a1, b1, b2, f"「{new}」 inserted"))
         return out
 
     def finding(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str) -> Finding:

@@ -1,0 +1,131 @@
+"""Characters that read as nothing, or as another character: what the Unicode database says about them.
+
+Reprints carry characters a reader cannot see (zero-width spaces, variation
+selectors, bidirectional controls), or cannot tell from the ideograph they
+stand for (a Kangxi radical ⼯ for 工, a radical-supplement ⻔ for 门, as PDF
+extractors emit them; a compatibility ideograph), and symbols injected inside
+words.  Every class here is derived from the Unicode database — Python's
+``unicodedata`` and Unicode's ``EquivalentUnifiedIdeograph.txt`` (shipped in
+``jiaokan/data``) — never listed by hand, so a benchmark built from other
+Unicode data can disagree with it.  The tables are built on first use (about
+20 ms), and only for a text that has a character outside the common ones.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+# Planes that hold format, combining and symbol characters (the others hold ideographs or nothing).
+_PLANES = ((0, 0x20000), (0xE0000, 0xE1000))
+_EXPLICIT_BIDI = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+_IMPLICIT_MARKS = ("LEFT-TO-RIGHT MARK", "RIGHT-TO-LEFT MARK", "ARABIC LETTER MARK")
+# Characters of the symbol classes that are text between words all the same: a writer types them
+# (+ = < > in 互联网+政务服务 are ASCII and never reach here), and what the punctuation rule unifies.
+_TEXT_SYMBOLS = frozenset("¬±×÷")  # math signs of Latin-1: 长×宽
+_TEXT_PUNCTUATION = frozenset("·•‧․‥…′″‴‰‱")  # name separators (马克思·韦伯), ellipses, primes and per-mille after digits
+# Common characters: a text made only of these needs none of the tables (ASCII, CJK punctuation and
+# ideographs, full-width forms, and the general punctuation Chinese text uses).
+_COMMON = re.compile("[^\t\n\r\f\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff01-\uff9f“”‘’…—–·、]")
+
+
+@dataclass(frozen=True, slots=True)
+class Classes:
+    """Character classes from the Unicode database, as regular-expression classes and sets."""
+
+    invisible: str  # format characters a reader does not see (Cf, bidi class BN or ON): U+200B, U+00AD, U+FEFF…
+    bidi: str  # bidirectional controls: explicit embeddings, overrides, isolates, and the implicit marks
+    selectors: str  # variation selectors (U+FE00…, U+E0100…, Mongolian free variation selectors)
+    junk: frozenset[str]  # symbols that do not belong inside a word (So, Sm, Sk, and Po reference marks)
+
+
+def has_uncommon(text: str) -> bool:
+    """Does ``text`` have any character outside the common ones (so the Unicode rules have work)?"""
+    return _COMMON.search(text) is not None
+
+
+def _ranges(cps: list[int]) -> str:
+    """A regular-expression class body for the code points (sorted), as ranges."""
+    out: list[str] = []
+    k = 0
+    while k < len(cps):
+        j = k
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        lo, hi = chr(cps[k]), chr(cps[j])
+        out.append(re.escape(lo) if k == j else f"{re.escape(lo)}-{re.escape(hi)}")
+        k = j + 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def classes() -> Classes:
+    invisible: list[int] = []
+    bidi: list[int] = []
+    selectors: list[int] = []
+    junk: set[str] = set()
+    for lo, hi in _PLANES:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            cat = unicodedata.category(ch)
+            if cat == "Cf":
+                cls = unicodedata.bidirectional(ch)
+                if cls in _EXPLICIT_BIDI or unicodedata.name(ch, "") in _IMPLICIT_MARKS:
+                    bidi.append(cp)
+                elif cls in ("BN", "ON"):
+                    invisible.append(cp)
+            elif cat == "Mn" and "VARIATION SELECTOR" in unicodedata.name(ch, ""):
+                selectors.append(cp)
+            elif cp > 0x7F and not 0xFF00 <= cp <= 0xFFEF and ch not in _TEXT_SYMBOLS and (
+                cat in ("So", "Sm", "Sk")
+                or (cat == "Po" and (0xA0 <= cp <= 0xFF or 0x2000 <= cp <= 0x206F) and ch not in _TEXT_PUNCTUATION)
+            ):
+                junk.add(ch)
+    return Classes(_ranges(invisible), _ranges(bidi), _ranges(selectors), frozenset(junk))
+
+
+def is_junk_symbol(ch: str) -> bool:
+    """A symbol of a class that does not belong inside a word (arrows, shapes, dingbats, misc. symbols, …)."""
+    if ch.isascii() or ch.isalnum() or ch.isspace() or _COMMON.match(ch) is None:
+        return False
+    return ch in classes().junk
+
+
+@lru_cache(maxsize=1)
+def radical_table() -> dict[int, str]:
+    """Kangxi radical, CJK radical supplement and CJK stroke characters → the unified ideograph they look like.
+
+    From Unicode's Equivalent_Unified_Ideograph property (UCD ``EquivalentUnifiedIdeograph.txt``).
+    """
+    text = resources.files("jiaokan").joinpath("data/EquivalentUnifiedIdeograph.txt").read_text(encoding="utf-8")
+    table: dict[int, str] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        source, target = (part.strip() for part in line.split(";"))
+        lo, _, hi = source.partition("..")
+        for cp in range(int(lo, 16), int(hi or lo, 16) + 1):
+            table[cp] = chr(int(target, 16))
+    return table
+
+
+@lru_cache(maxsize=1)
+def compatibility_table() -> dict[int, str]:
+    """CJK compatibility ideographs → their unified ideograph (canonical, Unicode NFC)."""
+    table: dict[int, str] = {}
+    for lo, hi in ((0xF900, 0xFB00), (0x2F800, 0x2FA20)):
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            nfc = unicodedata.normalize("NFC", ch)
+            if nfc != ch:
+                table[cp] = nfc
+    return table
+
+
+def is_combining(ch: str) -> bool:
+    """A combining mark (tone marks of pinyin written decomposed, NFD)."""
+    return unicodedata.combining(ch) > 0 or unicodedata.category(ch) in ("Mn", "Mc", "Me")
