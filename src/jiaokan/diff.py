@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -205,7 +206,8 @@ class _Finder:
     def span(self, side: Segmented, i: int, j: int) -> Span:
         return side.span(i, j)
 
-    def add(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str) -> None:
+    def add(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str, *,
+            base_span: Span | None = None, witness_span: Span | None = None) -> None:
         a, b = self.a, self.b
         para = a.paragraphs[a.para_of[min(a1, len(a.para_of) - 1)]] if a.para_of else None
         severity = severity_of(code, self.codes)
@@ -213,8 +215,8 @@ class _Finder:
             Finding(
                 code=code,
                 severity=severity,
-                base=self.span(a, a1, a2),
-                witness=self.span(b, b1, b2),
+                base=base_span or self.span(a, a1, a2),
+                witness=witness_span or self.span(b, b1, b2),
                 message=message,
                 base_norm=a.stream[a1:a2],
                 witness_norm=b.stream[b1:b2],
@@ -517,35 +519,56 @@ class _Finder:
             mine, theirs = (self.edits["base"], self.edits["witness"]) if on_base else (self.edits["witness"], self.edits["base"])
             starts = a_starts if on_base else b_starts
             for s1, s2, ed in mine.located:
-                k = bisect.bisect_right(starts, s1) - 1
-                if k < 0:
-                    continue
-                op = equal[k]
-                lo, hi = (op.a1, op.a2) if on_base else (op.b1, op.b2)
-                if s2 > hi or s1 > hi:
-                    continue
-                delta = (op.b1 - op.a1) if on_base else (op.a1 - op.b1)
-                o1, o2 = s1 + delta, s2 + delta
-                if theirs.has(ed, o1, o2):
-                    continue  # the same edit in both copies
-                if _same_reading(_region_text(side, s1, s2), _region_text(other, o1, o2), ignore_space=bool(ed.original.strip())):
-                    continue  # both copies read the same here
-                other_span = other.original_span(o1, o2)
-                if on_base:
-                    key = (ed.code, ed.start, ed.end, *other_span)
-                    a1, a2, b1, b2 = s1, s2, o1, o2
-                else:
-                    key = (ed.code, *other_span, ed.start, ed.end)
-                    a1, a2, b1, b2 = o1, o2, s1, s2
-                if key in seen:
-                    continue
-                seen.add(key)
-                self._add_cosmetic(ed.code, a1, a2, b1, b2, ed, on_base)
+                # a character-for-character edit (a run of traditional characters, full-width digits) is judged
+                # character by character, across the equal runs it spans: only what reads differently is reported
+                one_to_one = s2 - s1 > 1 and len(ed.original) == len(ed.written) == len(ed.normalized) == s2 - s1
+                pos = s1
+                while True:
+                    k = bisect.bisect_right(starts, pos) - 1
+                    if k < 0:
+                        break
+                    op = equal[k]
+                    lo, hi = (op.a1, op.a2) if on_base else (op.b1, op.b2)
+                    end = min(s2, hi) if one_to_one else s2
+                    if pos > hi or end > hi:
+                        break
+                    delta = (op.b1 - op.a1) if on_base else (op.a1 - op.b1)
+                    if one_to_one:
+                        for r1, r2 in _differing(side, other, pos, end, delta):
+                            self._report(_piece(ed, r1 - s1, r2 - s1), r1, r2, delta, on_base, seen)
+                    elif not theirs.has(ed, pos + delta, end + delta) and not _same_reading(
+                            _region_text(side, pos, end), _region_text(other, pos + delta, end + delta), ignore_space=bool(ed.original.strip())):
+                        self._report(ed, pos, end, delta, on_base, seen)  # an edit the other copy lacks, or makes otherwise
+                    if not one_to_one or end >= s2 or k + 1 >= len(equal) or starts[k + 1] >= s2:
+                        break
+                    pos = starts[k + 1]
+
+    def _report(self, ed: Edit, s1: int, s2: int, delta: int, on_base: bool, seen: set[tuple[str, int, int, int, int]]) -> None:
+        """One cosmetic finding for an edit at stream ``[s1, s2)`` of its copy (``delta`` to the other copy), once."""
+        other = self.b if on_base else self.a
+        o1, o2 = s1 + delta, s2 + delta
+        other_span = other.original_span(o1, o2)
+        if on_base:
+            key = (ed.code, ed.start, ed.end, *other_span)
+            a1, a2, b1, b2 = s1, s2, o1, o2
+        else:
+            key = (ed.code, *other_span, ed.start, ed.end)
+            a1, a2, b1, b2 = o1, o2, s1, s2
+        if key in seen:
+            return
+        seen.add(key)
+        self._add_cosmetic(ed.code, a1, a2, b1, b2, ed, on_base)
 
     def _add_cosmetic(self, code: str, a1: int, a2: int, b1: int, b2: int, ed: Edit, on_base: bool) -> None:
+        """A normalization edit as a finding: on the copy that has it, the finding spans exactly the characters the
+        rule changed (a deleted reading or control character included); on the other, the place that corresponds."""
         where = "base" if on_base else "witness"
         shown = ed.original.replace("\n", "⏎") or "∅"
-        self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{ed.written.replace(chr(10), '⏎') or '∅'}」")
+        doc = (self.a if on_base else self.b).normalized.document
+        line, column = doc.locate(ed.start)
+        exact = Span(ed.start, ed.end, line, column, ed.original)
+        self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{ed.written.replace(chr(10), '⏎') or '∅'}」",
+                 base_span=exact if on_base else None, witness_span=None if on_base else exact)
 
 
 class _SideEdits:
@@ -581,6 +604,32 @@ class _SideEdits:
     def traditional(self) -> bool:
         """Is this copy written in traditional characters (the script rule changed a tenth of its Han characters)?"""
         return self._han > 0 and sum(self._script) >= 0.1 * self._han
+
+
+def _char_text(seg: Segmented, t: int) -> str:
+    """The original text of stream character ``t`` (an HTML entity read as the character it writes)."""
+    s, e = seg.original_span(t, t + 1)
+    text = seg.normalized.document.text[s:e]
+    return html.unescape(text) if "&" in text and seg.normalized.document.format == "html" else text
+
+
+def _differing(side: Segmented, other: Segmented, s1: int, s2: int, delta: int) -> list[tuple[int, int]]:
+    """Runs of stream ``[s1, s2)`` whose original characters differ from the other copy's at ``+ delta``."""
+    runs: list[tuple[int, int]] = []
+    for t in range(s1, s2):
+        if _char_text(side, t) != _char_text(other, t + delta):
+            if runs and runs[-1][1] == t:
+                runs[-1] = (runs[-1][0], t + 1)
+            else:
+                runs.append((t, t + 1))
+    return runs
+
+
+def _piece(ed: Edit, i: int, j: int) -> Edit:
+    """Characters ``[i, j)`` of a character-for-character edit."""
+    read = ed.read[i:j] if len(ed.read) == len(ed.original) else ed.read
+    return replace(ed, start=ed.start + i, end=ed.start + j, original=ed.original[i:j], normalized=ed.normalized[i:j],
+                   norm_start=ed.norm_start + i, norm_end=ed.norm_start + j, read=read, written=ed.written[i:j])
 
 
 def _touches_stream(positions: list[int], s: int, point: int) -> bool:

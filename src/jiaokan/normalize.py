@@ -206,6 +206,7 @@ _CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕「
 _TERMINAL = set("。！？；：!?;:…")
 _CLOSERS = set("”’」』)）》】〕\"'")
 _HAN_NUMERALS = set("〇○零一二三四五六七八九十百千")
+_NUMERALS = _HAN_NUMERALS | set("0123456789")
 
 
 def is_cjk(ch: str) -> bool:
@@ -728,12 +729,13 @@ def _furniture(lines: list[str]) -> set[int]:
     counts = Counter(s for s in lines if s)
     numbers = {k for k, s in enumerate(lines) if s and _PAGE_NUMBER.match(s)}
     nonblank = [k for k, s in enumerate(lines) if s]
-    beside: Counter[str] = Counter()
+    next_to: set[int] = set()  # lines beside a page number
     for x, y in zip(nonblank, nonblank[1:]):
         if x in numbers and y not in numbers:
-            beside[lines[y]] += 1
+            next_to.add(y)
         elif y in numbers and x not in numbers:
-            beside[lines[x]] += 1
+            next_to.add(x)
+    beside = Counter(lines[k] for k in next_to)  # how many times each text stands beside a page number
 
     # the document's title, as its first lines give it: a running header is often the title, cut to fit
     # (more than its first half, so that a signature, the issuer the title starts with, is never taken for one)
@@ -866,6 +868,9 @@ def _should_join(para: str, cur: str, nxt: str, *, blank: bool, wrapped_only: bo
     if wrapped_only:
         # Text wrapped at a fixed width: every wrapped line is near the widest.
         return not blank and full
+    # A line cannot end on 第 or a comma, nor a number go on over a break (二〇二 / 二年): whatever its length
+    if cur[-1] in "第，、," or (cur[-1] in _NUMERALS and nxt[0] in _NUMERALS):
+        return True
     # A page break (or a stray line break) cut running prose: the paragraph so
     # far, or the sentence it runs on into, has clause punctuation, so it is not a title, a label or a signature.
     return len(para) >= 20 and (_PROSE.search(para) is not None or _PROSE.search(nxt[:30]) is not None)
@@ -989,12 +994,16 @@ def han_number(s: str) -> int | None:
     units = {"十": 10, "百": 100, "千": 1000}
     big = {"万": 10_000, "亿": 100_000_000}
     total = section = digit = 0
+    pending = False  # a digit not yet multiplied by a unit: another digit after it (十四五) is not a number
     for c in s:
-        if c in _HAN_DIGITS:
-            digit = int(_HAN_DIGITS[c])
-        elif c == "两":
-            digit = 2
-        elif c in units:
+        if c in _HAN_DIGITS or c == "两":
+            if pending and digit != 0:
+                return None
+            digit = 2 if c == "两" else int(_HAN_DIGITS[c])
+            pending = True
+            continue
+        pending = False
+        if c in units:
             section += (digit or 1) * units[c]
             digit = 0
         elif c in big:

@@ -49,8 +49,8 @@ def _value(text: str, s: int, e: int) -> str | None:
         return value  # 三年, 一万元, 五个
     if (before in _LABEL_BEFORE) and after in "、）)是":
         return value  # 一、 （三） 一是 (a stream runs paragraphs together: a label follows the end of a sentence)
-    if len(run) >= 2 and run[0] in _DIGIT_FIRST and n is not None and len(set(run)) > 1:
-        return value  # 十四五, 二〇二二, 三十
+    if len(run) >= 2 and run[0] in _DIGIT_FIRST and len(set(run)) > 1:
+        return value  # 二〇二二, 三十, and numeral codes that are no number: 十四五 (its text is its value)
     return None
 
 
