@@ -221,17 +221,23 @@ PIECES = [
     "數位", "網路", "資訊", "软体",
     "一、", "（二）", "1. ", "意见", "国务院关于加强数字政府建设的指导意见",
     "Digital", "AI", "1,000", "13:45",
+    # what nobody here wrote: PDF look-alikes, invisibles, decomposed marks, symbols by class, spaced digits, brackets
+    "⼯", "⻔", "⼈", "\u200b", "\u00ad", "\ufeff", "\u202e", "\u200f", "\ufe00", "\U000e0100", "o\u0301", "(gu\u0301o)",
+    "→", "■", "✿", "⊕", "○", "★", "‹", ">", "<", "〈", "「", "」", "『", "』", "«", "'", "⋯", "…",
+    "2 0 0 6 年", "3 0 0 0", "1 .", "第\n\n- 25 -\n\n五十五条", "二〇二\n\n— 18 —\n\n二年", "发票管理办法\n", "\u3000\u3000",
+    "\uf9dc", "支援", "資料",
 ]
 HAN = st.sampled_from(
     list("加强数字政府建设是适应新一轮科技革命和产业变革趋势引领驱动經濟發展數據體係國務院關於層級職能提升支撐")
 )
 TEXTS = st.lists(st.one_of(st.sampled_from(PIECES), HAN, HAN, HAN), min_size=0, max_size=60).map("".join)
-PUNCT_EQUIVALENT = [set(",，"), set(":："), set(";；"), set("?？"), set("!！"), set("(（"), set(")）"), set('"“”'), set("'‘’"), set(".。")]
+PUNCT_EQUIVALENT = [set(",，"), set(":："), set(";；"), set("?？"), set("!！"), set("(（"), set(")）"), set('"“”'), set("'‘’"), set(".。"),
+                    set("<〈"), set(">〉"), set("“”"), set("‘’")]
 
 
 def equivalent(a: str, b: str) -> bool:
     """Equal, allowing punctuation whose form depends on its neighbours (1,000 vs ，; open/close quotes)."""
-    if a == b:
+    if a == b or (set(a) == set(b) == {"…"}):  # one character of an ellipsis: "……" is one mark, of two characters
         return True
     if len(a) != len(b):
         return False
@@ -253,7 +259,9 @@ def check_map(original: str, result) -> None:  # type: ignore[no-untyped-def]
         while m < len(text) and (starts[m], ends[m]) == (s, e):
             m += 1
         piece = text[k:m]
-        if piece.strip():
+        # a piece made across a line or page break (第 / - 25 - / 五十五条) depends on the document around it (is it
+        # paged? wrapped?), so alone it may normalize otherwise
+        if piece.strip() and "\n" not in original[s:e] and "\f" not in original[s:e]:
             source = original[s:e]
             got = normalize_text(source, rules=result.rules) if source.strip() else ""
             assert equivalent(got, piece), (source, got, piece)
@@ -264,7 +272,7 @@ def check_map(original: str, result) -> None:  # type: ignore[no-untyped-def]
 @given(TEXTS)
 @example("。。 。")  # found by hypothesis: the whitespace rule made an ellipsis the punctuation rule had not seen
 def test_property_normalization_is_idempotent(text: str) -> None:
-    if not text.strip():
+    if not text.replace("\ufeff", "").strip():
         return
     once = normalize_text(text)
     assert normalize_text(once) == once if once.strip() else True
@@ -273,7 +281,7 @@ def test_property_normalization_is_idempotent(text: str) -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXTS)
 def test_property_map_is_monotone_in_range_and_faithful(text: str) -> None:
-    if not text.strip():
+    if not text.replace("\ufeff", "").strip():
         return
     doc = document_from_text(text)
     check_map(doc.text, normalize(doc))
@@ -282,7 +290,7 @@ def test_property_map_is_monotone_in_range_and_faithful(text: str) -> None:
 @settings(max_examples=100, deadline=None)
 @given(TEXTS, st.lists(st.sampled_from(RULE_NAMES), unique=True))
 def test_property_any_rule_subset_keeps_a_valid_map(text: str, rules: list[str]) -> None:
-    if not text.strip():
+    if not text.replace("\ufeff", "").strip():
         return
     doc = document_from_text(text)
     result = normalize(doc, rules=rules or "none")

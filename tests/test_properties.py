@@ -128,11 +128,12 @@ def test_findings_point_at_the_original_and_rebuild_the_witness(pair: tuple[str,
             assert text[span.start:span.end] == span.text
             if f.severity != "cosmetic" and span.text.strip():  # the original there normalizes to what was compared
                 assert "".join(normalize_text(span.text).split()) == "".join(norm.split()) or not norm
-    # applying the substantive and framing findings to the base's stream gives the witness's
+    # applying the findings that compared different text (substantive and framing ones, and the readings judged
+    # between the two copies: a regional variant, a change of spacing alone) to the base's stream gives the witness's
     assert result.base_seg is not None and result.witness_seg is not None
     edits = sorted(
         ((_stream_offset(result, "base", f.base.start), _stream_offset(result, "witness", f.witness.start), f)
-         for f in result.findings if f.severity != "cosmetic"),
+         for f in result.findings if f.base_norm != f.witness_norm),
         key=lambda e: (e[0], e[1]),
     )
     stream, out, pos = result.base_seg.stream, [], 0

@@ -24,13 +24,14 @@ from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, FRAMING, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Span, severity_of
 from jiaokan.ingest import Document, read_document
 from jiaokan.markup import plain_text
-from jiaokan.normalize import Edit, Normalized, is_cjk, is_title, normalize
+from jiaokan.normalize import Edit, Normalized, is_title, normalize
 from jiaokan.numbers import is_number_change
 from jiaokan.regional import EVIDENCE, Judged, Pair, canonical, clusters, judge
 from jiaokan.segment import Segmented, segment, word_tokenizer
 
 SCHEMA = "jiaokan.diff/1"
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
 _CLAUSE = re.compile(r"[，、；。：]")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号$")
 _DATE_LINE = re.compile(r"^(?:19|20)\d\d年\d{1,2}月\d{1,2}日$")
@@ -591,7 +592,7 @@ class _SideEdits:
             if ed.code == Code.SCRIPT:
                 script[s1:s2] = b"\x01" * (s2 - s1)
         self._script = script
-        self._han = sum(1 for ch in seg.stream if is_cjk(ch))
+        self._han = len(_HAN.findall(seg.stream))
 
     def has(self, ed: Edit, s1: int, s2: int) -> bool:
         """Is the same edit (same rule, what it read and wrote) at stream ``[s1, s2)`` of this copy?"""
@@ -603,7 +604,7 @@ class _SideEdits:
 
     def traditional(self) -> bool:
         """Is this copy written in traditional characters (the script rule changed a tenth of its Han characters)?"""
-        return self._han > 0 and sum(self._script) >= 0.1 * self._han
+        return self._han > 0 and self._script.count(1) >= 0.1 * self._han
 
 
 def _char_text(seg: Segmented, t: int) -> str:

@@ -141,7 +141,7 @@ class Normalized:
             if edits:
                 item["edits"] = [
                     {"start": ed.start, "end": ed.end, "original": ed.original, "normalized": ed.normalized,
-                     "code": ed.code, "rule": ed.rule}
+                     "written": ed.written, "code": str(ed.code), "rule": ed.rule}
                     for ed in self.edits(p.start, p.end)
                 ]
             paragraphs.append(item)
@@ -174,7 +174,8 @@ def _edits(mapped: MappedText, original: str) -> tuple[Edit, ...]:
             n1 = n2 = bisect.bisect_left(mapped.starts, m.start)
         # what the rule read: the original with the outermost earlier marks inside this one applied
         inner = []
-        for q in order[bisect.bisect_left(sorted_starts, m.start):]:
+        for pos_in_order in range(bisect.bisect_left(sorted_starts, m.start), len(order)):
+            q = order[pos_in_order]
             mq = marks[q]
             if mq.start >= m.end:
                 break
@@ -461,10 +462,10 @@ _PUNCT_ASCII = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _ASCII_PUNCT = re.compile(r"[,;:?!]")
 _BRACKET_YEAR = re.compile(r"[\[［【(（]\s*((?:19|20)\d\d)\s*[\]］】)）](?=\s*\d{1,4}\s*[号號])")
 # three or more dots, spaces between them allowed (the whitespace rule runs later and would join 。。 。 into 。。。)
-_ELLIPSIS = re.compile(r"(?:\.(?:[ \t\u3000\xa0]*\.){2,}|。(?:[ \t\u3000\xa0]*。){2,}|…+|⋯{2,})")  # one ⋯ alone is a symbol
+_ELLIPSIS = re.compile(r"(?:\.(?:[ \t\u3000\xa0]*\.){2,}|。(?:[ \t\u3000\xa0]*。){2,}|…(?:[ \t\u3000\xa0]*…)*|⋯(?:[ \t\u3000\xa0]*⋯)+)")  # one ⋯ alone is a symbol
 _PERIOD = re.compile(r"\.")
 # ASCII angle brackets around Chinese text are brackets (<中华人民共和国…法>, ‹…>), not signs (a<b)
-_ANGLE = re.compile(f"[<〈]([^<>〈〉\n]{{0,60}}?[{_CJK}][^<>〈〉\n]{{0,60}}?)[>〉]")
+_ANGLE = re.compile(f"[<〈]([^<>〈〉]{{0,60}}?[{_CJK}][^<>〈〉]{{0,60}}?)[>〉]")  # (line breaks inside: a wrap, a page break)
 _INLINE_SPACE = " \t\u3000\xa0\u2002\u2003\u2009\u200b\u202f\u205f"
 
 
@@ -475,13 +476,7 @@ def _around(text: str, i: int, j: int) -> tuple[str, str]:
     remove them, and junk symbols because the junk rule, later still, may;
     deciding on what lies beyond keeps normalization idempotent.
     """
-    k = i - 1
-    while k >= 0 and i - k <= 16 and _transparent(text[k]):
-        k -= 1
-    m = j
-    while m < len(text) and m - j < 16 and _transparent(text[m]):
-        m += 1
-    return (text[k] if k >= 0 and not _transparent(text[k]) else ""), (text[m] if m < len(text) and not _transparent(text[m]) else "")
+    return _beside(text, i, j, skip=_transparent)
 
 
 def _transparent(ch: str) -> bool:
@@ -510,7 +505,7 @@ def rule_punctuation(mt: MappedText, doc: Document) -> MappedText:
     mt = translate(mt, _PUNCT_ALWAYS, code=Code.PUNCTUATION)
     mt = _angle_brackets(mt)
     mt = substitute(mt, _ASCII_PUNCT, ascii_punct, code=Code.PUNCTUATION)
-    mt = substitute(mt, _ELLIPSIS, lambda m: "……", code=Code.PUNCTUATION)
+    mt = substitute(mt, _ELLIPSIS, lambda m: "……", code=Code.PUNCTUATION, atomic=True)  # one mark, as ⋯⋯ is one
     mt = _quotes(mt)
     return substitute(mt, _PERIOD, period, code=Code.PUNCTUATION)
 
@@ -532,13 +527,13 @@ _CLOSES_BEFORE = set("，。、；：？！）》】〕〉") | set(",.;:?!)")  #
 
 
 def _quotes(mt: MappedText) -> MappedText:
-    """Every double and single quote gets its direction from its place, paragraph by paragraph.
+    """Straight quotes get their direction from their place, paragraph by paragraph.
 
     After an opening bracket, a colon or a comma, or at a line's start, a quote opens; before closing
-    punctuation or at a line's end it closes; elsewhere quotes alternate.  The count starts again at each
-    paragraph (after a blank line or a line that ends a sentence), so one stray quote mark cannot flip the
-    quotes of the rest of the document, and a quote wrapped onto the next line still closes.  A neighbouring
-    quote mark counts as what it was decided to be, so the decisions are the same on normalized text.
+    punctuation or at a line's end it closes; elsewhere quotes alternate, curly ones counted.  The count starts
+    again at each paragraph (after a line that ends a sentence), so one stray quote mark cannot flip the quotes
+    of the rest of the document, and a quote wrapped onto the next line still closes.  A curly quote keeps the
+    direction it is written with: that is what the copy says, and an edit beside it must not turn it round.
     """
     text = mt.text
     if not any(q in text for q in "\"'“”‘’"):
@@ -569,9 +564,11 @@ def _quotes(mt: MappedText) -> MappedText:
             continue  # don't, it's: an apostrophe
         is_open = open_double if double else open_single
         opens_after = _OPENS_AFTER | (set("“") if not double else set("‘"))
-        if not prev or prev in opens_after:
+        if ch in "“”‘’":
+            opening = ch in "“‘"  # written with its direction
+        elif not prev or prev in opens_after:
             opening = True
-        elif nxt in _DOUBLE or nxt in _SINGLE:
+        elif nxt and (nxt in _DOUBLE or nxt in _SINGLE):
             opening = not is_open  # the next quote is decided in its turn
         elif not nxt or nxt in _CLOSES_BEFORE:
             opening = False
@@ -611,7 +608,8 @@ def rule_whitespace(mt: MappedText, doc: Document) -> MappedText:
         after = text[j] if j < len(text) else "\n"
         if before in "\n\f" or after in "\n\f":
             return ""  # indents and trailing blanks
-        if _CJK_OR_PUNCT.match(before) or _CJK_OR_PUNCT.match(after):
+        before, after = _beside(text, i, j, skip=_junk_or_space)  # junk symbols go later: look past them
+        if _CJK_OR_PUNCT.match(before or "a") or _CJK_OR_PUNCT.match(after or "a"):
             return ""  # 到 2025 年 → 到2025年
         if after in ".,;:!?%" and before.isdigit():
             return ""  # 1 .指导思想, 30 %: a space before punctuation after a number reads as nothing
@@ -632,9 +630,9 @@ def _indented_lines(text: str) -> frozenset[int]:
 def _letter_spacing(mt: MappedText) -> MappedText:
     """Text with a space between every character, as some PDF extractions give it, closed up.
 
-    A line is letter-spaced when almost every gap between its characters is one space: then single spaces
-    go and a wider gap (a real space, spaced out) becomes one.  Elsewhere, single digits spaced apart next
-    to Chinese text (2 0 0 6 年, 处 3 0 0 0 元) are one number.
+    A line is letter-spaced when almost every gap between its characters is a space: then single spaces go
+    and a wider gap (a real space, spaced out) becomes one.  Elsewhere, single digits spaced apart next to
+    Chinese text (2 0 0 6 年, 处 3 0 0 0 元) are one number.
     """
     text = mt.text
     if " " not in text:
@@ -642,30 +640,42 @@ def _letter_spacing(mt: MappedText) -> MappedText:
     b = Builder(mt, Code.WHITESPACE)
     pos = 0
     for line in text.split("\n"):
-        if line.count(" ") >= 4:
-            gaps = [g.group(1) for g in _GAP.finditer(line)]
-            letters = sum(1 for c in line if c != " ")
-            singles = sum(1 for g in gaps if g == " ")
-            if letters >= 5 and singles >= 0.8 * (letters - 1):
-                for g in _GAP.finditer(line):
-                    b.replace(pos + g.start(1), pos + g.end(1), "" if g.group(1) == " " else " ")
-                pos += len(line) + 1
-                continue
-            for d in _SPACED_DIGITS.finditer(line):
-                before, after = _around(line, d.start(), d.end())
-                if _CJK_OR_PUNCT.match(before or "a") or _CJK_OR_PUNCT.match(after or "a"):
-                    for k in range(d.start(), d.end()):
-                        if line[k] == " ":
-                            b.replace(pos + k, pos + k + 1, "")
+        if line.count(" ") >= 4 and _letter_spaced(line):
+            for g in _GAP.finditer(line):
+                b.replace(pos + g.start(1), pos + g.end(1), "" if g.group(1) == " " else " ")
         elif " " in line:
             for d in _SPACED_DIGITS.finditer(line):
-                before, after = _around(line, d.start(), d.end())
+                # the neighbours across a line break too: the line may be the start of a wrapped one
+                before, after = _beside(text, pos + d.start(), pos + d.end(), skip=str.isspace)
                 if _CJK_OR_PUNCT.match(before or "a") or _CJK_OR_PUNCT.match(after or "a"):
                     for k in range(d.start(), d.end()):
                         if line[k] == " ":
                             b.replace(pos + k, pos + k + 1, "")
         pos += len(line) + 1
     return b.build()
+
+
+def _letter_spaced(line: str) -> bool:
+    """Letters apart (by one space or more; a wider gap is a real space, spaced out), almost all of them."""
+    letters = sum(1 for c in line if c != " ")
+    return letters >= 5 and sum(1 for _ in _GAP.finditer(line)) >= 0.8 * (letters - 1)
+
+
+def _beside(text: str, i: int, j: int, *, skip: Callable[[str], bool]) -> tuple[str, str]:
+    """The nearest characters before ``i`` and from ``j`` on that ``skip`` does not pass over (16 at most)."""
+    k = i - 1
+    while k >= 0 and i - k <= 16 and skip(text[k]):
+        k -= 1
+    m = j
+    while m < len(text) and m - j < 16 and skip(text[m]):
+        m += 1
+    before = text[k] if k >= 0 and not skip(text[k]) else ""
+    after = text[m] if m < len(text) and not skip(text[m]) else ""
+    return before, after
+
+
+def _junk_or_space(ch: str) -> bool:
+    return ch in " \t" or (not ch.isascii() and is_junk_symbol(ch))
 
 
 _PAGE_NUMBER = re.compile(

@@ -20,6 +20,7 @@ UNITS = frozenset("年月日号时分秒周天岁届期次轮批类种级层个�
 _WORDS = frozenset({"十分", "万分", "一时", "一度", "一番", "一道", "一同", "一并", "一概", "一贯", "一直", "一向"})
 _DIGIT_FIRST = frozenset("〇○零一二三四五六七八九两十")
 _LABEL_BEFORE = frozenset(("", "\n", "（", "(", "。", "；", "：", "！", "？"))
+_LABEL_AFTER = frozenset("、）)是")
 
 
 def numbers(text: str, lo: int, hi: int) -> list[str]:
@@ -47,7 +48,7 @@ def _value(text: str, s: int, e: int) -> str | None:
         return value  # 第十二条, 第一
     if after in UNITS and run + after not in _WORDS:
         return value  # 三年, 一万元, 五个
-    if (before in _LABEL_BEFORE) and after in "、）)是":
+    if before in _LABEL_BEFORE and after in _LABEL_AFTER:
         return value  # 一、 （三） 一是 (a stream runs paragraphs together: a label follows the end of a sentence)
     if len(run) >= 2 and run[0] in _DIGIT_FIRST and len(set(run)) > 1:
         return value  # 二〇二二, 三十, and numeral codes that are no number: 十四五 (its text is its value)

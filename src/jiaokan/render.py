@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 import json
 from collections.abc import Sequence
 
@@ -22,7 +23,8 @@ def to_json(data: object) -> str:
 
 def rules_text(rules: Sequence[Rule]) -> str:
     width = max(len(r.name) for r in rules)
-    return "".join(f"{k + 1:>2}. {r.name:<{width}}  {r.summary}\n" for k, r in enumerate(rules))
+    codes = max(len(", ".join(r.codes)) for r in rules)
+    return "".join(f"{k + 1:>2}. {r.name:<{width}}  {', '.join(r.codes):<{codes}}  {r.summary}\n" for k, r in enumerate(rules))
 
 
 def normalized_text(result: Normalized, *, show_map: bool = False) -> str:
@@ -40,9 +42,9 @@ def normalized_text(result: Normalized, *, show_map: bool = False) -> str:
             doc = result.document
             for ed in p["edits"]:
                 line, col = doc.locate(ed["start"])
-                shown_from = _visible(ed["original"])
-                shown_to = _visible(ed["normalized"]) or "∅"
-                lines.append(f"{'':>9} |   {line}:{col}  {shown_from!s} → {shown_to}\n")
+                shown_from = _visible(str(ed["original"]))
+                shown_to = _visible(str(ed["written"])) or "∅"
+                lines.append(f"{'':>9} |   {line}:{col}  {shown_from!s} → {shown_to}  ({ed['code']})\n")
     return "".join(lines)
 
 
@@ -50,7 +52,9 @@ _INVISIBLE = {"\n": "\\n", "\r": "\\r", "\f": "\\f", "\t": "\\t", " ": "␣", "\
 
 
 def _visible(s: str) -> str:
-    return "".join(_INVISIBLE.get(c, c) for c in s)
+    """Invisible characters spelled out: a zero-width space or a bidi control must be seen to be checked."""
+    return "".join(_INVISIBLE.get(c) or (f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cf", "Cc", "Mn", "Zl", "Zp") else c)
+                   for c in s)
 
 
 def _word_diff(f: Finding) -> list[tuple[str, str]]:
