@@ -109,6 +109,13 @@ def test_dask_engine_equals_local(folder: Path) -> None:
     assert len(local) == 10 and {r["kind"] for r in local} == {"reprint", "excerpt", "quotation", "unrelated"}
 
 
+def test_a_document_with_no_text_to_compare_is_unrelated() -> None:
+    """An empty page (markup only) quotes nothing: 0 quoted characters are not 5 % of 0."""
+    base = read_document(str(COUNTY_002))
+    got = list(scan(base, [Item("empty.html", text="<html><body><p></p></body></html>"), Item("dots", text="。。。")], workers=1))
+    assert [(r["kind"], r["quoted"]) for r in got] == [("unrelated", 0), ("unrelated", 0)]
+
+
 def test_memory_follows_the_work_in_flight() -> None:
     """The corpus is pulled lazily: with 2 in flight, at most a few items are read ahead of the results."""
     pulled = []

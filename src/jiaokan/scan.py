@@ -183,7 +183,7 @@ class Screen:
             return "reprint"
         if self.excerpt:
             return "excerpt"
-        if self.quoted >= QUOTED_SHARE * self.length or (self.quoted >= QUOTED_CHARS and self.quoted >= QUOTED_DENSITY * self.length):
+        if self.quoted and (self.quoted >= QUOTED_SHARE * self.length or (self.quoted >= QUOTED_CHARS and self.quoted >= QUOTED_DENSITY * self.length)):
             return "quotation"
         return "unrelated"
 
