@@ -109,6 +109,13 @@ def test_dask_engine_equals_local(folder: Path) -> None:
     assert len(local) == 10 and {r["kind"] for r in local} == {"reprint", "excerpt", "quotation", "unrelated"}
 
 
+def test_a_document_with_no_text_to_compare_is_unrelated() -> None:
+    """An empty page (markup only) quotes nothing: 0 quoted characters are not 5 % of 0."""
+    base = read_document(str(COUNTY_002))
+    got = list(scan(base, [Item("empty.html", text="<html><body><p></p></body></html>"), Item("dots", text="。。。")], workers=1))
+    assert [(r["kind"], r["quoted"]) for r in got] == [("unrelated", 0), ("unrelated", 0)]
+
+
 def test_memory_follows_the_work_in_flight() -> None:
     """The corpus is pulled lazily: with 2 in flight, at most a few items are read ahead of the results."""
     pulled = []
@@ -152,3 +159,135 @@ def test_a_worker_that_dies_does_not_hang_the_scan(monkeypatch: pytest.MonkeyPat
     assert [r["id"] for r in got] == ["doc-0", "doc-1", "doc-2", "doc-3"]
     assert got[1]["kind"] == "error" and "no result in 3 s" in str(got[1]["error"])
     assert [r["kind"] for r in got[2:]] == ["unrelated", "unrelated"]
+
+
+# ---------------------------------------------------------------- real corpora (issue 13, item 9)
+#
+# Real laws and local regulations from github:LawRefBook/Laws (tests/data/scan/README.md).  What a user sees:
+# the record's kind, and the number and codes of its findings.
+
+SCAN_DATA = ROOT / "tests" / "data" / "scan"
+BEIJING = SCAN_DATA / "base-beijing-digital-economy.md"  # 北京市数字经济促进条例 (2022)
+SAME_GENRE = ("unrelated-shanghai-data.md", "unrelated-beijing-work-safety.md", "unrelated-henan-flood-control.md")
+NEWS_HEAD = ["首页 > 新闻中心 > 政策解读", "【字体：大 中 小】 打印本页 分享到：", "《北京市数字经济促进条例》全文公布（摘录）",
+             "来源：北京日报客户端  发布时间：2022-12-02 10:12  浏览次数：1,024", "编者按：为便于广大企业和市民了解条例内容，现将部分条款摘录如下。"]
+NEWS_TAIL = ["（责任编辑：王小明）", "上一篇：我市召开优化营商环境大会  下一篇：关于开展2023年度统计执法检查的公告",
+             "主办单位：北京日报社  京ICP备05060933号  京公网安备11010502030000号"]
+EDITS = (("鼓励单位和个人", "支持单位和个人"), ("数据交易机构应当制定", "数据交易机构可以制定"),
+         ("市人民政府及其有关部门可以探索设立公共数据特定区域，建立适应数字经济特征的新型监管方式。", "市人民政府及其有关部门应当加快建设公共数据特定区域。"))
+
+
+def _body() -> list[str]:
+    """The base's paragraphs from 第一条 on, as a web page shows them (the Markdown heading marks off)."""
+    lines = [x for x in BEIJING.read_text(encoding="utf-8").splitlines() if x.strip()]
+    start = next(k for k, x in enumerate(lines) if x.startswith("第一条"))
+    return [x.removeprefix("## ") for x in lines[start:]]
+
+
+def _take(label: str, count: int) -> list[str]:
+    body = _body()
+    start = next(k for k, x in enumerate(body) if x.startswith(label))
+    return body[start:start + count]
+
+
+def _edited(paragraphs: list[str]) -> list[str]:
+    out = []
+    for p in paragraphs:
+        for old, new in EDITS:
+            p = p.replace(old, new)
+        out.append(p)
+    return out
+
+
+def _excerpts() -> dict[str, list[str]]:
+    """Ten paragraphs of the 94 of the base: in one stretch, from three places, one article in six; edited; on a
+    news page."""
+    consecutive = _take("第十八条", 10)
+    places = _take("第四条", 3) + _take("第二十四条", 4) + _take("第四十四条", 3)
+    articles = [x for x in _body() if x.startswith("第") and "条 " in x[:8]]
+    return {
+        "consecutive": consecutive,
+        "three-places": places,
+        "scattered": articles[::6][:10],
+        "edited": _edited(consecutive),
+        "news-page": NEWS_HEAD + consecutive + NEWS_TAIL,
+        "news-page-three-places": NEWS_HEAD + places + NEWS_TAIL,
+        "news-page-edited": NEWS_HEAD + _edited(consecutive) + NEWS_TAIL,
+    }
+
+
+@pytest.fixture(scope="module")
+def beijing() -> dict[str, dict[str, object]]:
+    """The Beijing regulation scanned against three unrelated regulations of the genre and seven excerpts of it."""
+    items = [Item(name, path=str(SCAN_DATA / name)) for name in SAME_GENRE]
+    items += [Item(f"{name}.txt", text="\n\n".join(paragraphs)) for name, paragraphs in _excerpts().items()]
+    return {Path(str(r["id"])).stem if str(r["id"]).endswith(".txt") else str(r["id"]): r
+            for r in scan(read_document(str(BEIJING)), items, workers=1)}
+
+
+def test_real_regulations_sharing_only_the_genres_formulas_are_unrelated(beijing: dict[str, dict[str, object]]) -> None:
+    """上海市数据条例 against 北京市数字经济促进条例: containment 0.07 — 为了…根据…结合本市实际，制定本条例, 法律、行政法规
+    另有规定, 经依法授权具有管理公共事务职能的组织, and one sentence both restate from the Data Security Law (art. 29).
+    It was traced and called a quotation (17 drifted, 7 verbatim formula clauses: ≥ 100 characters); so were the
+    work-safety and flood-control regulations.  Formulas of the genre are not quotations."""
+    for name in SAME_GENRE:
+        record = beijing[name]
+        assert record["kind"] == "unrelated", (name, record)
+        assert "counts" not in record and "substantive" not in record  # not traced, nothing to read
+    shanghai = beijing["unrelated-shanghai-data.md"]
+    assert 0.06 <= shanghai["containment"] <= 0.08  # type: ignore[operator]
+    assert 0 < shanghai["quoted"] < 0.02 * 11787  # type: ignore[operator]  # well under 2 % of its 11,787 compared characters
+
+
+def test_real_excerpts_are_excerpts_with_their_own_findings(beijing: dict[str, dict[str, object]]) -> None:
+    """Ten paragraphs of 94, from one stretch or several, clean or edited, bare or on a news page: an excerpt, whose
+    findings are its own drift — never the other 84 paragraphs as paragraph-omission (88 and 66 of them before,
+    for the scattered and three-place excerpts; the news pages, containment 0.79 and 0.77, were quotations)."""
+    drift = [("wording-substitution", "鼓励", "支持"), ("wording-substitution", "可以探索设立", "应当加快建设"),
+             ("wording-deletion", "，建立适应数字经济特征的新型监管方式", ""), ("wording-substitution", "应当", "可以")]
+    stretches = {"consecutive": 1, "three-places": 3, "scattered": 10, "edited": 1, "news-page": 1, "news-page-three-places": 3, "news-page-edited": 1}
+    for name, count in stretches.items():
+        record = beijing[name]
+        assert record["kind"] == "excerpt", (name, record)
+        found = [(f["code"], f["base_norm"], f["witness_norm"]) for f in record["substantive"]]  # type: ignore[attr-defined]
+        assert found == (drift if "edited" in name else []), (name, found)
+        assert "paragraph-omission" not in record["counts"]  # type: ignore[operator]
+        assert record["coverage"] < 0.15  # type: ignore[operator]
+    for name, count in stretches.items():  # the stretches of the base each reprints, as [first line, last line]
+        assert len(beijing[name]["stretches"]) == count, (name, beijing[name]["stretches"])  # type: ignore[arg-type]
+    assert beijing["consecutive"]["stretches"] == [[86, 104]]  # lines 86–104: 第十八条 … 第二十二条
+    assert beijing["news-page"]["containment"] < 0.85 and beijing["news-page-edited"]["containment"] < 0.8  # type: ignore[operator]
+    assert beijing["news-page"]["counts"] == {"framing": 3}  # the page's header and footer, and the base's own
+
+
+def test_real_quotations_are_still_quotations() -> None:
+    """A local measure that restates its national law (北京市实施《集会游行示威法》办法), and a State Council 实施细则 that
+    quotes its law (台湾同胞投资保护法实施细则): quotations, traced, the drifted wording listed; the other texts,
+    same genre, unrelated."""
+    law = read_document(str(SCAN_DATA / "law-assembly-and-demonstration.md"))
+    names = ["quotes-beijing-assembly-and-demonstration.md", "quotes-taiwan-compatriot-investment-rules.md", "unrelated-shanghai-data.md"]
+    got = {r["id"]: r for r in scan(law, [Item(n, path=str(SCAN_DATA / n)) for n in names], workers=1)}
+    measures = got["quotes-beijing-assembly-and-demonstration.md"]
+    assert measures["kind"] == "quotation"
+    assert measures["counts"]["verbatim"] >= 15 and measures["counts"]["drifted"] >= 15  # type: ignore[index]
+    assert len(measures["substantive"]) >= 20  # type: ignore[arg-type]  # 本市 for 国家, its own authorities, ...
+    assert measures["quoted"] > 900  # type: ignore[operator]
+    assert got["quotes-taiwan-compatriot-investment-rules.md"]["kind"] == got["unrelated-shanghai-data.md"]["kind"] == "unrelated"
+    rules = next(scan(read_document(str(SCAN_DATA / "law-taiwan-compatriot-investment.md")),
+                      [Item("rules", path=str(SCAN_DATA / "quotes-taiwan-compatriot-investment-rules.md"))], workers=1))
+    assert rules["kind"] == "quotation" and rules["counts"]["verbatim"] >= 10  # type: ignore[index]
+
+
+def test_real_corpus_from_the_command_line(tmp_path: Path) -> None:
+    """What the user reads at the end of a scan of the real corpus: three excerpts, three unrelated regulations."""
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    for name in SAME_GENRE:
+        (corpus_dir / name).write_bytes((SCAN_DATA / name).read_bytes())
+    for name in ("scattered", "news-page-three-places", "news-page-edited"):
+        (corpus_dir / f"{name}.txt").write_text("\n\n".join(_excerpts()[name]), encoding="utf-8")
+    r = run(["scan", str(BEIJING), str(corpus_dir), "-o", "out.jsonl", "--workers", "2"], tmp_path)
+    assert r.returncode == 1, r.stderr  # the edited excerpt has substantive findings
+    assert "6 documents — 0 reprint, 3 excerpt, 0 quotation, 3 unrelated, 0 error" in r.stdout
+    got = records(tmp_path / "out.jsonl")
+    assert sum(len(rec.get("substantive", [])) for rec in got.values()) == 4  # type: ignore[misc, arg-type]

@@ -8,16 +8,33 @@ the work in flight, not the corpus.  Each document is
    5-gram shingles are looked up in the base's (an inverted index of one
    document, as passim does for its queries): *containment* = the share of
    the document's shingles found in the base, *coverage* = the share of the
-   base's shingles found in the document;
-2. classified: ``reprint`` (coverage ≥ 0.8), ``excerpt`` (containment ≥ 0.85),
-   a possible quotation (containment ≥ 0.08, or ≥ 40 shared shingles), else
-   ``unrelated`` — not compared further;
+   base's shingles found in the document.  Shared shingles that follow each
+   other in the document and in the base make one *passage* of the base found
+   in the document; a passage is *distinctive* when at least 12 of its
+   shingles are not formulas of the genre (the 5-grams of 2 % or more of 3,317
+   official texts: 本条例自…起施行, 法律、行政法规另有规定, 结合本市实际,
+   县级以上人民政府…, 第N条…); *quoted* = the document's characters in
+   distinctive passages;
+2. classified on that passage-level evidence, not on one containment figure:
+   ``reprint``: coverage ≥ 0.8;
+   ``excerpt``: its *body*, from its first distinctive passage to its last, is
+   at least half of it (the rest is a page's wrapper) and at least 0.8 base
+   text; the base paragraphs it draws on are there whole (≥ 0.7 of their text,
+   the first and last aside: a copy may start or stop inside one), in the
+   base's order (≥ 0.9), with text of its own in at most one place per two
+   paragraphs (a summary puts a lead-in before every quote) — paragraphs from
+   one stretch of the base or from several;
+   ``quotation``: quoted ≥ 5 % of the document, or ≥ 100 characters and ≥ 2 %
+   of it (two regulations of one field share a sentence or two of the national
+   law both restate; that is not quoting the base);
+   else ``unrelated`` — not compared further;
 3. checked: a reprint or excerpt is diffed (counts by code, the substantive
-   findings; for an excerpt, the base's text outside the stretch it reprints
-   is not counted as omitted), a possible quotation is traced (counts by
-   relation, the drifted passages' findings) and is a ``quotation`` when it
-   quotes at least 100 characters or 5 % of itself, else ``unrelated``: the
-   official genre shares its formulas without quoting.
+   findings; for an excerpt, only those inside the stretches of the base it
+   reprints: the paragraphs it leaves out are not omissions), a quotation is
+   traced (counts by relation, the drifted passages' findings).
+
+The screen is linear in the document: one dictionary look-up per shingle, and
+each shingle compared at most 8 times while passages are extended.
 
 Engines share this one code path: ``local`` (a process pool over the
 machine's cores) and ``dask`` (``dask.distributed`` on an existing cluster).
@@ -28,9 +45,11 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jiaokan.diff import DiffResult, diff_documents
@@ -38,16 +57,24 @@ from jiaokan.errors import InputError
 from jiaokan.findings import REGISTRY, Finding, Kind
 from jiaokan.ingest import Document, document_from_text, read_document
 from jiaokan.normalize import normalize
-from jiaokan.segment import segment
+from jiaokan.segment import Segmented, segment
 
 SCHEMA = "jiaokan.scan/1"
 SHINGLE = 5
 REPRINT_COVERAGE = 0.8
-EXCERPT_CONTAINMENT = 0.85
-QUOTE_CONTAINMENT = 0.08
-QUOTE_SHINGLES = 40
-QUOTED_CHARS = 100  # a quotation quotes at least this many characters, or this share of itself:
-QUOTED_SHARE = 0.05  # the official genre shares its formulas (各省、自治区、直辖市人民政府…) without quoting
+PASSAGE_SHINGLES = 12  # a distinctive passage has at least this many shingles that are not formulas of the genre
+EXCERPT_FRAME = 0.5  # an excerpt: its distinctive passages span at least this share of the document (the rest: a page's wrapper),
+EXCERPT_BODY = 0.8  # which is base text for at least this share of its characters,
+EXCERPT_WHOLE = 0.7  # and reprints the base paragraphs it draws on whole, for at least this share of their text,
+EXCERPT_ORDER = 0.9  # in the base's order, for at least this share of its distinctive passages' characters,
+EXCERPT_INSERTS = 0.5  # with text of its own in at most this many places per base paragraph (a summary's lead-ins: more)
+EXCERPT_LEFT_OUT = 0.2  # a base paragraph less than this share of which is aligned with an excerpt is left out of it
+QUOTED_SHARE = 0.05  # a quotation: distinctive passages make at least this share of the document,
+QUOTED_CHARS = 100  # or at least this many characters
+QUOTED_DENSITY = 0.02  # and this share of it
+CANDIDATES = 8  # occurrences of a repeated base shingle tried when a passage starts on it
+GENRE = Path(__file__).with_name("assets") / "genre-shingles.txt"
+_OWN_TEXT = re.compile(rb"\x00{4,}")  # in a coverage mask: four characters or more not found in the base
 KINDS = ("reprint", "excerpt", "quotation", "unrelated", "error")
 _DRIFT_KINDS = (Kind.SUBSTITUTION, Kind.NUMBER)  # what the summary counts as a copy's drift: words or numbers replaced
 DOCUMENT_TIMEOUT = 600  # seconds one document may take in a worker before it is recorded as an error and skipped
@@ -109,17 +136,142 @@ def _jsonl(source: str) -> Iterator[Item]:
             yield Item(str(obj["id"]), path=path if "text" not in obj else None, text=obj.get("text"))
 
 
-def _shingles(stream: str) -> set[int]:
-    return {hash(stream[k:k + SHINGLE]) for k in range(max(0, len(stream) - SHINGLE + 1))}
+def _hashes(stream: str) -> list[int]:
+    """The stream's shingles in order, hashed (one process's hash: the base and its documents meet in one process)."""
+    return [hash(stream[k:k + SHINGLE]) for k in range(max(0, len(stream) - SHINGLE + 1))]
+
+
+@lru_cache(maxsize=1)
+def genre_shingles() -> frozenset[int]:
+    """The 5-grams common across the official genre (benchmarks/genre_shingles.py), hashed: formulas, not quotes."""
+    lines = GENRE.read_text(encoding="utf-8").split("\n")
+    return frozenset(hash(g) for g in lines if len(g) == SHINGLE and not g.startswith("# "))
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Stream ``[d1, d2)`` of the document is stream ``[b1, b2)`` of the base; ``rare`` of its shingles are no formula."""
+
+    d1: int
+    d2: int
+    b1: int
+    b2: int
+    rare: int
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """What the screen measures of one document against the base (see the module's docstring)."""
+
+    containment: float
+    coverage: float
+    quoted: int  # document characters in distinctive passages of the base
+    length: int  # stream characters
+    framed: float = 0.0  # the share of the document from its first distinctive passage to its last: its "body"
+    body: float = 0.0  # the share of the body that is base text
+    whole: float = 0.0  # the share of the base paragraphs it draws on that it has
+    ordered: float = 0.0  # the share of its distinctive passages' characters that come in the base's order
+    inserts: float = 0.0  # places in the body where it has text of its own, per base paragraph it draws on
+
+    @property
+    def excerpt(self) -> bool:
+        return (self.framed >= EXCERPT_FRAME and self.body >= EXCERPT_BODY and self.whole >= EXCERPT_WHOLE
+                and self.ordered >= EXCERPT_ORDER and self.inserts <= EXCERPT_INSERTS)
+
+    @property
+    def kind(self) -> str:
+        if self.coverage >= REPRINT_COVERAGE:
+            return "reprint"
+        if self.excerpt:
+            return "excerpt"
+        if self.quoted and (self.quoted >= QUOTED_SHARE * self.length or (self.quoted >= QUOTED_CHARS and self.quoted >= QUOTED_DENSITY * self.length)):
+            return "quotation"
+        return "unrelated"
 
 
 class Scanner:
-    """The base, prepared once per process: normalized, segmented, shingled."""
+    """The base, prepared once per process: normalized, segmented, shingled, its shingles indexed by position."""
 
     def __init__(self, base: Document, rules: str | None = None) -> None:
         self.base = base
         self.rules = rules
-        self.shingles = _shingles(segment(normalize(base, rules=rules)).stream)
+        self.seg: Segmented = segment(normalize(base, rules=rules))
+        self.grams = _hashes(self.seg.stream)
+        self.first: dict[int, int] = {}  # shingle -> its first position in the base
+        self.next = [-1] * len(self.grams)  # position -> the same shingle's next position
+        last: dict[int, int] = {}
+        for k, h in enumerate(self.grams):
+            if h in last:
+                self.next[last[h]] = k
+            else:
+                self.first[h] = k
+            last[h] = k
+        self.shingles = self.first.keys()
+        self.common = genre_shingles()
+
+    def passages(self, hashes: list[int]) -> list[Passage]:
+        """The document's shingles found in the base, as maximal passages that continue in the base as well.
+
+        Linear: each document shingle is compared at most CANDIDATES times (once per occurrence tried of a
+        repeated base shingle), and the document moves on past the longest continuation found.
+        """
+        grams, first, nxt, common = self.grams, self.first, self.next, self.common
+        out: list[Passage] = []
+        k, m, nb = 0, len(hashes), len(grams)
+        after = 0  # where the previous passage ends in the base: of equally long continuations, the one after it
+        while k < m:
+            p = first.get(hashes[k], -1)
+            if p < 0:
+                k += 1
+                continue
+            best = length = tries = 0
+            while p >= 0 and tries < CANDIDATES:
+                n = 1
+                while k + n < m and p + n < nb and grams[p + n] == hashes[k + n]:
+                    n += 1
+                if n > length or (n == length and best < after <= p):
+                    best, length = p, n
+                p, tries = nxt[p], tries + 1
+            after = best + length
+            rare = sum(1 for h in hashes[k:k + length] if h not in common)
+            out.append(Passage(k, k + length + SHINGLE - 1, best, best + length + SHINGLE - 1, rare))
+            k += length
+        return out
+
+    def screen(self, stream: str) -> Screen:
+        hashes = _hashes(stream)
+        mine = set(hashes)
+        shared = len(mine & self.shingles)
+        containment = shared / max(1, len(mine))
+        coverage = shared / max(1, len(self.shingles))
+        n = len(stream)
+        pieces = self.passages(hashes) if shared >= PASSAGE_SHINGLES else []
+        distinctive = [pc for pc in pieces if pc.rare >= PASSAGE_SHINGLES]
+        quoted = _mask(distinctive, n).count(1)
+        if not distinctive:
+            return Screen(containment, coverage, quoted, n)
+        lo, hi = distinctive[0].d1, max(pc.d2 for pc in distinctive)
+        found = _mask(pieces, n)
+        framed, body = (hi - lo) / n, found.count(1, lo, hi) / (hi - lo)
+        if framed < EXCERPT_FRAME or body < EXCERPT_BODY:  # no excerpt: the rest is not needed
+            return Screen(containment, coverage, quoted, n, framed, body)
+        whole, paragraphs = self._whole(pieces, distinctive)
+        ordered = _in_order(distinctive) / sum(pc.d2 - pc.d1 for pc in distinctive)
+        inserts = len(_OWN_TEXT.findall(found, lo, hi)) / max(1, paragraphs)
+        return Screen(containment, coverage, quoted, n, framed, body, whole, ordered, inserts)
+
+    def _whole(self, pieces: list[Passage], distinctive: list[Passage]) -> tuple[float, int]:
+        """The share of the base paragraphs the distinctive passages come from (the first and last aside: a copy
+        may start or stop inside one) that the document has, and how many paragraphs those are."""
+        seg = self.seg
+        found = _mask(pieces, len(seg.stream), base=True)
+        quoted = _mask(distinctive, len(seg.stream), base=True)
+        touched = sorted({p for pc in distinctive for p in range(seg.para_of[pc.b1], seg.para_of[pc.b2 - 1] + 1)})
+        paras = [seg.paragraphs[p] for p in touched]
+        paras = [p for p in paras if quoted.count(1, p.start, p.end) >= min(SHINGLE + PASSAGE_SHINGLES - 1, (p.end - p.start) / 2)]
+        inner = paras[1:-1] if len(paras) > 2 else paras
+        size = sum(p.end - p.start for p in inner)
+        return sum(found.count(1, p.start, p.end) for p in inner) / max(1, size), len(paras)
 
     def check(self, item: Item) -> dict[str, object]:
         record: dict[str, object] = {"id": item.id}
@@ -132,44 +284,106 @@ class Scanner:
         except InputError as exc:
             record.update(kind="error", error=str(exc).rstrip("; ").rstrip(": "))
             return record
-        mine = _shingles(segment(normalize(doc, rules=self.rules)).stream)
-        shared = len(mine & self.shingles)
-        containment = shared / max(1, len(mine))
-        coverage = shared / max(1, len(self.shingles))
-        record.update(sha256=doc.sha256, containment=round(containment, 3), coverage=round(coverage, 3))
-        if coverage >= REPRINT_COVERAGE or containment >= EXCERPT_CONTAINMENT:
+        screen = self.screen(segment(normalize(doc, rules=self.rules)).stream)
+        kind = screen.kind
+        record.update(sha256=doc.sha256, containment=round(screen.containment, 3), coverage=round(screen.coverage, 3), quoted=screen.quoted,
+                      kind=kind)
+        if kind in ("reprint", "excerpt"):
             result = diff_documents(self.base, doc, rules=self.rules)
-            kind = "reprint" if coverage >= REPRINT_COVERAGE else "excerpt"
-            findings = result.substantive if kind == "reprint" else _inside(result)
-            record["kind"] = kind
+            if kind == "reprint":
+                findings = result.substantive
+            else:
+                findings, stretches = _inside(result)
+                record["stretches"] = stretches
             record["counts"] = dict(Counter(f.code for f in result.findings if f.severity != "substantive" or f in findings))
             record["substantive"] = [_finding(f) for f in findings]
-        elif containment >= QUOTE_CONTAINMENT or shared >= QUOTE_SHINGLES:
+        elif kind == "quotation":
             from jiaokan.trace import trace_documents
 
             trace = trace_documents(self.base, doc, rules=self.rules)
-            quoted = sum(p.derived.end - p.derived.start for p in trace.passages if p.relation in ("verbatim", "drifted"))
-            record["kind"] = "quotation" if quoted >= QUOTED_CHARS or quoted >= QUOTED_SHARE * len(doc.text) else "unrelated"
             record["counts"] = dict(Counter(p.relation for p in trace.passages))
             record["substantive"] = [_finding(f) for p in trace.passages if p.relation == "drifted" for f in p.findings]
-        else:
-            record["kind"] = "unrelated"
         return record
+
+
+def _mask(pieces: list[Passage], n: int, *, base: bool = False) -> bytearray:
+    """1 for each of ``n`` stream characters of the document (or of the base) that the pieces cover."""
+    mask = bytearray(n)
+    for pc in pieces:
+        a, b = (pc.b1, pc.b2) if base else (pc.d1, pc.d2)
+        mask[a:b] = b"\x01" * (b - a)
+    return mask
+
+
+def _in_order(passages: list[Passage]) -> int:
+    """The characters of the heaviest chain of passages whose base positions rise as the document goes on
+    (a weighted longest increasing subsequence, O(p log p) with a Fenwick tree of prefix maxima)."""
+    ranks = {b: r for r, b in enumerate(sorted({pc.b1 for pc in passages}), 1)}
+    tree = [0] * (len(ranks) + 1)
+    best = 0
+    for pc in passages:  # in document order
+        r = ranks[pc.b1]
+        k, before = r - 1, 0  # the heaviest chain ending at a base position below this one
+        while k > 0:
+            before = max(before, tree[k])
+            k -= k & -k
+        here = before + pc.d2 - pc.d1
+        best = max(best, here)
+        k = r
+        while k < len(tree):
+            tree[k] = max(tree[k], here)
+            k += k & -k
+    return best
 
 
 def _finding(f: Finding) -> dict[str, object]:
     return f.to_dict() | {"base_norm": f.base_norm, "witness_norm": f.witness_norm}
 
 
-def _inside(result: DiffResult) -> list[Finding]:
-    """An excerpt's substantive findings within the stretch of the base it reprints."""
+def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
+    """An excerpt's substantive findings within the stretches of the base it reprints, and those stretches.
+
+    An excerpt is a selection of the base's paragraphs, from one place or several: the base paragraphs it leaves
+    out (less than a fifth of their text aligned with it: the diff finds them deleted), before, between and after
+    the ones it has, are not omitted from it, nor is base text before its first aligned character or after its
+    last.  Inside a stretch everything counts: changed words, a rewritten sentence, a sentence dropped from a
+    paragraph it has, text it adds.  Stretches are given as [first line, last line] of the base.
+    """
     seg = result.base_seg
-    equal = [op for op in result.pairing if op.tag == "equal"]
-    if seg is None or not equal:
-        return result.substantive
-    lo, _ = seg.original_span(min(op.a1 for op in equal), min(op.a1 for op in equal) + 1)
-    _, hi = seg.original_span(max(op.a2 for op in equal) - 1, max(op.a2 for op in equal))
-    return [f for f in result.substantive if lo <= f.base.start and f.base.end <= hi]
+    aligned_ops = [op for op in result.pairing if op.tag in ("equal", "replace") and op.a2 > op.a1]
+    equal = [op for op in aligned_ops if op.tag == "equal"]
+    if seg is None or not equal or not seg.paragraphs:
+        return result.substantive, []
+    aligned = [0] * len(seg.paragraphs)
+    for op in aligned_ops:
+        k = op.a1
+        while k < op.a2:
+            para = seg.paragraphs[seg.para_of[k]]
+            end = min(op.a2, para.end)
+            aligned[para.index] += end - k
+            k = end
+    kept = [EXCERPT_LEFT_OUT * (p.end - p.start) <= aligned[p.index] for p in seg.paragraphs]
+    a1, a2 = min(op.a1 for op in equal), max(op.a2 for op in equal)
+    lo, hi = seg.original_span(a1, a1 + 1)[0], seg.original_span(a2 - 1, a2)[1]
+    outside: list[tuple[int, int]] = []
+    stretches: list[list[int]] = []
+    k = 0
+    while k < len(seg.paragraphs):
+        j = k
+        while j < len(seg.paragraphs) and kept[j] == kept[k]:
+            j += 1
+        if kept[k]:
+            span = seg.span(seg.paragraphs[k].start, seg.paragraphs[j - 1].end)
+            stretches.append([span.line, span.line + span.text.count("\n")])
+        else:
+            # from the end of the paragraph kept before to the start of the one after: the breaks between count too
+            start = seg.original_span(seg.paragraphs[k - 1].end - 1, seg.paragraphs[k - 1].end)[1] if k else 0
+            end = seg.original_span(seg.paragraphs[j].start, seg.paragraphs[j].start + 1)[0] if j < len(seg.paragraphs) else len(result.base.text)
+            outside.append((start, end))
+        k = j
+    inside = [f for f in result.substantive if lo <= f.base.start and f.base.end <= hi
+              and (f.base.start == f.base.end or not any(s <= f.base.start and f.base.end <= e for s, e in outside))]
+    return inside, stretches
 
 
 # ---------------------------------------------------------------- engines
