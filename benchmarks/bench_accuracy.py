@@ -48,6 +48,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "accuracy"))
 
 import generate as gen  # noqa: E402  (benchmarks/accuracy/generate.py)
+from _harness import bipartite, publish  # noqa: E402
 
 from jiaokan.findings import SUBSTANTIVE, Finding, Span  # noqa: E402
 from jiaokan.ingest import Document, document_from_text  # noqa: E402
@@ -126,22 +127,7 @@ def _beside(ps: int, pe: int, e: gen.ExpectedEdit) -> bool:
 
 def match(expected: list[gen.ExpectedEdit], predicted: list[Finding]) -> dict[int, int]:
     """Maximum bipartite matching: expected index -> predicted index."""
-    edges = [[j for j, f in enumerate(predicted) if _near(f.base.start, f.base.end, e)] for e in expected]
-    owner: dict[int, int] = {}  # predicted -> expected
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j in edges[i]:
-            if j in seen:
-                continue
-            seen.add(j)
-            if j not in owner or augment(owner[j], seen):
-                owner[j] = i
-                return True
-        return False
-
-    for i in range(len(expected)):
-        augment(i, set())
-    return {i: j for j, i in owner.items()}
+    return bipartite(len(expected), len(predicted), lambda i, j: _near(predicted[j].base.start, predicted[j].base.end, expected[i]))
 
 
 @dataclass
@@ -400,10 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - t
     command = "python benchmarks/bench_accuracy.py " + " ".join(sys.argv[1:] if argv is None else argv)
     text = report(outcomes, noises, desc, command.strip(), seconds, args.examples, args.seeds, list(corpus), crowded=args.crowded)
-    print(text)
-    if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding="utf-8")
+    publish(text, args.out)
     return 0
 
 

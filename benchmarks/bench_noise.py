@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "accuracy"))
 
 import generate as gen  # noqa: E402  (benchmarks/accuracy/generate.py: make_edits and load_text only)
-from _harness import TOLERANCE, bipartite, clip, engine_identity, git_revision, in_context, near, time_limit  # noqa: E402
+from _harness import publish, TOLERANCE, bipartite, clip, engine_identity, git_revision, in_context, near, time_limit  # noqa: E402
 from noise import NOISES, parse_kinds  # noqa: E402
 
 from jiaokan.diff import diff_documents  # noqa: E402
@@ -245,10 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - t
     command = " ".join(["python benchmarks/bench_noise.py", *(sys.argv[1:] if argv is None else argv)])
     text = report(outcomes, kinds, list(corpus), args.seeds, command, seconds, args.examples)
-    print(text)
-    if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding="utf-8")
+    publish(text, args.out)
     return 0
 
 

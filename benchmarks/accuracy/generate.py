@@ -86,6 +86,30 @@ def is_han(ch: str) -> bool:
     return bool(ch) and _HAN.match(ch) is not None
 
 
+
+def deletion_range(text: str, s: int, e: int) -> tuple[int, int]:
+    """Every place deleting ``text[s:e]`` could equally be put: 一步 from 进一步一步 at either 一步."""
+    lo_s, lo_e = s, e
+    while lo_s > 0 and text[lo_s - 1] == text[lo_e - 1]:
+        lo_s, lo_e = lo_s - 1, lo_e - 1
+    hi_s, hi_e = s, e
+    while hi_e < len(text) and text[hi_s] == text[hi_e]:
+        hi_s, hi_e = hi_s + 1, hi_e + 1
+    return lo_s, hi_e
+
+
+def insertion_range(text: str, p: int, w: str) -> tuple[int, int]:
+    """Every place inserting ``w`` at ``p`` could equally be put: 的 before 的, or after it."""
+    lo, word = p, w
+    while lo > 0 and text[lo - 1] == word[-1]:
+        word = word[-1] + word[:-1]
+        lo -= 1
+    hi, word = p, w
+    while hi < len(text) and text[hi] == word[0]:
+        word = word[1:] + word[0]
+        hi += 1
+    return lo, hi
+
 @dataclass(frozen=True)
 class ExpectedEdit:
     """One true substantive change, located in BASE code points."""
@@ -187,26 +211,10 @@ class _Planner:
 
     # -- helpers for equivalent placements (a deletion of "一步" beside another "一步")
     def deletion_range(self, s: int, e: int) -> tuple[int, int]:
-        b = self.base
-        lo_s, lo_e = s, e
-        while lo_s > 0 and b[lo_s - 1] == b[lo_e - 1]:
-            lo_s, lo_e = lo_s - 1, lo_e - 1
-        hi_s, hi_e = s, e
-        while hi_e < len(b) and b[hi_s] == b[hi_e]:
-            hi_s, hi_e = hi_s + 1, hi_e + 1
-        return lo_s, hi_e
+        return deletion_range(self.base, s, e)
 
     def insertion_range(self, p: int, w: str) -> tuple[int, int]:
-        b = self.base
-        lo, word = p, w
-        while lo > 0 and b[lo - 1] == word[-1]:
-            word = word[-1] + word[:-1]
-            lo -= 1
-        hi, word = p, w
-        while hi < len(b) and b[hi] == word[0]:
-            word = word[1:] + word[0]
-            hi += 1
-        return lo, hi
+        return insertion_range(self.base, p, w)
 
     def occurrences(self, words) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
         out = []
