@@ -242,3 +242,77 @@ def test_edits_keep_their_rule() -> None:
 def test_law_texts_are_public_and_present() -> None:
     assert all((REALDATA / name).is_file() for name in LAWS.values())
     assert Path(REALDATA / "README.md").read_text(encoding="utf-8").count("LawRefBook") >= 1
+
+
+# ---------------------------------------------------------------- found by review: real drift that must not hide
+
+
+def test_amounts_in_a_table_are_not_page_numbers() -> None:
+    # row numbers count 1, 2, 3, 4 on lines of their own, like page numbers: but they stand a line or two apart
+    rows = [("1", "未按规定报送材料的", "5000"), ("2", "拒绝接受检查的", "10000"), ("3", "伪造检测数据的", "50000"), ("4", "逾期不改正的", "20000")]
+    table = ("第十条 违反本办法规定的，按下表处以罚款：\n序号\n违法行为\n罚款金额（元）\n" + "".join(f"{x}\n{y}\n{z}\n" for x, y, z in rows)
+             + "第十一条 本办法自发布之日起施行。\n")
+    found = substantive(diff(table, table.replace("\n5000\n", "\n8000\n")))
+    # (the comparison runs on the text without paragraph breaks: a cell's number runs on into the next row's)
+    assert [code for code, _, _ in found] == ["number-change"] and "5000" in found[0][1] and "8000" in found[0][2]
+    assert all(f"{k}" in normalize_text(table) for k in ("5000", "10000", "50000", "20000"))
+
+
+def test_page_numbers_a_page_apart_still_go() -> None:
+    page = "\n".join(f"第{k}条 各级人民政府应当加强对本行政区域内有关工作的领导，建立健全协调机制。" for k in range(1, 10))
+    paged = f"{page}\n27\n{page}\n28\n{page}\n29\n"
+    assert "27" not in normalize_text(paged) and "28" not in normalize_text(paged)
+
+
+def test_a_mainland_word_for_a_mainland_word_is_drift() -> None:
+    # 资料 and 数据 are both mainland words; one kind of pair, however often, is a wording change, not a converter
+    base = "第十条 经营者应当报送有关资料。\n\n第十一条 主管部门应当保管经营者报送的资料。\n\n第十二条 不得非法获取他人的资料。\n"
+    assert [c for c, _, _ in substantive(diff(base, base.replace("资料", "数据")))] == ["wording-substitution"] * 3
+
+
+@pytest.mark.parametrize(("base", "witness"), [
+    ("申请人年龄≥十八周岁的，可以申请。", "申请人年龄≤十八周岁的，可以申请。"),  # a comparison that points one way
+    ("按每㎡计算收费。", "按每㎞计算收费。"),  # units written as one character
+    ("办理流程：申请→审核→办结。", "办理流程：申请←审核→办结。"),  # symbols at the same place in both copies are text
+])
+def test_meaningful_symbols_are_not_junk(base: str, witness: str) -> None:
+    assert [c for c, _, _ in substantive(diff(base, witness))] == ["wording-substitution"]
+
+
+@pytest.mark.parametrize(("base", "witness"), [("限速值 60 80 公里", "限速值 6080 公里"), ("分别为12 3件", "分别为1 23件"), ("GB 5001 6", "GB 50016")])
+def test_a_space_between_digits_is_a_number(base: str, witness: str) -> None:
+    assert [c for c, _, _ in substantive(diff(base, witness))] == ["number-change"]
+    assert codes(diff("支持IPv6协议", "支持IPv 6协议")) == Counter({"whitespace": 1})
+
+
+def test_no_numeral_form_where_both_copies_write_chinese_numerals() -> None:
+    result = diff("第一条 为了规范数据处理活动。", "第一條 為了規範數據處理活動。")
+    assert "numeral-form" not in codes(result) and substantive(result) == []
+
+
+@pytest.mark.parametrize(("base", "witness"), [("三分之一以上", "三分之二以上"), ("百分之五", "百分之十"), ("数万元", "数十万元"), ("处3000元", "处30000元")])
+def test_fractions_percentages_and_digits_inserted_are_number_changes(base: str, witness: str) -> None:
+    assert [c for c, _, _ in substantive(diff(base, witness))] == ["number-change"]
+
+
+@pytest.mark.parametrize("text", ["数0  0", "数0\t0", "0,\n数", "Ａ\u0301", "国 (guó)", "第\n\f.", "。。。…", "数" * 20 + "\n\n第\n，"])
+def test_found_by_hypothesis_normalization_is_idempotent(text: str) -> None:
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+def test_a_wrapped_number_with_a_comma() -> None:
+    assert substantive(diff("并处1,000元以上的罚款。", "并处1\n,000元以上的罚款。")) == []
+
+
+def test_a_bidi_control_cannot_reorder_the_report_or_the_page() -> None:
+    from jiaokan.render import diff_text
+    from jiaokan.render_html import review_html
+    from jiaokan.review import build_review
+
+    base = document_from_text("国务院关于加强数字政府建设的指导意见。", path="base.txt")
+    witness = document_from_text("国务院关于\u202e加强数字政府建设的指导意见。", path="witness.txt")
+    result = diff_documents(base, witness)
+    assert "\u202e" not in diff_text(result) and "\\u202e" in diff_text(result)
+    page = review_html(build_review(base, [result]))
+    assert "\u202e" not in page and "\\u202e" in page

@@ -82,9 +82,26 @@ def classes() -> Classes:
             elif cp > 0x7F and not 0xFF00 <= cp <= 0xFFEF and ch not in _TEXT_SYMBOLS and (
                 cat in ("So", "Sm", "Sk")
                 or (cat == "Po" and (0xA0 <= cp <= 0xFF or 0x2000 <= cp <= 0x206F) and ch not in _TEXT_PUNCTUATION)
-            ):
+            ) and not _means_something(ch):
                 junk.add(ch)
     return Classes(_ranges(invisible), _ranges(bidi), _ranges(selectors), frozenset(junk))
+
+
+_UNIT_PARTS = frozenset("°'/.·²³µ")
+
+
+def _means_something(ch: str) -> bool:
+    """A symbol that says something inside a sentence: a comparison that points one way (≤ ≥ ≪, in 年龄≥十八周岁
+    against ≤), or a unit or abbreviation written as one character (℃ ㎡ ㎞ № ™: their compatibility
+    decomposition is letters and digits)."""
+    name = unicodedata.name(ch, "")
+    if "LESS-THAN" in name or "GREATER-THAN" in name:
+        return True
+    decomposition = unicodedata.decomposition(ch)
+    if not decomposition.startswith("<"):
+        return False
+    parts = [chr(int(x, 16)) for x in decomposition.split()[1:]]
+    return bool(parts) and all((p.isascii() and p.isalnum()) or p in _UNIT_PARTS for p in parts)
 
 
 def is_junk_symbol(ch: str) -> bool:
@@ -129,3 +146,20 @@ def compatibility_table() -> dict[int, str]:
 def is_combining(ch: str) -> bool:
     """A combining mark (tone marks of pinyin written decomposed, NFD)."""
     return unicodedata.combining(ch) > 0 or unicodedata.category(ch) in ("Mn", "Mc", "Me")
+
+
+_SPELLED = {"\n": "⏎", "\t": "\\t", "\r": "\\r", "\f": "\\f"}
+
+
+def visible(text: str, spelled: dict[str, str] | None = None) -> str:
+    """Text with what cannot be seen spelled out (\\u202e, \\u200b, ⏎): a message or a page about a bidi
+    control must not itself be reordered by it.  ``spelled`` adds names for more characters (a space as ␣)."""
+    names = {**_SPELLED, **(spelled or {})}
+    if not has_uncommon(text) and not any(c in text for c in names):
+        return text
+    return "".join(names.get(c) or (f"\\u{ord(c):04x}" if _unseen(c) else c) for c in text)
+
+
+def _unseen(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category in ("Cf", "Cc", "Zl", "Zp") or (category == "Mn" and "VARIATION SELECTOR" in unicodedata.name(ch, ""))

@@ -20,17 +20,19 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from jiaokan.align import Alignment, Move, Op, align, longest_chain, opcodes
+from jiaokan.characters import visible
 from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, FRAMING, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Span, severity_of
 from jiaokan.ingest import Document, read_document
 from jiaokan.markup import plain_text
 from jiaokan.normalize import Edit, Normalized, is_title, normalize
 from jiaokan.numbers import is_number_change
-from jiaokan.regional import EVIDENCE, Judged, Pair, canonical, clusters, judge
+from jiaokan.regional import CONVERTED, EVIDENCE, Judged, Pair, canonical, clusters, judge, regional_words
 from jiaokan.segment import Segmented, segment, word_tokenizer
 
 SCHEMA = "jiaokan.diff/1"
 
+_DIGIT_RUNS = re.compile(r"\d+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
 _CLAUSE = re.compile(r"[，、；。：]")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号$")
@@ -306,21 +308,31 @@ class _Finder:
             return batches
         a, b = self.a.stream, self.b.stream
         judged: list[list[tuple[list[Op], Judged | None]]] = []
-        shown = {"base": 0, "witness": 0}
         for batch in batches:
             items = []
             for cluster in clusters(a, b, batch, self._same_para):
-                verdict = judge(a, b, cluster, bounds=self._bounds(cluster))
-                items.append((cluster, verdict))
-                for pair in verdict.pairs if verdict else ():
-                    shown[pair.regional] += 1
+                items.append((cluster, judge(a, b, cluster, bounds=self._bounds(cluster))))
             judged.append(items)
-        regional_copy = {side: shown[side] >= EVIDENCE or self.edits[side].traditional() for side in shown}
+        traditional = {side: self.edits[side].traditional() for side in ("base", "witness")}
+        # in simplified characters, a copy is regional when it converts the way a converter does: most of the kinds
+        # of word that have a regional form, each written in that form at least as often as in the mainland one; a
+        # difference alone is no evidence (数据 for 资料 in three places is one kind, and a wording change)
+        consistent = {pair: self._consistent(pair) for items in judged for _, verdict in items for pair in (verdict.pairs if verdict else ())}
+        kinds: dict[str, set[tuple[str, str]]] = {"base": set(), "witness": set()}
+        for pair, ok in consistent.items():
+            if ok:
+                kinds[pair.regional].add(self._words(pair))
+
+        converted = {side: bool(kinds[side]) and not traditional[side] and self._converted(side, kinds[side]) for side in kinds}
+
+        def accepted(pair: Pair) -> bool:
+            return traditional[pair.regional] or self._traditional_at(pair) or converted[pair.regional]
+
         out = []
         for items in judged:
             ops: list[Op] = []
             for cluster, verdict in items:
-                kept = [p for p in verdict.pairs if regional_copy[p.regional] or self._traditional_at(p)] if verdict else []
+                kept = [p for p in verdict.pairs if accepted(p)] if verdict else []
                 if not verdict or not kept:
                     ops.extend(cluster)
                     continue
@@ -339,6 +351,24 @@ class _Finder:
         pb1 = b.paragraphs[b.para_of[min(cluster[0].b1, len(b.para_of) - 1)]] if b.para_of else None
         pb2 = b.paragraphs[b.para_of[min(max(cluster[-1].b2 - 1, 0), len(b.para_of) - 1)]] if b.para_of else None
         return (pa1.start if pa1 else 0, pa2.end if pa2 else 0, pb1.start if pb1 else 0, pb2.end if pb2 else 0)
+
+    def _converted(self, side: str, kinds: set[tuple[str, str]]) -> bool:
+        """Does a copy in simplified characters show the regional form of most kinds of word the other copy has
+        that have one (OpenCC converts them all: measured 0.9–1.0 on the real laws), at least two?"""
+        mainland = self.b.stream if side == "base" else self.a.stream
+        return len(kinds) >= EVIDENCE and len(kinds) >= CONVERTED * len(regional_words(mainland))
+
+    def _words(self, pair: Pair) -> tuple[str, str]:
+        """(mainland word, regional word) of a pair."""
+        old, new = self.a.stream[pair.a1:pair.a2], self.b.stream[pair.b1:pair.b2]
+        return (old, new) if pair.regional == "witness" else (new, old)
+
+    def _consistent(self, pair: Pair) -> bool:
+        """Does the regional copy write the regional word of this pair at least as often as the mainland one, as a
+        converter does (OpenCC leaves a word alone inside some phrases)?"""
+        mainland, regional = self._words(pair)
+        stream = self.b.stream if pair.regional == "witness" else self.a.stream
+        return stream.count(mainland) <= stream.count(regional)
 
     def _traditional_at(self, pair: Pair) -> bool:
         """Is the regional form written in traditional characters in its copy (the script rule changed it)?"""
@@ -450,8 +480,8 @@ class _Finder:
 
     def _body(self, op: Op) -> None:
         old, new = self.a.stream[op.a1:op.a2], self.b.stream[op.b1:op.b2]
-        if "".join(old.split()) == "".join(new.split()):
-            # only spacing differs (IPv6 / IPv 6): that never changes what a Chinese text says
+        if "".join(old.split()) == "".join(new.split()) and _same_numbers(self.a.stream, op.a1, op.a2, self.b.stream, op.b1, op.b2):
+            # only spacing differs (IPv6 / IPv 6), and no number is split or joined (60 80 / 6080 is a number):
             self.add(Code.WHITESPACE, op.a1, op.a2, op.b1, op.b2, f"whitespace: 「{old}」 / 「{new}」")
             return
         if op.tag == "delete":
@@ -476,6 +506,8 @@ class _Finder:
                 self.add(Code.PARAGRAPH_OMISSION, a1, a2, b_at, b_at, f"the witness omits the paragraph 「{clip(text, 30)}」")
         elif _whole_sentences(self.a, a1, a2):
             self.add(Code.SENTENCE_OMISSION, a1, a2, b_at, b_at, f"the witness omits 「{clip(text, 40)}」")
+        elif is_number_change(self.a.stream, a1, a2, self.b.stream, b_at, b_at):
+            self.add(Code.NUMBER_CHANGE, a1, a2, b_at, b_at, f"「{text}」 deleted from a number")  # 三十日 → 十日
         else:
             self.add(Code.WORDING_DELETION, a1, a2, b_at, b_at, f"「{text}」 deleted")
 
@@ -486,6 +518,8 @@ class _Finder:
             self.add(Code.PARAGRAPH_ADDITION, a_at, a_at, b1, b2, f"the witness adds the paragraph 「{clip(text, 30)}」")
         elif _whole_sentences(self.b, b1, b2):
             self.add(Code.SENTENCE_ADDITION, a_at, a_at, b1, b2, f"the witness adds 「{clip(text, 40)}」")
+        elif is_number_change(self.a.stream, a_at, a_at, self.b.stream, b1, b2):
+            self.add(Code.NUMBER_CHANGE, a_at, a_at, b1, b2, f"「{text}」 inserted into a number")  # 数万元 → 数十万元
         else:
             self.add(Code.WORDING_INSERTION, a_at, a_at, b1, b2, f"「{text}」 inserted")
 
@@ -522,7 +556,7 @@ class _Finder:
             for s1, s2, ed in mine.located:
                 # a character-for-character edit (a run of traditional characters, full-width digits) is judged
                 # character by character, across the equal runs it spans: only what reads differently is reported
-                one_to_one = s2 - s1 > 1 and len(ed.original) == len(ed.written) == len(ed.normalized) == s2 - s1
+                one_to_one = not ed.whole and s2 - s1 > 1 and len(ed.original) == len(ed.written) == len(ed.normalized) == s2 - s1
                 pos = s1
                 while True:
                     k = bisect.bisect_right(starts, pos) - 1
@@ -537,12 +571,28 @@ class _Finder:
                     if one_to_one:
                         for r1, r2 in _differing(side, other, pos, end, delta):
                             self._report(_piece(ed, r1 - s1, r2 - s1), r1, r2, delta, on_base, seen)
+                    elif ed.code == Code.JUNK_SYMBOLS and theirs.at(ed.code, pos + delta, end + delta):
+                        # both copies have symbols here: injected junk falls at random, so symbols at the same place
+                        # are the text's own (≥ / ≤, → / ←); if they differ, the text differs
+                        if on_base:
+                            self._symbols(ed, theirs.at(ed.code, pos + delta, end + delta), pos, end, delta)
                     elif not theirs.has(ed, pos + delta, end + delta) and not _same_reading(
                             _region_text(side, pos, end), _region_text(other, pos + delta, end + delta), ignore_space=bool(ed.original.strip())):
                         self._report(ed, pos, end, delta, on_base, seen)  # an edit the other copy lacks, or makes otherwise
                     if not one_to_one or end >= s2 or k + 1 >= len(equal) or starts[k + 1] >= s2:
                         break
                     pos = starts[k + 1]
+
+    def _symbols(self, ed: Edit, theirs: list[Edit], s1: int, s2: int, delta: int) -> None:
+        """Symbols at the same place of both copies, taken out as junk by both: a substitution if they differ."""
+        other = theirs[0]
+        if other.original == ed.original:
+            return
+        doc_a, doc_b = self.a.normalized.document, self.b.normalized.document
+        base_span = Span(ed.start, ed.end, *doc_a.locate(ed.start), ed.original)
+        witness_span = Span(other.start, other.end, *doc_b.locate(other.start), other.original)
+        self.add(Code.WORDING_SUBSTITUTION, s1, s2, s1 + delta, s2 + delta,
+                 f"symbols differ: 「{visible(ed.original)}」→「{visible(other.original)}」", base_span=base_span, witness_span=witness_span)
 
     def _report(self, ed: Edit, s1: int, s2: int, delta: int, on_base: bool, seen: set[tuple[str, int, int, int, int]]) -> None:
         """One cosmetic finding for an edit at stream ``[s1, s2)`` of its copy (``delta`` to the other copy), once."""
@@ -564,11 +614,11 @@ class _Finder:
         """A normalization edit as a finding: on the copy that has it, the finding spans exactly the characters the
         rule changed (a deleted reading or control character included); on the other, the place that corresponds."""
         where = "base" if on_base else "witness"
-        shown = ed.original.replace("\n", "⏎") or "∅"
+        shown = visible(ed.original) or "∅"
         doc = (self.a if on_base else self.b).normalized.document
         line, column = doc.locate(ed.start)
         exact = Span(ed.start, ed.end, line, column, ed.original)
-        self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{ed.written.replace(chr(10), '⏎') or '∅'}」",
+        self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{visible(ed.written) or '∅'}」",
                  base_span=exact if on_base else None, witness_span=None if on_base else exact)
 
 
@@ -594,6 +644,10 @@ class _SideEdits:
         self._script = script
         self._han = len(_HAN.findall(seg.stream))
 
+    def at(self, code: str, s1: int, s2: int) -> list[Edit]:
+        """This copy's edits of ``code`` at stream ``[s1, s2)``."""
+        return self._by_place.get((code, s1, s2), [])
+
     def has(self, ed: Edit, s1: int, s2: int) -> bool:
         """Is the same edit (same rule, what it read and wrote) at stream ``[s1, s2)`` of this copy?"""
         return any(o.read == ed.read and o.written == ed.written for o in self._by_place.get((ed.code, s1, s2), ()))
@@ -605,6 +659,12 @@ class _SideEdits:
     def traditional(self) -> bool:
         """Is this copy written in traditional characters (the script rule changed a tenth of its Han characters)?"""
         return self._han > 0 and self._script.count(1) >= 0.1 * self._han
+
+
+def _same_numbers(a: str, a1: int, a2: int, b: str, b1: int, b2: int) -> bool:
+    """Are the digit groups around a change the same in both streams (a space between two digits splits a number)?"""
+    k = 12
+    return _DIGIT_RUNS.findall(a[max(0, a1 - k):a2 + k]) == _DIGIT_RUNS.findall(b[max(0, b1 - k):b2 + k])
 
 
 def _char_text(seg: Segmented, t: int) -> str:

@@ -82,6 +82,7 @@ class Edit:
     code: str
     read: str
     written: str
+    whole: bool = False  # the rule rewrote the piece as one (a date, a phrase), not character for character
 
     @property
     def rule(self) -> str:
@@ -192,7 +193,7 @@ def _edits(mapped: MappedText, original: str) -> tuple[Edit, ...]:
                 pieces += [original[pos:mq.start], mq.new]
                 pos = mq.end
         pieces.append(original[pos:m.end])
-        out.append(Edit(m.start, m.end, original[m.start:m.end], mapped.text[n1:n2], n1, n2, m.code, "".join(pieces), m.new))
+        out.append(Edit(m.start, m.end, original[m.start:m.end], mapped.text[n1:n2], n1, n2, m.code, "".join(pieces), m.new, m.whole))
     out = [ed for k, ed in zip(order, out) if k not in superseded]
     out.sort(key=lambda ed: (ed.norm_start, ed.norm_end, ed.start, ed.end, ed.code))
     return tuple(out)
@@ -311,7 +312,7 @@ def rule_radicals(mt: MappedText, doc: Document) -> MappedText:
 
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _RUBY = re.compile(
-    rf"([{_CJK}])([^\w\s(（]{{0,4}}?)((?:[(（][{_PINYIN_LETTERS}]{{1,7}}[1-5]?[)）])+)"
+    rf"([{_CJK}])([^\w\n(（]{{0,4}}?)((?:[(（][{_PINYIN_LETTERS}]{{1,7}}[1-5]?[)）])+)"
 )
 _RUBY_ONE = re.compile(rf"[(（]([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
 
@@ -385,8 +386,8 @@ def rule_ruby(mt: MappedText, doc: Document) -> MappedText:
     """Pinyin ruby after a character out, where every annotation is a reading of it."""
     b = Builder(mt, Code.RUBY)
     for m in _RUBY.finditer(mt.text):
-        if m.group(2) and not all(is_junk_symbol(c) for c in m.group(2)):
-            continue  # only junk symbols (removed later) may stand between a character and its reading
+        if m.group(2) and not all(_in_line(c) for c in m.group(2)):
+            continue  # only spaces and junk symbols (removed later) may stand between a character and its reading
         if all(is_reading(m.group(1), a) for a in _RUBY_ONE.findall(m.group(3))):
             b.replace(m.start(3), m.end(3), "")  # the annotation goes; the character it reads stays unmarked
     return b.build()
@@ -418,7 +419,8 @@ def rule_junk(mt: MappedText, doc: Document) -> MappedText:
         j = k + 1
         while j < n and is_junk_symbol(text[j]):
             j += 1
-        before, after = _around(text, k, j)
+        # a line break is not looked past: the joins are done, so what is left begins a paragraph (★重点任务)
+        before, after = _beside(text, k, j, skip=_in_line)
         zero = set(text[k:j]) <= _ZEROS and before in _HAN_NUMERALS and after in _HAN_NUMERALS
         if is_cjk(before) and (is_cjk(after) or (after != "" and after in _JUNK_AFTER)) and not zero:
             b.replace(k, j, "")
@@ -462,7 +464,8 @@ _PUNCT_ASCII = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _ASCII_PUNCT = re.compile(r"[,;:?!]")
 _BRACKET_YEAR = re.compile(r"[\[［【(（]\s*((?:19|20)\d\d)\s*[\]］】)）](?=\s*\d{1,4}\s*[号號])")
 # three or more dots, spaces between them allowed (the whitespace rule runs later and would join 。。 。 into 。。。)
-_ELLIPSIS = re.compile(r"(?:\.(?:[ \t\u3000\xa0]*\.){2,}|。(?:[ \t\u3000\xa0]*。){2,}|…(?:[ \t\u3000\xa0]*…)*|⋯(?:[ \t\u3000\xa0]*⋯)+)")  # one ⋯ alone is a symbol
+_DOTS = r"(?:\.(?:[ \t\u3000\xa0]*\.){2,}|。(?:[ \t\u3000\xa0]*。){2,}|…|⋯(?:[ \t\u3000\xa0]*⋯)+)"  # one ⋯ alone is a symbol
+_ELLIPSIS = re.compile(_DOTS + r"(?:[ \t\u3000\xa0]*" + _DOTS + ")*")  # a run of them is one ellipsis: 。。。…
 _PERIOD = re.compile(r"\.")
 # ASCII angle brackets around Chinese text are brackets (<中华人民共和国…法>, ‹…>), not signs (a<b)
 _ANGLE = re.compile(f"[<〈]([^<>〈〉]{{0,60}}?[{_CJK}][^<>〈〉]{{0,60}}?)[>〉]")  # (line breaks inside: a wrap, a page break)
@@ -479,8 +482,15 @@ def _around(text: str, i: int, j: int) -> tuple[str, str]:
     return _beside(text, i, j, skip=_transparent)
 
 
-def _transparent(ch: str) -> bool:
+def _in_line(ch: str) -> bool:
+    """Spaces and junk symbols, on one line."""
     return ch in _INLINE_SPACE or (not ch.isascii() and is_junk_symbol(ch))
+
+
+def _transparent(ch: str) -> bool:
+    """What a neighbour-dependent decision looks past: spaces and line breaks (later rules may remove them: a wrap,
+    a page break) and junk symbols (the junk rule removes them)."""
+    return ch in "\n\r\f\v" or _in_line(ch)
 
 
 def _latin(ch: str) -> bool:
@@ -591,8 +601,8 @@ def _quotes(mt: MappedText) -> MappedText:
 _CRLF = re.compile(r"\r\n?")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002-\u200a\u202f\u205f\u000b]+")
 _CJK_OR_PUNCT = re.compile(f"[{_CJK}{re.escape(_CJK_PUNCT)}]")
-_SPACED_DIGITS = re.compile(r"(?<![0-9A-Za-z.])[0-9](?: [0-9])+(?![0-9A-Za-z.])")
-_GAP = re.compile(r"(?<=\S)( +)(?=\S)")
+_SPACED_DIGITS = re.compile(r"(?<![0-9A-Za-z.])[0-9](?:[ \t]+[0-9])+(?![0-9A-Za-z.])")
+_GAP = re.compile(r"(?<=\S)([ \t]+)(?=\S)")
 
 
 def rule_whitespace(mt: MappedText, doc: Document) -> MappedText:
@@ -608,7 +618,7 @@ def rule_whitespace(mt: MappedText, doc: Document) -> MappedText:
         after = text[j] if j < len(text) else "\n"
         if before in "\n\f" or after in "\n\f":
             return ""  # indents and trailing blanks
-        before, after = _beside(text, i, j, skip=_junk_or_space)  # junk symbols go later: look past them
+        before, after = _beside(text, i, j, skip=_transparent)  # junk symbols go later: look past them
         if _CJK_OR_PUNCT.match(before or "a") or _CJK_OR_PUNCT.match(after or "a"):
             return ""  # 到 2025 年 → 到2025年
         if after in ".,;:!?%" and before.isdigit():
@@ -635,21 +645,21 @@ def _letter_spacing(mt: MappedText) -> MappedText:
     Chinese text (2 0 0 6 年, 处 3 0 0 0 元) are one number.
     """
     text = mt.text
-    if " " not in text:
+    if " " not in text and "\t" not in text:
         return mt
     b = Builder(mt, Code.WHITESPACE)
     pos = 0
     for line in text.split("\n"):
-        if line.count(" ") >= 4 and _letter_spaced(line):
+        if line.count(" ") + line.count("\t") >= 4 and _letter_spaced(line):
             for g in _GAP.finditer(line):
                 b.replace(pos + g.start(1), pos + g.end(1), "" if g.group(1) == " " else " ")
-        elif " " in line:
+        elif " " in line or "\t" in line:
             for d in _SPACED_DIGITS.finditer(line):
                 # the neighbours across a line break too: the line may be the start of a wrapped one
                 before, after = _beside(text, pos + d.start(), pos + d.end(), skip=str.isspace)
                 if _CJK_OR_PUNCT.match(before or "a") or _CJK_OR_PUNCT.match(after or "a"):
                     for k in range(d.start(), d.end()):
-                        if line[k] == " ":
+                        if line[k] in " \t":
                             b.replace(pos + k, pos + k + 1, "")
         pos += len(line) + 1
     return b.build()
@@ -657,7 +667,7 @@ def _letter_spacing(mt: MappedText) -> MappedText:
 
 def _letter_spaced(line: str) -> bool:
     """Letters apart (by one space or more; a wider gap is a real space, spaced out), almost all of them."""
-    letters = sum(1 for c in line if c != " ")
+    letters = sum(1 for c in line if c not in " \t")
     return letters >= 5 and sum(1 for _ in _GAP.finditer(line)) >= 0.8 * (letters - 1)
 
 
@@ -672,10 +682,6 @@ def _beside(text: str, i: int, j: int, *, skip: Callable[[str], bool]) -> tuple[
     before = text[k] if k >= 0 and not skip(text[k]) else ""
     after = text[m] if m < len(text) and not skip(text[m]) else ""
     return before, after
-
-
-def _junk_or_space(ch: str) -> bool:
-    return ch in " \t" or (not ch.isascii() and is_junk_symbol(ch))
 
 
 _PAGE_NUMBER = re.compile(
@@ -711,12 +717,13 @@ def _drop_page_furniture(mt: MappedText) -> MappedText:
     text = mt.text
     lines = _lines(text)
     stripped = [text[a:b].strip(" \t\f") for a, b in lines]
-    # Only a document that shows pages (form feeds, page numbers such as "- 3 -", or bare numbers counting
-    # pages 27, 28, 29) has page furniture; elsewhere a bare number or a repeated short line is text.
-    furniture = _furniture(stripped)
-    numbers = {k for k in furniture if _PAGE_NUMBER.match(stripped[k])}
-    # a page number with a running header beside it shows a page break too
-    if "\f" not in text and not _paged(stripped) and not (numbers and furniture - numbers):
+    feeds = frozenset(k for k, (a, b) in enumerate(lines) if "\f" in text[a:b])
+    # Only a document that shows pages (form feeds, page numbers such as "- 3 -", bare numbers counting pages
+    # 27, 28, 29 a page apart, a page number with a running header beside it) has page furniture; elsewhere a
+    # bare number (a table's cell) or a repeated short line is text.
+    furniture = _furniture(stripped, feeds)
+    numbers = _page_numbers(stripped, feeds)
+    if not feeds and len(numbers) < 2 and not (numbers and furniture - numbers):
         return mt
     b = Builder(mt, Code.LAYOUT)
     for k in sorted(furniture):
@@ -724,20 +731,28 @@ def _drop_page_furniture(mt: MappedText) -> MappedText:
     return b.build()
 
 
-def _paged(lines: list[str]) -> bool:
-    decorated = sum(1 for s in lines if s and not s.isdigit() and _PAGE_NUMBER.match(s) is not None)
-    if decorated >= 2:
-        return True
-    numbers = [int(s) for s in lines if s.isdigit() and len(s) <= 4]
-    counting = sum(1 for x, y in zip(numbers, numbers[1:]) if y == x + 1)
-    return counting >= 2
+PAGE_LINES = 8  # bare numbers counting pages stand at least this many lines of text apart (a table's row numbers do not)
 
 
-def _furniture(lines: list[str]) -> set[int]:
+def _page_numbers(lines: list[str], feeds: frozenset[int] = frozenset()) -> set[int]:
+    """Lines that are page numbers: decorated ones (- 3 -, 第3页), and bare numbers that count pages — each one
+    more than the last, a page of text apart — or stand beside a form feed."""
+    out = {k for k, s in enumerate(lines) if s and not s.isdigit() and _PAGE_NUMBER.match(s)}
+    nonblank = [k for k, s in enumerate(lines) if s]
+    rank = {k: r for r, k in enumerate(nonblank)}
+    bare = [(k, int(lines[k])) for k in nonblank if lines[k].isdigit() and len(lines[k]) <= 4]
+    for (k1, v1), (k2, v2) in zip(bare, bare[1:]):
+        if v2 == v1 + 1 and rank[k2] - rank[k1] > PAGE_LINES:
+            out.update((k1, k2))
+    out.update(k for k, _ in bare if k in feeds or k - 1 in feeds or k + 1 in feeds)
+    return out
+
+
+def _furniture(lines: list[str], feeds: frozenset[int] = frozenset()) -> set[int]:
     """Lines that look like page furniture: page numbers, and running headers and footers — short lines repeated
     three times or more, or twice, each time beside a page number."""
     counts = Counter(s for s in lines if s)
-    numbers = {k for k, s in enumerate(lines) if s and _PAGE_NUMBER.match(s)}
+    numbers = _page_numbers(lines, feeds)
     nonblank = [k for k, s in enumerate(lines) if s]
     next_to: set[int] = set()  # lines beside a page number
     for x, y in zip(nonblank, nonblank[1:]):
@@ -881,9 +896,9 @@ def _should_join(para: str, cur: str, nxt: str, *, blank: bool, wrapped_only: bo
     # A line cannot end on 第 or a comma, nor a number go on over a break (二〇二 / 二年): whatever its length
     if cur[-1] in "第，、," or (cur[-1] in _NUMERALS and nxt[0] in _NUMERALS):
         return True
-    # A page break (or a stray line break) cut running prose: the paragraph so
-    # far, or the sentence it runs on into, has clause punctuation, so it is not a title, a label or a signature.
-    return len(para) >= 20 and (_PROSE.search(para) is not None or _PROSE.search(nxt[:30]) is not None)
+    # A page break (or a stray line break) cut running prose: the paragraph so far has clause punctuation, or is
+    # an article's text (第三十四条 税务机关…), so it is not a title, a label or a signature.
+    return len(para) >= 20 and (_PROSE.search(para) is not None or _ARTICLE_RUN_IN.match(para) is not None)
 
 
 # --------------------------------------------------------------------------
@@ -1090,11 +1105,11 @@ RULES: tuple[Rule, ...] = (
          (Code.INVISIBLE,)),
     Rule("bidi", rule_bidi, "bidirectional controls out of the compared text, each reported as substantive", (Code.BIDI_CONTROL,)),
     Rule("variation", rule_variation, "variation selectors out", (Code.VARIATION_SELECTOR,)),
+    Rule("width", rule_width, "full-width letters, digits and spaces to ordinary forms", (Code.WIDTH,)),
     Rule("composition", rule_composition, "letters and combining marks composed (NFC): decomposed guó", (Code.COMPOSITION,)),
     Rule("compatibility", rule_compatibility, "CJK compatibility ideographs to unified ones (NFC)", (Code.COMPATIBILITY_IDEOGRAPH,)),
     Rule("radicals", rule_radicals, "Kangxi and supplement radicals to the ideographs they look like: ⼯ → 工, ⻔ → 门", (Code.RADICAL,)),
     Rule("ruby", rule_ruby, "pinyin ruby out where it is a reading of the character before it: 的(de) 國(guó)", (Code.RUBY,)),
-    Rule("width", rule_width, "full-width letters, digits and spaces to ordinary forms", (Code.WIDTH,)),
     Rule("punctuation", rule_punctuation, "half-width punctuation to Chinese forms; brackets, quotes and ellipses unified",
          (Code.PUNCTUATION,)),
     Rule("whitespace", rule_whitespace, "spaces in CJK text, letter spacing, indents, line breaks inside a paragraph",

@@ -4,7 +4,8 @@ A change is a ``number-change`` only when the changed text is a number: digits,
 a Chinese numeral in a label (第十二条, 一、, （三）) or before a unit (三年, 一万元,
 五个), a date, or a numeral of several characters (十四五, 二〇二二).  A word that
 merely contains a numeral character — 统一, 进一步, 唯一, 一体化, 万一, 十分 — is
-wording: 坚持中国共产党领导 → 坚持党中央集中统一领导 is not a number change.
+wording: 坚持中国共产党领导 → 坚持党中央集中统一领导 is not a number change.  Fractions and percentages
+(三分之一, 百分之五) are numbers.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ def _value(text: str, s: int, e: int) -> str | None:
     value = str(n) if n is not None else run
     if before == "第":
         return value  # 第十二条, 第一
+    if before == "之" and s >= 2 and text[s - 2] == "分":
+        return value  # 三分之一, 百分之五 (the part after 分之; the whole before it is a number too, below)
+    if after == "分" and text[e:e + 2] == "分之":
+        return value  # 三分之一, 百分之五 (百 alone is a number here)
     if after in UNITS and run + after not in _WORDS:
         return value  # 三年, 一万元, 五个
     if before in _LABEL_BEFORE and after in _LABEL_AFTER:

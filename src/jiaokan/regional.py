@@ -13,8 +13,11 @@ text around it, is re-aligned by a small edit-distance table in which a
 dictionary pair costs (almost) nothing.  When the best alignment uses pairs,
 they become regional variants and whatever else changed stays as edits.  A
 pair is accepted only where the copy holding the regional form is a regional
-copy: written in traditional characters there or throughout, or showing several
-such pairs; a mainland copy that writes 数位 for 数字 once has changed its wording.
+copy: written in traditional characters there or throughout; or, in simplified
+characters, converted the way a converter converts — several kinds of pair, each
+word converted everywhere (the copy never writes the mainland word itself).  A
+mainland copy that writes 数位 for 数字 once, or 数据 for 资料 in three places, has
+changed its wording.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from jiaokan.variants import Lexicon, regional_lexicon
 CONTEXT = 8  # equal characters taken on each side of a cluster, so a pair cut by the alignment is whole again
 CLUSTER_GAP = 6  # changes this close (equal text between them) are judged together
 MAX_CELLS = 40_000  # a larger cluster (a rewritten passage) is left as it is
-EVIDENCE = 3  # pairs a copy in simplified characters must show before any is accepted
+EVIDENCE = 2  # kinds of pair a copy in simplified characters must show, consistently, before any is accepted
+CONVERTED = 0.6  # ... and this share of the kinds of word with a regional form that the other copy has
 _EQ, _REG, _EDIT = 0, 1, 1000  # costs: a pair costs a little more than equal text, so equal text is preferred
 
 Side = Literal["base", "witness"]
@@ -88,6 +92,9 @@ def judge(a: str, b: str, cluster: Sequence[Op], *, bounds: tuple[int, int, int,
     if (len(x) + 1) * (len(y) + 1) > MAX_CELLS:
         return None
     candidates = [lexicon.partners(x, i) for i in range(len(x))]
+    # only words whose partner the other side has are worth the table (most changes are not regional)
+    candidates = [[(word, {o: r for o, r in partners.items() if o in y}) for word, partners in found] for found in candidates]
+    candidates = [[(word, partners) for word, partners in found if partners] for found in candidates]
     if not any(candidates):
         return None
     steps = _align(x, y, candidates)
@@ -190,3 +197,20 @@ def canonical(text: str) -> str:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def regional_words(text: str) -> set[str]:
+    """The mainland words of ``text`` that have a Taiwan or Hong Kong form (one pass, a dictionary look-up per
+    character that starts one)."""
+    lexicon = regional_lexicon()
+    starts = _mainland_starts()
+    found: set[str] = set()
+    for i, ch in enumerate(text):
+        if ch in starts:
+            found.update(word for word, partners in lexicon.partners(text, i) if any(partners.values()))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _mainland_starts() -> frozenset[str]:
+    return frozenset(word[0] for word, partners in regional_lexicon().pairs.items() if any(partners.values()))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import unicodedata
 import json
 from collections.abc import Sequence
 
+from jiaokan.characters import visible
 from jiaokan.check import ACCEPTED, NEW, CheckResult
 from jiaokan.diff import DiffResult, clip
 from jiaokan.findings import SUBSTANTIVE, Finding, Span
@@ -53,8 +53,7 @@ _INVISIBLE = {"\n": "\\n", "\r": "\\r", "\f": "\\f", "\t": "\\t", " ": "␣", "\
 
 def _visible(s: str) -> str:
     """Invisible characters spelled out: a zero-width space or a bidi control must be seen to be checked."""
-    return "".join(_INVISIBLE.get(c) or (f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cf", "Cc", "Mn", "Zl", "Zp") else c)
-                   for c in s)
+    return visible(s, _INVISIBLE)
 
 
 def _word_diff(f: Finding) -> list[tuple[str, str]]:

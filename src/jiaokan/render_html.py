@@ -19,6 +19,7 @@ from importlib import resources
 from markupsafe import Markup
 
 from jiaokan import __version__
+from jiaokan.characters import visible
 from jiaokan.findings import SUBSTANTIVE
 from jiaokan.markup import plain_text
 from jiaokan.review import Review
@@ -35,8 +36,15 @@ def _assets() -> tuple[str, str, object]:
     css = root.joinpath("assets/review.css").read_text(encoding="utf-8")
     js = root.joinpath("assets/review.js").read_text(encoding="utf-8")
     env = jinja2.Environment(autoescape=True, trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters["controls"] = _controls
     template = env.from_string(root.joinpath("templates/review.html.j2").read_text(encoding="utf-8"))
     return css, js, template
+
+
+def _controls(text: str) -> str:
+    """A copy's text with its bidi controls and invisible characters spelled out (\\u202e): shown as they are,
+    they would reorder what the reviewer reads — the very thing a bidi-control finding warns of."""
+    return visible(text, {"\n": "\n", "\t": "\t", "\r": "\r", "\f": "\f"})
 
 
 def _sha256(text: str) -> str:

@@ -69,6 +69,7 @@ EXCERPT_WHOLE = 0.7  # and reprints the base paragraphs it draws on whole, for a
 EXCERPT_ORDER = 0.9  # in the base's order, for at least this share of its distinctive passages' characters,
 EXCERPT_INSERTS = 0.5  # with text of its own in at most this many places per base paragraph (a summary's lead-ins: more)
 EXCERPT_LEFT_OUT = 0.2  # a base paragraph less than this share of which is aligned with an excerpt is left out of it
+EXCERPT_GAP = 3  # ... when it is before the excerpt's first paragraph, after its last, or in a run this long between
 QUOTED_SHARE = 0.05  # a quotation: distinctive passages make at least this share of the document,
 QUOTED_CHARS = 100  # or at least this many characters
 QUOTED_DENSITY = 0.02  # and this share of it
@@ -344,9 +345,9 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
     """An excerpt's substantive findings within the stretches of the base it reprints, and those stretches.
 
     An excerpt is a selection of the base's paragraphs, from one place or several: the base paragraphs it leaves
-    out (less than a fifth of their text aligned with it: the diff finds them deleted), before, between and after
-    the ones it has, are not omitted from it, nor is base text before its first aligned character or after its
-    last.  Inside a stretch everything counts: changed words, a rewritten sentence, a sentence dropped from a
+    out (less than a fifth of their text aligned with it: the diff finds them deleted), before and after the ones it
+    has, or between them in runs of at least ``EXCERPT_GAP`` paragraphs, are not omitted from it, nor is base text
+    before its first aligned character or after its last; a shorter run missing between is an omission.  Inside a stretch everything counts: changed words, a rewritten sentence, a sentence dropped from a
     paragraph it has, text it adds.  Stretches are given as [first line, last line] of the base.
     """
     seg = result.base_seg
@@ -363,6 +364,17 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
             aligned[para.index] += end - k
             k = end
     kept = [EXCERPT_LEFT_OUT * (p.end - p.start) <= aligned[p.index] for p in seg.paragraphs]
+    # a short run of base paragraphs missing between two it has is omitted from the excerpt, not left out of it
+    # (a copy of a law without every second article is no excerpt of fifty places)
+    n = len(kept)
+    k = 0
+    while k < n:
+        j = k
+        while j < n and kept[j] == kept[k]:
+            j += 1
+        if not kept[k] and 0 < k and j < n and j - k < EXCERPT_GAP:
+            kept[k:j] = [True] * (j - k)
+        k = j
     a1, a2 = min(op.a1 for op in equal), max(op.a2 for op in equal)
     lo, hi = seg.original_span(a1, a1 + 1)[0], seg.original_span(a2 - 1, a2)[1]
     outside: list[tuple[int, int]] = []

@@ -28,12 +28,17 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """One change: original ``[start, end)`` was rewritten as ``new`` by a rule whose edits are ``code``."""
+    """One change: original ``[start, end)`` was rewritten as ``new`` by a rule whose edits are ``code``.
+
+    ``whole`` when the new text stands for the original as one piece (二〇二二年 → 2022年, 復甦 → 复苏), not
+    character for character.
+    """
 
     start: int
     end: int
     code: str
     new: str
+    whole: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +97,7 @@ class MappedText:
                 k2 = k + 1
                 while k2 < n and starts[k2] == s and ends[k2] == e:  # the rest of one atomic piece (&nbsp; → " ")
                     k2 += 1
-                _append(marks, Mark(s, e, code, text[k:k2]))
+                _append(marks, Mark(s, e, code, text[k:k2], whole=e - s != k2 - k))
                 k = k2
             else:
                 k += 1
@@ -104,7 +109,7 @@ def _append(marks: list[Mark], mark: Mark) -> None:
     """Log a mark, joining it to the previous one when they touch and have the same code."""
     if marks:
         last = marks[-1]
-        if last.code == mark.code and last.end == mark.start and last.start < mark.start:
+        if last.code == mark.code and last.end == mark.start and last.start < mark.start and not (last.whole or mark.whole):
             marks[-1] = Mark(last.start, mark.end, last.code, last.new + mark.new)
             return
     marks.append(mark)
@@ -164,7 +169,7 @@ class Builder:
                 self._ends.extend([e] * len(new))
                 self._parts.append(new)
             if new != src.text[i:j]:
-                _append(self._marks, Mark(s, e, code, new))
+                _append(self._marks, Mark(s, e, code, new, whole=True))
         self._pos = max(self._pos, j)
 
     def _anchor(self, i: int) -> tuple[int, int]:
