@@ -91,12 +91,10 @@ _UNIT_PARTS = frozenset("°'/.·²³µ")
 
 
 def _means_something(ch: str) -> bool:
-    """A symbol that says something inside a sentence: a comparison that points one way (≤ ≥ ≪, in 年龄≥十八周岁
-    against ≤), or a unit or abbreviation written as one character (℃ ㎡ ㎞ № ™: their compatibility
-    decomposition is letters and digits)."""
-    name = unicodedata.name(ch, "")
-    if "LESS-THAN" in name or "GREATER-THAN" in name:
-        return True
+    """A symbol that says something inside a sentence: a unit or abbreviation written as one character (每㎡, ℃,
+    №, ™: their compatibility decomposition is letters and digits).  (A comparison such as ≥ stands between a word
+    and a number, 年龄≥18, where it is never junk; where both copies have one at the same place, the diff
+    compares them.)"""
     decomposition = unicodedata.decomposition(ch)
     if not decomposition.startswith("<"):
         return False

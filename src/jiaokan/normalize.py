@@ -731,18 +731,19 @@ def _drop_page_furniture(mt: MappedText) -> MappedText:
     return b.build()
 
 
-PAGE_LINES = 8  # bare numbers counting pages stand at least this many lines of text apart (a table's row numbers do not)
+PAGE_CHARS = 200  # bare numbers counting pages stand at least this much text apart (a table's row numbers do not)
 
 
 def _page_numbers(lines: list[str], feeds: frozenset[int] = frozenset()) -> set[int]:
     """Lines that are page numbers: decorated ones (- 3 -, 第3页), and bare numbers that count pages — each one
     more than the last, a page of text apart — or stand beside a form feed."""
     out = {k for k, s in enumerate(lines) if s and not s.isdigit() and _PAGE_NUMBER.match(s)}
-    nonblank = [k for k, s in enumerate(lines) if s]
-    rank = {k: r for r, k in enumerate(nonblank)}
-    bare = [(k, int(lines[k])) for k in nonblank if lines[k].isdigit() and len(lines[k]) <= 4]
+    before = [0]  # characters of text before each line
+    for s in lines:
+        before.append(before[-1] + len(s))
+    bare = [(k, int(s)) for k, s in enumerate(lines) if s.isdigit() and len(s) <= 4]
     for (k1, v1), (k2, v2) in zip(bare, bare[1:]):
-        if v2 == v1 + 1 and rank[k2] - rank[k1] > PAGE_LINES:
+        if v2 == v1 + 1 and before[k2] - before[k1 + 1] >= PAGE_CHARS:
             out.update((k1, k2))
     out.update(k for k, _ in bare if k in feeds or k - 1 in feeds or k + 1 in feeds)
     return out
