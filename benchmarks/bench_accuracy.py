@@ -2,7 +2,7 @@
 
 Run by hand, not part of the test suite:
 
-    python benchmarks/bench_accuracy.py [--seeds 10] [--corpus DIR] [--noise KIND] [--out docs/accuracy.md]
+    python benchmarks/bench_accuracy.py [--seeds 10] [--corpus DIR] [--noise KIND] [--out docs/accuracy-generator.md]
 
 For each clean text in the corpus (``benchmarks/accuracy/corpus``), each reprint
 noise kind and all of them combined, and K seeds, ``accuracy/generate.py`` makes
