@@ -1124,7 +1124,7 @@ RULES: tuple[Rule, ...] = (
          (Code.REGIONAL_VARIANT,)),
 )
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
-_RULE_OF = {code: rule.name for rule in RULES for code in rule.codes}
+_RULE_OF: dict[str, str] = {str(code): rule.name for rule in RULES for code in rule.codes}
 
 
 def rule_of(code: str) -> str:

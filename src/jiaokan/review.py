@@ -121,7 +121,7 @@ class Review:
         return [(c, severity[c], [w.by_code.get(c, 0) for w in self.witnesses]) for c in codes]
 
 
-_ORDER = {SUBSTANTIVE: 0, FRAMING: 1, COSMETIC: 2}
+_ORDER: dict[str, int] = {SUBSTANTIVE: 0, FRAMING: 1, COSMETIC: 2}
 
 
 # ---------------------------------------------------------------- building
