@@ -106,3 +106,17 @@ def publish(text: str, out: str | None) -> None:
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(text, encoding="utf-8")
+
+
+def examples_by_kind(sections: tuple[tuple[str, list[tuple[object, str]]], ...], kinds: list[str], examples: int) -> list[str]:
+    """Report lines: per section, the first ``examples`` items of each noise kind (items are (outcome, line) with
+    ``outcome.noise``, ``.text`` and ``.seed``)."""
+    lines: list[str] = []
+    for title, items in sections:
+        lines += ["", f"## {title} (up to {examples} per noise kind)", ""]
+        for kind in kinds:
+            got = [(o, x) for o, x in items if getattr(o, "noise") == kind][:examples]
+            if got:
+                lines.append(f"- **{kind}**")
+                lines += [f"  - {getattr(o, 'text')} seed {getattr(o, 'seed')}: {x}" for o, x in got]
+    return lines

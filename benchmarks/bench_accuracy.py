@@ -48,7 +48,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "accuracy"))
 
 import generate as gen  # noqa: E402  (benchmarks/accuracy/generate.py)
-from _harness import bipartite, publish  # noqa: E402
+from _harness import examples_by_kind, bipartite, publish  # noqa: E402
 
 from jiaokan.findings import SUBSTANTIVE, Finding, Span  # noqa: E402
 from jiaokan.ingest import Document, document_from_text  # noqa: E402
@@ -327,13 +327,7 @@ def report(outcomes: list[Outcome], noises: list[str], desc: str, command: str, 
         ("First false positives on edited witnesses", [(o, f) for o in edited for f in o.fps]),
         ("First false positives on noise-only witnesses", [(o, f) for o in clean for f in o.fps]),
     )
-    for title, items in sections:
-        lines += ["", f"## {title} (per noise kind, up to {examples})", ""]
-        for n in noises:
-            got = [(o, x) for o, x in items if o.noise == n][:examples]
-            if got:
-                lines.append(f"- **{n}**")
-                lines += [f"  - {o.text} seed {o.seed}: {x}" for o, x in got]
+    lines += examples_by_kind(sections, list(noises), examples)
     lines += ["", "Reproduce one witness: `python benchmarks/accuracy/generate.py benchmarks/accuracy/corpus/TEXT.txt --noise KIND --seed K --out-dir /tmp/w` "
               "(add `--no-edits` for the noise-only one, `--crowded` if the command above has it), then `jiaokan diff /tmp/w/base.txt /tmp/w/witness.*`.", ""]
     return "\n".join(lines)

@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "accuracy"))
 
 import generate as gen  # noqa: E402  (benchmarks/accuracy/generate.py: make_edits and load_text only)
-from _harness import publish, TOLERANCE, bipartite, clip, engine_identity, git_revision, in_context, near, time_limit  # noqa: E402
+from _harness import examples_by_kind, publish, TOLERANCE, bipartite, clip, engine_identity, git_revision, in_context, near, time_limit  # noqa: E402
 from noise import NOISES, parse_kinds  # noqa: E402
 
 from jiaokan.diff import diff_documents  # noqa: E402
@@ -201,13 +201,7 @@ def report(outcomes: list[Outcome], kinds: list[str], texts: list[str], seeds: i
         ("First false positives on edited witnesses", [(o, x) for o in outcomes if o.edits for x in o.fps]),
         ("First misses", [(o, x) for o in outcomes if o.edits for x in o.misses]),
     )
-    for title, items in sections:
-        lines += ["", f"## {title} (up to {examples} per noise kind)", ""]
-        for k in kinds:
-            got = [(o, x) for o, x in items if o.noise == k][:examples]
-            if got:
-                lines.append(f"- **{k}**")
-                lines += [f"  - {o.text} seed {o.seed}: {x}" for o, x in got]
+    lines += examples_by_kind(sections, list(kinds), examples)
     lines += ["", "Reproduce one witness as `run_one` makes it: `rng = random.Random(f\"{TEXT}|{SEED}|{KIND}|edits\")` (or `|noise-only`),",
               "`clean, edits = generate.make_edits(base, rng)` (edited witnesses only), then `noise.NOISES[KIND].apply(clean, rng, title)`",
               "with the title the base's first line.", ""]
