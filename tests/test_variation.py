@@ -316,3 +316,15 @@ def test_a_bidi_control_cannot_reorder_the_report_or_the_page() -> None:
     assert "\u202e" not in diff_text(result) and "\\u202e" in diff_text(result)
     page = review_html(build_review(base, [result]))
     assert "\u202e" not in page and "\\u202e" in page
+
+
+def test_a_real_law_hard_wrapped_keeps_its_paragraphs() -> None:
+    # every article wrapped at a fixed width, lines that start with 第X条 included (财务管 / 理 across a line)
+    text = law("02")
+    body = text.split("<!-- INFO END -->", 1)[1]
+    paragraphs = [p.lstrip("# ").strip() for p in body.split("\n") if p.strip()]
+    wrapped = "\n".join(p[k:k + 33] for p in paragraphs for k in range(0, len(p), 33))
+    plain = "\n".join(paragraphs)
+    # (a paragraph that ends exactly at the wrap width, before one with no label, reads as running on: 100 → 99)
+    assert abs(len(normalize(document_from_text(wrapped)).paragraphs()) - len(normalize(document_from_text(plain)).paragraphs())) <= 1
+    assert substantive(diff(plain, wrapped)) == []

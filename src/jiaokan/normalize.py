@@ -822,6 +822,9 @@ def _join_lines(mt: MappedText, *, wrapped_only: bool, indented: frozenset[int] 
     wrap_width = lengths[int(len(lengths) * 0.9)] if lengths else 0
     # text wrapped at a fixed width throughout: many lines reach the width (not one long line among short ones)
     fixed = wrap_width >= 12 and sum(1 for n in lengths if n >= 0.75 * wrap_width) >= max(3, 0.25 * len(lengths))
+    # ... and wrapped at a count of characters: many lines as long as the widest, give or take the space a label had
+    # (a wrap can then fall just after a sentence's end, and the next line still runs on)
+    exact = fixed and sum(1 for n in lengths if abs(n - wrap_width) <= 1) >= max(3, 0.3 * len(lengths))
     furniture = _furniture(contents)
     b = Builder(mt, Code.LAYOUT)
     k = 0
@@ -840,8 +843,9 @@ def _join_lines(mt: MappedText, *, wrapped_only: bool, indented: frozenset[int] 
             break
         blank = m > k + 1
         nxt = contents[m]
-        if not (k in furniture or m in furniture or m in indented) and _should_join(
-                para, cur, nxt, blank=blank, wrapped_only=wrapped_only, wrap_width=wrap_width, fixed=fixed):
+        if not (k in furniture or m in furniture or m in indented) and (_should_join(
+                para, cur, nxt, blank=blank, wrapped_only=wrapped_only, wrap_width=wrap_width, fixed=fixed)
+                or (wrapped_only and exact and not blank and len(cur) >= wrap_width - 1 and not is_title(cur) and _runs_on(nxt))):
             b.replace(lines[k][1], lines[m][0], "")
             para += nxt
         else:
@@ -872,6 +876,11 @@ def _joinable(last: str, first: str, *, wrapped: bool) -> bool:
     left = is_cjk(last) or last in "，、,“‘《（(" or last.isdigit() or (wrapped and last in "》）〉”’")
     right = is_cjk(first) or first in "，、。；：”’》）)" or first.isdigit()
     return left and right and not (last.isdigit() and first.isascii() and first.isalpha())
+
+
+def _runs_on(nxt: str) -> bool:
+    """Could this line be the rest of a paragraph (not a heading, a label, a title or a page's furniture)?"""
+    return bool(nxt) and not is_heading(nxt) and not is_title(nxt) and (is_cjk(nxt[0]) or nxt[0] in "“‘《（(")
 
 
 def _should_join(para: str, cur: str, nxt: str, *, blank: bool, wrapped_only: bool, wrap_width: int, fixed: bool = False) -> bool:
