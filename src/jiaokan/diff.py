@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import gc
-import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -345,12 +344,9 @@ class _Finder:
 
     def _bounds(self, cluster: list[Op]) -> tuple[int, int, int, int]:
         """The paragraphs a cluster lies in, on both sides: context is never taken across a paragraph break."""
-        a, b = self.a, self.b
-        pa1 = a.paragraphs[a.para_of[min(cluster[0].a1, len(a.para_of) - 1)]] if a.para_of else None
-        pa2 = a.paragraphs[a.para_of[min(max(cluster[-1].a2 - 1, 0), len(a.para_of) - 1)]] if a.para_of else None
-        pb1 = b.paragraphs[b.para_of[min(cluster[0].b1, len(b.para_of) - 1)]] if b.para_of else None
-        pb2 = b.paragraphs[b.para_of[min(max(cluster[-1].b2 - 1, 0), len(b.para_of) - 1)]] if b.para_of else None
-        return (pa1.start if pa1 else 0, pa2.end if pa2 else 0, pb1.start if pb1 else 0, pb2.end if pb2 else 0)
+        first, last = cluster[0], cluster[-1]
+        return (_paragraph_edge(self.a, first.a1, start=True), _paragraph_edge(self.a, last.a2 - 1, start=False),
+                _paragraph_edge(self.b, first.b1, start=True), _paragraph_edge(self.b, last.b2 - 1, start=False))
 
     def _converted(self, side: str, kinds: set[tuple[str, str]]) -> bool:
         """Does a copy in simplified characters show the regional form of most kinds of word the other copy has
@@ -667,11 +663,20 @@ def _same_numbers(a: str, a1: int, a2: int, b: str, b1: int, b2: int) -> bool:
     return _DIGIT_RUNS.findall(a[max(0, a1 - k):a2 + k]) == _DIGIT_RUNS.findall(b[max(0, b1 - k):b2 + k])
 
 
+def _paragraph_edge(seg: Segmented, k: int, *, start: bool) -> int:
+    """Where the paragraph holding stream character ``k`` starts (or ends)."""
+    if not seg.para_of:
+        return 0
+    para = seg.paragraphs[seg.para_of[min(max(k, 0), len(seg.para_of) - 1)]]
+    return para.start if start else para.end
+
+
 def _char_text(seg: Segmented, t: int) -> str:
-    """The original text of stream character ``t`` (an HTML entity read as the character it writes)."""
+    """What stream character ``t`` reads in the original (``_region_text`` of one character, without the deleted
+    text before it): an HTML entity read as the character it writes."""
     s, e = seg.original_span(t, t + 1)
     text = seg.normalized.document.text[s:e]
-    return html.unescape(text) if "&" in text and seg.normalized.document.format == "html" else text
+    return plain_text(text) if seg.normalized.document.format == "html" and ("<" in text or "&" in text) else text
 
 
 def _differing(side: Segmented, other: Segmented, s1: int, s2: int, delta: int) -> list[tuple[int, int]]:

@@ -90,13 +90,20 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class _EditIndex:
+    edits: tuple[Edit, ...]
+    starts: list[int]  # each edit's norm_start, ascending
+    reach: int  # the longest normalized range an edit covers
+
+
+@dataclass(frozen=True, slots=True)
 class Normalized:
     """A document's normalized text, its map back, and the rules applied."""
 
     document: Document
     mapped: MappedText
     rules: tuple[str, ...]
-    _cache: dict[str, tuple[Edit, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, _EditIndex] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -120,12 +127,17 @@ class Normalized:
         Ordered by place.  Where rules changed the same characters one after another, each change is its own
         edit; a deletion belongs to the range it lies inside.
         """
-        out = self._cache.get("edits")
-        if out is None:
-            out = self._cache["edits"] = _edits(self.mapped, self.document.text)
+        index = self._cache.get("edits")
+        if index is None:
+            out = _edits(self.mapped, self.document.text)
+            index = self._cache["edits"] = _EditIndex(out, [ed.norm_start for ed in out],
+                                                      max((ed.norm_end - ed.norm_start for ed in out), default=0))
         if i is None or j is None:
-            return list(out)
-        return [ed for ed in out if (ed.norm_start < j and ed.norm_end > i) or (ed.norm_start == ed.norm_end and i < ed.norm_start < j)]
+            return list(index.edits)
+        # edits are in normalized order: look only at those that can reach [i, j) (--show-map asks per paragraph)
+        lo, hi = bisect.bisect_left(index.starts, i - index.reach), bisect.bisect_left(index.starts, j)
+        return [ed for ed in index.edits[lo:hi]
+                if (ed.norm_start < j and ed.norm_end > i) or (ed.norm_start == ed.norm_end and i < ed.norm_start < j)]
 
     def to_dict(self, *, edits: bool = False) -> dict[str, object]:
         """The JSON form (schema ``jiaokan.normalize/1``)."""
