@@ -21,7 +21,7 @@ from rapidfuzz.distance import Indel
 from jiaokan.align import Alignment, Move, Op, align, longest_chain, opcodes
 from jiaokan.characters import visible
 from jiaokan.errors import InputError
-from jiaokan.findings import COSMETIC, FRAMING, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Span, severity_of
+from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Span, severity_of
 from jiaokan.ingest import Document, read_document
 from jiaokan.markup import plain_text
 from jiaokan.normalize import Edit, Normalized, is_title, normalize
@@ -51,9 +51,11 @@ class Summary:
     framing: int
     by_code: dict[str, int]
     set_aside: int | None = None  # paragraphs left out by framing patterns; None when none were given
+    structural: int = 0  # runs of renumbered labels
 
     def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"substantive": self.substantive, "cosmetic": self.cosmetic, "framing": self.framing, "by_code": dict(self.by_code)}
+        out: dict[str, object] = {"substantive": self.substantive, "structural": self.structural, "cosmetic": self.cosmetic,
+                                  "framing": self.framing, "by_code": dict(self.by_code)}
         if self.set_aside is not None:
             out["set_aside"] = self.set_aside
         return out
@@ -166,7 +168,7 @@ def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset
     by_code = Counter(f.code for f in findings)
     set_aside = tuple(_span_of(seg, lo, hi) for seg in (sa, sw) for lo, hi in seg.set_aside)
     summary = Summary(counts[SUBSTANTIVE], counts[COSMETIC], counts[FRAMING], dict(sorted(by_code.items())),
-                      len(set_aside) if framing is not None else None)
+                      len(set_aside) if framing is not None else None, counts[STRUCTURAL])
     pairing = tuple(sorted(finder.pairing, key=lambda op: (op.a1, op.a2, op.b1)))
     return DiffResult(base, witness, findings, summary, nb.rules, sa, sw, alignment, pairing, codes, set_aside)
 

@@ -17,11 +17,13 @@ from enum import StrEnum
 
 class Severity(StrEnum):
     SUBSTANTIVE = "substantive"
+    STRUCTURAL = "structural"  # the structure changed, not the wording: labels renumbered (listed, never failing)
     COSMETIC = "cosmetic"
     FRAMING = "framing"
 
 
 SUBSTANTIVE = Severity.SUBSTANTIVE
+STRUCTURAL = Severity.STRUCTURAL
 COSMETIC = Severity.COSMETIC
 FRAMING = Severity.FRAMING
 SEVERITIES = tuple(Severity)
@@ -43,8 +45,23 @@ class Kind(StrEnum):
     DELETION = "deletion"
     MOVE = "move"
     NUMBER = "number"
+    RENUMBERING = "renumbering"
     COSMETIC = "cosmetic"
     FRAMING = "framing"
+
+
+class Parts(StrEnum):
+    """What a finding's ``parts`` are.
+
+    PLACES: the finding stands for its parts, each a place of the same change (a group of one change repeated, a run
+    of renumbered labels); EDITS: changes inside the passage the finding covers (a moved article that was also
+    edited); PARAGRAPHS: the paragraphs of the unit it covers (an omitted article of several paragraphs).
+    """
+
+    NONE = ""
+    PLACES = "places"
+    EDITS = "edits"
+    PARAGRAPHS = "paragraphs"
 
 
 class Code(StrEnum):
@@ -59,6 +76,8 @@ class Code(StrEnum):
     PARAGRAPH_MOVE = "paragraph-move"
     SENTENCE_MOVE = "sentence-move"
     METADATA_OMISSION = "metadata-omission"
+    STALE_REFERENCE = "stale-reference"
+    RENUMBERING = "renumbering"
     BIDI_CONTROL = "bidi-control"
     MARKUP = "markup"
     INVISIBLE = "invisible"
@@ -113,6 +132,12 @@ _ENTRIES = (
     _drift(Code.SENTENCE_MOVE, Kind.MOVE, "Sentences of the base found elsewhere in the witness."),
     _drift(Code.METADATA_OMISSION, Kind.DELETION,
            "The base's document number (文号), addressee, signature, date or publication note missing from the witness.", gap=True),
+    _drift(Code.STALE_REFERENCE, Kind.NUMBER,
+           "A cross-reference (依照本条例第三十条) that keeps its number while the witness renumbered the article it points to.",
+           word_diff=True),
+    CodeInfo(Code.RENUMBERING, STRUCTURAL, Nature.DRIFT, Kind.RENUMBERING,
+             "Labels (第N条, 第N章, （N）, N.) and the cross-references to them renumbered consistently after an inserted or "
+             "deleted unit: one finding per run."),
     _reading(Code.BIDI_CONTROL, "A bidirectional control character, which can hide or reorder text on screen (U+202E and the like).",
              severity=SUBSTANTIVE),
     _reading(Code.MARKUP, "HTML or Markdown markup, or a character written as an entity, in one copy."),
@@ -137,6 +162,7 @@ REGISTRY: dict[str, CodeInfo] = {e.code.value: e for e in _ENTRIES}
 
 ALL_CODES: tuple[str, ...] = tuple(REGISTRY)
 SUBSTANTIVE_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == SUBSTANTIVE)
+STRUCTURAL_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == STRUCTURAL)
 COSMETIC_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == COSMETIC)
 FRAMING_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == FRAMING)
 DESCRIPTIONS: dict[str, str] = {c: e.description for c, e in REGISTRY.items()}
@@ -148,11 +174,12 @@ def info(code: str) -> CodeInfo:
 
 
 def severity_of(code: str, substantive_codes: frozenset[str] | tuple[str, ...] = SUBSTANTIVE_CODES) -> Severity:
-    """A code's severity under a setting of which codes are substantive: framing stays framing, the rest cosmetic."""
+    """A code's severity under a setting of which codes are substantive: a code made substantive is; framing stays
+    framing and structural stays structural; any other code not in the setting is cosmetic."""
     if code in substantive_codes:
         return SUBSTANTIVE
-    if REGISTRY[code].severity == FRAMING:
-        return FRAMING
+    if REGISTRY[code].severity in (FRAMING, STRUCTURAL):
+        return REGISTRY[code].severity
     return COSMETIC
 
 
@@ -184,13 +211,24 @@ class Finding:
     context: str = ""  # the heading of the base paragraph it belongs to, e.g. 三（一）强化安全管理责任
     before: str = ""  # normalized base text just before the change, for showing it in context
     after: str = ""  # and just after
+    parts: tuple[Finding, ...] = ()  # what ``parts_kind`` says: a group's places, a move's inner edits, a unit's paragraphs
+    parts_kind: Parts = Parts.NONE
 
     @property
     def info(self) -> CodeInfo:
         return REGISTRY[self.code]
 
+    def places(self) -> tuple[Finding, ...]:
+        """The findings that each mark a place of text: a group's or a run's parts (it stands for them); a moved
+        passage and the edits inside it; a unit itself (its paragraphs only list what it covers)."""
+        if self.parts_kind == Parts.PLACES:
+            return tuple(p for part in self.parts for p in part.places())
+        if self.parts_kind == Parts.EDITS:
+            return (self, *(p for part in self.parts for p in part.places()))
+        return (self,)
+
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "code": self.code,
             "severity": str(self.severity),
             "base": self.base.to_dict(),
@@ -198,3 +236,7 @@ class Finding:
             "message": self.message,
             "context": self.context,
         }
+        if self.parts:
+            out["parts_kind"] = str(self.parts_kind)
+            out["parts"] = [p.to_dict() for p in self.parts]
+        return out
