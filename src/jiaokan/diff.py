@@ -21,8 +21,9 @@ from rapidfuzz.distance import Indel
 from jiaokan.align import Alignment, Move, Op, align, longest_chain, opcodes
 from jiaokan.characters import visible
 from jiaokan.errors import InputError
-from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Span, severity_of
+from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Span, severity_of
 from jiaokan.ingest import Document, read_document
+from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, renumbering_map, runs, unmask, verdict_of
 from jiaokan.markup import plain_text
 from jiaokan.normalize import Edit, Normalized, is_title, normalize
 from jiaokan.numbers import is_number_change
@@ -160,8 +161,10 @@ def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset
     nb = normalize(base, rules=rules)
     nw = normalize(witness, rules=rules)
     sa, sw = segment(nb, leave_out=framing), segment(nw, leave_out=framing)
-    alignment = align(sa, sw, key=canonical if "regional" in nb.rules else None)
-    finder = _Finder(sa, sw, alignment, codes)
+    # aligned with the numbers of labels and references masked: a renumbered article still pairs with itself
+    la, lw = find_labels(sa), find_labels(sw)
+    alignment = unmask(align(la.masked, lw.masked, key=canonical if "regional" in nb.rules else None), la, lw, sa.stream, sw.stream)
+    finder = _Finder(sa, sw, alignment, codes, (la, lw))
     findings = finder.run()
     findings.sort(key=lambda f: (f.base.start, f.witness.start, f.base.end, f.witness.end, f.code))
     counts = Counter(f.severity for f in findings)
@@ -193,7 +196,8 @@ def _one_paragraph(seg: Segmented, lo: int, hi: int) -> bool:
 
 
 class _Finder:
-    def __init__(self, base: Segmented, witness: Segmented, alignment: Alignment, codes: frozenset[str]) -> None:
+    def __init__(self, base: Segmented, witness: Segmented, alignment: Alignment, codes: frozenset[str],
+                 labels: tuple[Labelled, Labelled]) -> None:
         self.a = base
         self.b = witness
         self.al = alignment
@@ -204,6 +208,9 @@ class _Finder:
         self.pairing: list[Op] = []
         self._framing: list[tuple[str, int, int, int]] = []  # (side, start, end, point on the other side)
         self.edits = {"base": _SideEdits(base), "witness": _SideEdits(witness)}  # normalization edits on the streams
+        self.labels = labels
+        self.renumbered: dict[str, list[tuple[int, int]]] = {"base": [], "witness": []}  # label numbers that changed
+        self.moved_labels: list[Finding] = []  # renumbered labels inside moved passages: parts of their move
 
     # ------------------------------------------------------------ locating
 
@@ -212,10 +219,14 @@ class _Finder:
 
     def add(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str, *,
             base_span: Span | None = None, witness_span: Span | None = None) -> None:
+        self.out.append(self.make(code, a1, a2, b1, b2, message, base_span=base_span, witness_span=witness_span))
+
+    def make(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str, *,
+             base_span: Span | None = None, witness_span: Span | None = None) -> Finding:
         a, b = self.a, self.b
         para = a.paragraphs[a.para_of[min(a1, len(a.para_of) - 1)]] if a.para_of else None
         severity = severity_of(code, self.codes)
-        self.out.append(
+        return (
             Finding(
                 code=code,
                 severity=severity,
@@ -253,6 +264,7 @@ class _Finder:
         self.first = (fa, fb)
         body_ops = [op for op in self.al.ops if not (op.a2 <= la and op.b2 <= lb) and not (op.a1 >= ta and op.b1 >= tb)]
         self.pairing.extend(body_ops)
+        body_ops = self._numbering(body_ops)
         batches = [[op for op in body_ops if op.tag != "equal"]]  # changes, each batch judged in its own order
         # Before the body and after it: each copy's own wrapper, except
         # passages both have (a title, a 文号, a closing paragraph), which are
@@ -296,6 +308,118 @@ class _Finder:
             self._move(mv)
         self._cosmetic()
         return self.out
+
+    # ------------------------------------------------------------ labels and references
+
+    def _numbering(self, ops: list[Op]) -> list[Op]:
+        """Labels and references paired by the alignment, judged: a run of renumbered labels (and the references
+        that follow them) is one ``renumbering`` finding, a reference left behind is ``stale-reference``, any other
+        number that changed a ``number-change``.  Returns the ops that remain (a label's digits count ends no ops)."""
+        la, lw = self.labels
+        if not la.labels or not lw.labels:
+            return ops
+        places = sorted([(op.a1, op.a2, op.b1, False) for op in self.al.ops if op.tag == "equal"]
+                        + [(m.a1, m.a2, m.b1, True) for m in self.al.moves])
+        starts = [p[0] for p in places]
+
+        def witness_at(k: int) -> tuple[int, bool] | None:
+            i = bisect.bisect_right(starts, k) - 1
+            if i < 0 or not places[i][0] <= k < places[i][1]:
+                return None
+            a1, _, b1, moved = places[i]
+            return b1 + k - a1, moved
+
+        pairs: list[Paired] = []
+        for lb in la.labels:
+            first, last = witness_at(lb.start), witness_at(lb.end - 1)
+            if first is None or last is None:
+                continue
+            wl = lw.at(first[0])
+            if wl is not None and wl.start == first[0] and wl.end == last[0] + 1:
+                pairs.append(Paired(lb, wl, first[1] or last[1]))
+        inside = [(p.base.num_start, p.base.num_end, p.witness.num_start, p.witness.num_end) for p in pairs if p.base.value != p.witness.value
+                  or p.base.num_end - p.base.num_start != p.witness.num_end - p.witness.num_start]
+        lo = [x[0] for x in inside]
+
+        def absorbed(op: Op) -> bool:
+            i = bisect.bisect_right(lo, op.a1) - 1
+            return i >= 0 and inside[i][0] <= op.a1 and op.a2 <= inside[i][1] and inside[i][2] <= op.b1 and op.b2 <= inside[i][3]
+
+        kept = [op for op in ops if op.tag == "equal" or not absorbed(op)]
+        mapping = renumbering_map(pairs)
+        labels: list[Paired] = []
+        following: list[Paired] = []
+        for p in pairs:
+            verdict = verdict_of(p, mapping)
+            if verdict is None:
+                continue
+            self.renumbered["base"].append((p.base.num_start, p.base.num_end))
+            self.renumbered["witness"].append((p.witness.num_start, p.witness.num_end))
+            if verdict == Verdict.RENUMBERED and p.moved:
+                self.moved_labels.append(self._label_finding(p))
+            elif verdict == Verdict.RENUMBERED and p.base.role == Role.LABEL:
+                labels.append(p)
+            elif verdict == Verdict.RENUMBERED:
+                following.append(p)
+            elif verdict == Verdict.STALE:
+                now = mapping[(p.base.unit, p.base.value)]
+                self.add(Code.STALE_REFERENCE, p.base.start, p.base.end, p.witness.start, p.witness.end,
+                         f"「{self._label_text(p.witness, 'witness')}」 still points at 第{p.base.value}{p.base.unit}, which the witness "
+                         f"renumbered 第{now}{p.base.unit}: it now points at another {p.base.unit}")
+            else:
+                old, new = self.a.stream[p.base.num_start:p.base.num_end], self.b.stream[p.witness.num_start:p.witness.num_end]
+                self.add(Code.NUMBER_CHANGE, p.base.num_start, p.base.num_end, p.witness.num_start, p.witness.num_end, f"「{old}」→「{new}」")
+        for side in self.renumbered.values():
+            side.sort()
+        articles = [lb.start for lb in la.labels if lb.role == Role.LABEL and lb.unit in ARTICLE_UNITS]
+        found = runs(labels, articles)
+        run_of = {(p.base.unit, p.base.value): k for k, run in enumerate(found) for p in run}
+        attached: list[list[Paired]] = [[] for _ in found]
+        for p in following:
+            k = run_of.get((p.base.unit, p.base.value))
+            if k is None:
+                found.append([p])
+                attached.append([])
+            else:
+                attached[k].append(p)
+        for run, refs in zip(found, attached):
+            self.out.append(self._run_finding(run, refs))
+        return kept
+
+    def _label_text(self, lb: Label, side: str) -> str:
+        """A label as the original writes it (第六十九条), spacing out."""
+        seg = self.a if side == "base" else self.b
+        return "".join(seg.span(lb.start, lb.end).text.split())
+
+    def _label_finding(self, p: Paired) -> Finding:
+        old, new = self._label_text(p.base, "base"), self._label_text(p.witness, "witness")
+        what = "renumbered" if p.base.role == Role.LABEL else "a reference following the renumbering"
+        return self.make(Code.RENUMBERING, p.base.start, p.base.end, p.witness.start, p.witness.end, f"{old}改为{new} ({what})")
+
+    def _run_finding(self, run: list[Paired], refs: list[Paired]) -> Finding:
+        first, last = run[0], run[-1]
+        b1, b2 = self._label_text(first.base, "base"), self._label_text(last.base, "base")
+        w1, w2 = self._label_text(first.witness, "witness"), self._label_text(last.witness, "witness")
+        if len(run) == 1:
+            message = f"{b1}改为{w1}"
+        else:
+            message = f"{b1}至{b2}依次改为{w1}至{w2}"
+        counted = f"{len(run)} label" + ("s" if len(run) != 1 else "")
+        if refs:
+            counted += f", {len(refs)} cross-reference" + ("s" if len(refs) != 1 else "") + " following"
+        parts = tuple(self._label_finding(p) for p in sorted(run + refs, key=lambda p: p.base.start))
+        head = self.make(Code.RENUMBERING, first.base.start, first.base.end, first.witness.start, first.witness.end, f"{message} ({counted})")
+        return replace(head, parts=parts, parts_kind=Parts.PLACES)
+
+    def _renumbered_at(self, side: str, s1: int, s2: int) -> bool:
+        """Does stream ``[s1, s2)`` of a side touch a label or reference number judged above?"""
+        ranges = self.renumbered[side]
+        i = bisect.bisect_right(ranges, (s2, s2)) - 1
+        while i >= 0 and ranges[i][1] > s1 - 1:
+            if ranges[i][0] < s2 and s1 < ranges[i][1] or (s1 == s2 and ranges[i][0] <= s1 <= ranges[i][1]):
+                return True
+            i -= 1
+        return False
 
     # ------------------------------------------------------------ regional vocabulary
 
@@ -552,6 +676,8 @@ class _Finder:
             mine, theirs = (self.edits["base"], self.edits["witness"]) if on_base else (self.edits["witness"], self.edits["base"])
             starts = a_starts if on_base else b_starts
             for s1, s2, ed in mine.located:
+                if self._renumbered_at("base" if on_base else "witness", s1, s2):
+                    continue  # a renumbered label's numeral: the renumbering finding tells it
                 # a character-for-character edit (a run of traditional characters, full-width digits) is judged
                 # character by character, across the equal runs it spans: only what reads differently is reported
                 one_to_one = not ed.whole and s2 - s1 > 1 and len(ed.original) == len(ed.written) == len(ed.normalized) == s2 - s1

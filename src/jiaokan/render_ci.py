@@ -19,7 +19,7 @@ from jiaokan.findings import ALL_CODES, DESCRIPTIONS, Finding, Span, severity_of
 from jiaokan.ingest import Document
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVEL = {"substantive": "error", "cosmetic": "warning", "framing": "note"}
+_LEVEL = {"substantive": "error", "structural": "note", "cosmetic": "warning", "framing": "note"}
 
 
 def _uri(path: str) -> dict[str, str]:

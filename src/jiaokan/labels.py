@@ -1,0 +1,263 @@
+"""Labels and cross-references: the numbers a renumbering changes, found on a comparison stream.
+
+An article inserted before 第十八条 renumbers every article after it, and every
+reference to them (依照本条例第三十条).  Compared character by character, each
+renumbered label is a number change, and an inserted article slides against
+the label after it (``第{+20条国家实施…+}18条``).  So alignment compares the
+streams with these numbers masked (``第##条``, the same length, so every offset
+stays valid): the inserted article is one insertion and 第十八条 pairs with
+第二十一条; then the numbers of the labels paired are compared here, the
+renumbering they make is read off the labels, and each cross-reference is
+judged against it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from jiaokan.align import Alignment, Move, Op
+from jiaokan.normalize import han_number
+from jiaokan.segment import Segmented
+
+MASK = "#"
+_NUMERAL = "0-9〇零一二三四五六七八九十百千两"
+# 第N条 anywhere (a label at a paragraph's start, a reference elsewhere); 第N款/项 are only ever references
+_ORDINAL = re.compile(rf"第([{_NUMERAL}]{{1,8}})(条|章|节|编|款|项)")
+# markers only a paragraph's start makes a label: （三） 3. 三、
+_ITEM = re.compile(rf"（([{_NUMERAL}]{{1,4}})）|([0-9]{{1,3}})[.．](?![0-9])|([〇零一二三四五六七八九十]{{1,4}})、")
+_INTERNAL = re.compile(r"本(?:法|条例|办法|规定|细则|决定|规则|章|节|条)")
+
+
+class Role(StrEnum):
+    LABEL = "label"  # opens a paragraph: 第十八条 ……, （三）……
+    REFERENCE = "reference"  # inside the text: 依照本条例第三十条
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A numbered label or reference at stream ``[start, end)``; its number at ``[num_start, num_end)``."""
+
+    start: int
+    end: int
+    num_start: int
+    num_end: int
+    unit: str  # 条 章 节 编 款 项, or the marker's form: （） . 、
+    value: int
+    role: Role
+    external: bool = False  # a reference to another act: 《中华人民共和国行政处罚法》第八条
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """A stream's labels and references, and the stream with each of their numbers collapsed to one MASK for
+    alignment (第#条 for 第9条 and 第10条 alike); ``real[m]`` is where masked character ``m`` starts in the stream."""
+
+    labels: tuple[Label, ...]
+    masked: Segmented
+    real: tuple[int, ...]
+    masks: tuple[int, ...]  # masked offsets of the MASKs, ascending
+
+    def at(self, position: int) -> Label | None:
+        """The label or reference whose stream range covers ``position``."""
+        lo, hi = 0, len(self.labels)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.labels[mid].end <= position:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self.labels) and self.labels[lo].start <= position < self.labels[lo].end:
+            return self.labels[lo]
+        return None
+
+
+def _value(text: str) -> int | None:
+    return int(text) if text.isdigit() else han_number(text)
+
+
+def find_labels(seg: Segmented) -> Labelled:
+    """Every label at a paragraph's start and every reference in the text, and the masked stream."""
+    stream = seg.stream
+    found: list[Label] = []
+    for para in seg.paragraphs:
+        text = stream[para.start:para.end]
+        first = _ITEM.match(text)
+        if first is not None:
+            g = next(k for k in (1, 2, 3) if first.group(k))
+            value = _value(first.group(g))
+            if value is not None:
+                unit = "（）" if g == 1 else ("." if g == 2 else "、")
+                found.append(Label(para.start, para.start + first.end(), para.start + first.start(g), para.start + first.end(g),
+                                   unit, value, Role.LABEL))
+        for m in _ORDINAL.finditer(text):
+            value = _value(m.group(1))
+            if value is None:
+                continue
+            role = Role.LABEL if m.start() == 0 and m.group(2) in "条章节编" else Role.REFERENCE
+            external = role == Role.REFERENCE and _external(text, m.start())
+            found.append(Label(para.start + m.start(), para.start + m.end(), para.start + m.start(1), para.start + m.end(1),
+                               m.group(2), value, role, external))
+    found.sort(key=lambda lb: lb.start)
+    masked, real, masks = _masked(seg, found)
+    return Labelled(tuple(found), masked, real, masks)
+
+
+def _external(text: str, at: int) -> bool:
+    """Does the reference at ``at`` point into another act: a 《title》 before it in its sentence, and no 本法 / 本条例
+    after that title?"""
+    sentence_start = max(text.rfind(c, 0, at) for c in "。；")
+    title = text.rfind("》", sentence_start + 1, at)
+    return title >= 0 and _INTERNAL.search(text, title, at) is None
+
+
+def _masked(seg: Segmented, labels: list[Label]) -> tuple[Segmented, tuple[int, ...], tuple[int, ...]]:
+    """The stream with every label's and reference's number collapsed to one MASK, and where each masked character
+    starts in the real stream (one more entry: the stream's end)."""
+    n = len(seg.stream)
+    if not labels:
+        return seg, tuple(range(n + 1)), ()
+    parts: list[str] = []
+    real: list[int] = []
+    masks: list[int] = []
+    pos = 0
+    for lb in labels:
+        parts.append(seg.stream[pos:lb.num_start])
+        real.extend(range(pos, lb.num_start))
+        parts.append(MASK)
+        masks.append(len(real))
+        real.append(lb.num_start)
+        pos = lb.num_end
+    parts.append(seg.stream[pos:])
+    real.extend(range(pos, n))
+    real.append(n)
+    stream = "".join(parts)
+    to_masked = [0] * (n + 1)  # real offset -> masked offset (a number's digits all map to its MASK)
+    for m in range(len(real) - 1):
+        for k in range(real[m], real[m + 1]):
+            to_masked[k] = m
+    to_masked[n] = len(stream)
+    paragraphs = [replace(p, start=to_masked[p.start], end=to_masked[p.end], text=stream[to_masked[p.start]:to_masked[p.end]])
+                  for p in seg.paragraphs]
+    sentences = [replace(s, start=to_masked[s.start], end=to_masked[s.end], text=stream[to_masked[s.start]:to_masked[s.end]])
+                 for s in seg.sentences]
+    para_of = [seg.para_of[r] for r in real[:-1]]
+    positions = [seg.positions[r] for r in real[:-1]]
+    masked = replace(seg, stream=stream, positions=positions, paragraphs=paragraphs, sentences=sentences, para_of=para_of)
+    return masked, tuple(real), tuple(masks)
+
+
+def unmask(alignment: Alignment, base: Labelled, witness: Labelled, a: str, b: str) -> Alignment:
+    """An alignment of the masked streams as one of the real streams ``a`` and ``b``: an equal run is cut at each
+    masked number, which is equal again if its digits are, else a replacement of just the number."""
+    ra, rb = base.real, witness.real
+    if len(ra) == len(a) + 1 and len(rb) == len(b) + 1:
+        return alignment  # nothing was masked
+    ops: list[Op] = []
+
+    def put(tag: str, a1: int, a2: int, b1: int, b2: int) -> None:
+        if a1 == a2 and b1 == b2:
+            return
+        if ops and ops[-1].tag == tag == "equal" and ops[-1].a2 == a1 and ops[-1].b2 == b1:
+            ops[-1] = Op("equal", ops[-1].a1, a2, ops[-1].b1, b2)
+        else:
+            ops.append(Op(tag, a1, a2, b1, b2))
+
+    for op in alignment.ops:
+        if op.tag != "equal":
+            put(op.tag, ra[op.a1], ra[op.a2], rb[op.b1], rb[op.b2])
+            continue
+        start = 0
+        lo = bisect.bisect_left(base.masks, op.a1)
+        hi = bisect.bisect_left(base.masks, op.a2)
+        for i in base.masks[lo:hi]:
+            k = i - op.a1
+            j = op.b1 + k
+            x1, x2, y1, y2 = ra[i], ra[i + 1], rb[j], rb[j + 1]
+            put("equal", ra[op.a1 + start], x1, rb[op.b1 + start], y1)
+            put("equal" if a[x1:x2] == b[y1:y2] else "replace", x1, x2, y1, y2)
+            start = k + 1
+        put("equal", ra[op.a1 + start], ra[op.a2], rb[op.b1 + start], rb[op.b2])
+    moves = [Move(ra[m.a1], ra[m.a2], rb[m.b1], rb[m.b2]) for m in alignment.moves]
+    return Alignment(ops, moves, alignment.anchors)
+
+
+def chinese_number(n: int) -> str:
+    """An ordinal's number as a law writes it: 68 → 六十八, 120 → 一百二十, 10 → 十."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n - 10] if n > 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else (digits[rest // 10] + "十" + (digits[rest % 10] if rest % 10 else "")))
+        return digits[n // 100] + "百" + tail
+    return str(n)
+
+
+# ----------------------------------------------------------------------------- judging paired labels
+
+ARTICLE_UNITS = "条章节编"
+
+
+@dataclass(frozen=True, slots=True)
+class Paired:
+    """A base label or reference and the witness one alignment put at its place."""
+
+    base: Label
+    witness: Label
+    moved: bool = False  # inside a moved passage
+
+
+class Verdict(StrEnum):
+    RENUMBERED = "renumbered"  # a label renumbered, or a reference following its article's new number
+    STALE = "stale"  # a reference kept its number while its article was renumbered
+    CHANGED = "changed"  # a number changed that no renumbering explains
+
+
+def renumbering_map(pairs: list[Paired]) -> dict[tuple[str, int], int]:
+    """(unit, old number) → new number, for every article, chapter or section label paired (moved ones too)."""
+    out: dict[tuple[str, int], int] = {}
+    for p in pairs:
+        if p.base.role == p.witness.role == Role.LABEL and p.base.unit == p.witness.unit and p.base.unit in ARTICLE_UNITS:
+            out[(p.base.unit, p.base.value)] = p.witness.value
+    return out
+
+
+def verdict_of(p: Paired, mapping: dict[tuple[str, int], int]) -> Verdict | None:
+    """What a paired label or reference says: None when nothing changed that a reader must know."""
+    old, new = p.base.value, p.witness.value
+    if p.base.role == p.witness.role == Role.LABEL and p.base.unit == p.witness.unit:
+        return Verdict.RENUMBERED if old != new else None
+    internal = p.base.role == p.witness.role == Role.REFERENCE and p.base.unit == p.witness.unit and p.base.unit in ARTICLE_UNITS \
+        and not p.base.external and not p.witness.external
+    target = mapping.get((p.base.unit, old)) if internal else None
+    if target is None:
+        return Verdict.CHANGED if old != new else None
+    if new == target:
+        return Verdict.RENUMBERED if old != new else None
+    return Verdict.STALE if new == old else Verdict.CHANGED
+
+
+def runs(labels: list[Paired], articles: list[int]) -> list[list[Paired]]:
+    """Renumbered labels (not moved, in base order) cut into runs: the same unit, the same shift, consecutive numbers
+    on both sides; an item's run never crosses an article label (``articles``: base stream starts of article labels,
+    ascending)."""
+    out: list[list[Paired]] = []
+    for p in labels:
+        if out:
+            last = out[-1][-1]
+            same = (p.base.unit == last.base.unit and p.witness.value - p.base.value == last.witness.value - last.base.value
+                    and p.base.value == last.base.value + 1 and p.witness.value == last.witness.value + 1)
+            if same and p.base.unit not in ARTICLE_UNITS:
+                same = bisect.bisect_right(articles, last.base.start) == bisect.bisect_left(articles, p.base.start)
+            if same:
+                out[-1].append(p)
+                continue
+        out.append([p])
+    return out
