@@ -540,3 +540,68 @@ def _rejoin(a: str, b: str, ops: list[tuple[str, int, int, int, int]]) -> list[t
             out.extend(ops[k:end + 1])
         k = end + 1
     return out
+
+
+def cleanup_semantic(ops: list[Op], base: Segmented, witness: Segmented, *, key: Callable[[str], str] | None = None) -> list[Op]:
+    """Changes a reader would mark: an equal run no longer than the changes on both sides of it (counting the longer
+    side of each) is part of one change with them, as diff-match-patch's semantic cleanup does — so a rewritten clause
+    is one substitution, not fragments pairing 规定 with 科学.  An equal run holding a whole sentence in both copies
+    (a title between two wrappers, a sentence two rewritten articles share) stays.  Linear: after a merge only the
+    equality before it is looked at again.  With ``key``, changes that are equal under it (regional vocabulary, which the
+    diff re-aligns word by word) are left as they are."""
+    out: list[Op] = []  # alternating runs; a change is kept as one replace/delete/insert op
+
+    def explained(x: Op, y: Op) -> bool:
+        if key is None:
+            return False
+        k = 4  # whole words: the equal text around the change is the same in both copies
+        return key(base.stream[max(0, x.a1 - k):y.a2 + k]) == key(witness.stream[max(0, x.b1 - k):y.b2 + k])
+    a_ends = {s.start: s.end for s in base.sentences}
+    b_ends = {s.start: s.end for s in witness.sentences}
+    a_starts = sorted(a_ends)
+
+    def whole_sentence(eq: Op) -> bool:
+        k = bisect.bisect_left(a_starts, eq.a1)
+        while k < len(a_starts) and a_ends[a_starts[k]] <= eq.a2:
+            start = a_starts[k]
+            w = eq.b1 + start - eq.a1
+            if b_ends.get(w) == w + a_ends[start] - start:
+                return True
+            k += 1
+        return False
+
+    def one_paragraph(x: Op, y: Op) -> bool:
+        """Would the change from x to y lie in one paragraph of each copy (a dropped paragraph is never part of a
+        substitution in the next)?"""
+        return all(not seg.para_of or seg.para_of[min(lo, len(seg.para_of) - 1)] == seg.para_of[min(max(lo, hi - 1), len(seg.para_of) - 1)]
+                   for seg, lo, hi in ((base, x.a1, y.a2), (witness, x.b1, y.b2)))
+
+    def size(op: Op) -> int:
+        return max(op.a2 - op.a1, op.b2 - op.b1)
+
+    def change(a1: int, a2: int, b1: int, b2: int) -> Op:
+        return Op("replace" if a1 < a2 and b1 < b2 else ("delete" if a1 < a2 else "insert"), a1, a2, b1, b2)
+
+    def touch(x: Op, y: Op) -> bool:
+        return x.a2 == y.a1 and x.b2 == y.b1  # nothing between them (a moved passage is taken out of the ops)
+
+    for op in ops:
+        if op.tag == "equal":
+            if out and out[-1].tag == "equal" and touch(out[-1], op):
+                last = out.pop()
+                op = Op("equal", last.a1, op.a2, last.b1, op.b2)
+            out.append(op)
+            continue
+        if out and out[-1].tag != "equal" and touch(out[-1], op):
+            last = out.pop()
+            op = change(last.a1, op.a2, last.b1, op.b2)
+        # fold back: [change, equal, change(op)] with a small equality is one change, and again with the one before
+        while (len(out) >= 2 and out[-1].tag == "equal" and out[-2].tag != "equal" and touch(out[-2], out[-1]) and touch(out[-1], op)
+               and size(out[-1]) <= size(out[-2])
+               and size(out[-1]) <= size(op) and not whole_sentence(out[-1]) and one_paragraph(out[-2], op)
+               and not explained(out[-2], op)):
+            out.pop()
+            before = out.pop()
+            op = change(before.a1, op.a2, before.b1, op.b2)
+        out.append(op)
+    return out

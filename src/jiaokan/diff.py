@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from jiaokan.align import Alignment, Move, Op, align, longest_chain, opcodes
+from jiaokan.align import Alignment, Move, Op, align, cleanup_semantic, longest_chain, opcodes
 from jiaokan.characters import visible
 from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Span, severity_of
@@ -163,7 +163,9 @@ def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset
     sa, sw = segment(nb, leave_out=framing), segment(nw, leave_out=framing)
     # aligned with the numbers of labels and references masked: a renumbered article still pairs with itself
     la, lw = find_labels(sa), find_labels(sw)
-    alignment = unmask(align(la.masked, lw.masked, key=canonical if "regional" in nb.rules else None), la, lw, sa.stream, sw.stream)
+    key = canonical if "regional" in nb.rules else None
+    masked = align(la.masked, lw.masked, key=key)
+    alignment = unmask(replace(masked, ops=cleanup_semantic(masked.ops, la.masked, lw.masked, key=key)), la, lw, sa.stream, sw.stream)
     finder = _Finder(sa, sw, alignment, codes, (la, lw))
     findings = finder.run()
     findings.sort(key=lambda f: (f.base.start, f.witness.start, f.base.end, f.witness.end, f.code))
@@ -612,11 +614,37 @@ class _Finder:
         elif op.tag == "insert":
             for p1, p2 in _by_paragraph(self.b, op.b1, op.b2):
                 self._insertion(op.a1, p1, p2)
+        elif not _one_paragraph(self.a, op.a1, op.a2) or not _one_paragraph(self.b, op.b1, op.b2):
+            for piece in self._by_paragraphs(op):
+                self._body(piece)
+        elif _whole_paragraph(self.a, op.a1, op.a2) and _whole_paragraph(self.b, op.b1, op.b2) and Indel.normalized_similarity(old, new) < UNRELATED:
+            self._deletion(op.a1, op.a2, op.b1)  # a paragraph in place of another it has little in common with
+            self._insertion(op.a2, op.b1, op.b2)
         else:
             a1, a2, b1, b2 = self._widen(op)
             old, new = self.a.stream[a1:a2], self.b.stream[b1:b2]
             number = is_number_change(self.a.stream, a1, a2, self.b.stream, b1, b2)
             self.add(Code.NUMBER_CHANGE if number else Code.WORDING_SUBSTITUTION, a1, a2, b1, b2, f"「{old}」→「{new}」")
+
+    def _by_paragraphs(self, op: Op) -> list[Op]:
+        """A change that crosses a paragraph break cut into changes that do not: the pieces of the two copies paired
+        in order when they have as many; otherwise the partial paragraphs at either end paired, and the whole
+        paragraphs between them omitted and added."""
+        pa, pb = _by_paragraph(self.a, op.a1, op.a2), _by_paragraph(self.b, op.b1, op.b2)
+        if len(pa) == len(pb):
+            return [_op(x1, x2, y1, y2) for (x1, x2), (y1, y2) in zip(pa, pb)]
+        head: list[Op] = []
+        tail: list[Op] = []
+        if pa and pb and not _whole_paragraph(self.a, *pa[0]) and not _whole_paragraph(self.b, *pb[0]):
+            (x1, x2), (y1, y2) = pa.pop(0), pb.pop(0)
+            head.append(_op(x1, x2, y1, y2))
+        if pa and pb and not _whole_paragraph(self.a, *pa[-1]) and not _whole_paragraph(self.b, *pb[-1]):
+            (x1, x2), (y1, y2) = pa.pop(), pb.pop()
+            tail.append(_op(x1, x2, y1, y2))
+        a_at = pa[0][0] if pa else (head[0].a2 if head else op.a1)
+        b_at = pb[0][0] if pb else (head[0].b2 if head else op.b1)
+        middle = [_op(x1, x2, b_at, b_at) for x1, x2 in pa] + [_op(a_at if not pa else pa[-1][1], a_at if not pa else pa[-1][1], y1, y2) for y1, y2 in pb]
+        return head + middle + tail
 
     def _deletion(self, a1: int, a2: int, b_at: int) -> None:
         text = self.a.stream[a1:a2]
@@ -783,6 +811,21 @@ class _SideEdits:
     def traditional(self) -> bool:
         """Is this copy written in traditional characters (the script rule changed a tenth of its Han characters)?"""
         return self._han > 0 and self._script.count(1) >= 0.1 * self._han
+
+
+UNRELATED = 0.5  # whole paragraphs less alike than this (Indel) are one dropped and one added, not a rewrite
+
+
+def _op(a1: int, a2: int, b1: int, b2: int) -> Op:
+    return Op("replace" if a1 < a2 and b1 < b2 else ("delete" if a1 < a2 else ("insert" if b1 < b2 else "equal")), a1, a2, b1, b2)
+
+
+def _whole_paragraph(seg: Segmented, lo: int, hi: int) -> bool:
+    """Is stream ``[lo, hi)`` exactly one paragraph?"""
+    if hi <= lo or not seg.para_of:
+        return False
+    para = seg.paragraphs[seg.para_of[lo]]
+    return para.start == lo and para.end == hi
 
 
 def _same_numbers(a: str, a1: int, a2: int, b: str, b1: int, b2: int) -> bool:

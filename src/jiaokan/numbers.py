@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Indel
+
 from jiaokan.normalize import han_number
 
 _RUN = re.compile(r"\d+(?:\.\d+)?|[〇○零一二三四五六七八九十百千万亿两]+")
@@ -60,7 +62,14 @@ def _value(text: str, s: int, e: int) -> str | None:
     return None
 
 
+WORDING_AROUND = 2  # characters of other wording a number change may also change (以上 → 以下 beside the number)
+
+
 def is_number_change(old_text: str, a1: int, a2: int, new_text: str, b1: int, b2: int) -> bool:
-    """Do the numbers of ``old_text[a1:a2]`` and ``new_text[b1:b2]`` differ (judged in their streams)?"""
+    """Do the numbers of ``old_text[a1:a2]`` and ``new_text[b1:b2]`` differ (judged in their streams), and is that
+    what changed?  A rewritten clause that also has other numbers in it is a wording change."""
     old, new = numbers(old_text, a1, a2), numbers(new_text, b1, b2)
-    return old != new and bool(old or new)
+    if old == new or not (old or new):
+        return False
+    rest_old, rest_new = _RUN.sub("", old_text[a1:a2]), _RUN.sub("", new_text[b1:b2])
+    return Indel.distance(rest_old, rest_new) <= WORDING_AROUND
