@@ -267,7 +267,9 @@ def test_page_numbers_a_page_apart_still_go() -> None:
 def test_a_mainland_word_for_a_mainland_word_is_drift() -> None:
     # 资料 and 数据 are both mainland words; one kind of pair, however often, is a wording change, not a converter
     base = "第十条 经营者应当报送有关资料。\n\n第十一条 主管部门应当保管经营者报送的资料。\n\n第十二条 不得非法获取他人的资料。\n"
-    assert [c for c, _, _ in substantive(diff(base, base.replace("资料", "数据")))] == ["wording-substitution"] * 3
+    result = diff(base, base.replace("资料", "数据"))
+    assert [c for c, _, _ in substantive(result)] == ["wording-substitution"]  # one change, made in three places
+    assert [(p.code, p.base_norm, p.witness_norm) for p in result.substantive[0].places()] == [("wording-substitution", "资料", "数据")] * 3
 
 
 @pytest.mark.parametrize(("base", "witness"), [

@@ -545,8 +545,8 @@ def _rejoin(a: str, b: str, ops: list[tuple[str, int, int, int, int]]) -> list[t
 def cleanup_semantic(ops: list[Op], base: Segmented, witness: Segmented, *, key: Callable[[str], str] | None = None) -> list[Op]:
     """Changes a reader would mark: an equal run no longer than the changes on both sides of it (counting the longer
     side of each) is part of one change with them, as diff-match-patch's semantic cleanup does — so a rewritten clause
-    is one substitution, not fragments pairing 规定 with 科学.  An equal run holding a whole sentence in both copies
-    (a title between two wrappers, a sentence two rewritten articles share) stays.  Linear: after a merge only the
+    is one substitution, not fragments pairing 规定 with 科学 — as long as the change stays inside one sentence of each
+    copy.  An equal run holding a whole sentence in both copies (a title between two wrappers) stays.  Linear: after a merge only the
     equality before it is looked at again.  With ``key``, changes that are equal under it (regional vocabulary, which the
     diff re-aligns word by word) are left as they are."""
     out: list[Op] = []  # alternating runs; a change is kept as one replace/delete/insert op
@@ -570,17 +570,27 @@ def cleanup_semantic(ops: list[Op], base: Segmented, witness: Segmented, *, key:
             k += 1
         return False
 
-    def one_paragraph(x: Op, y: Op) -> bool:
-        """Would the change from x to y lie in one paragraph of each copy (a dropped paragraph is never part of a
-        substitution in the next)?"""
-        return all(not seg.para_of or seg.para_of[min(lo, len(seg.para_of) - 1)] == seg.para_of[min(max(lo, hi - 1), len(seg.para_of) - 1)]
-                   for seg, lo, hi in ((base, x.a1, y.a2), (witness, x.b1, y.b2)))
+    a_sentence_starts = [s.start for s in base.sentences]
+    b_sentence_starts = [s.start for s in witness.sentences]
+
+    def one_sentence(x: Op, y: Op) -> bool:
+        """Would the change from x to y lie in one sentence of each copy?  A change never takes in a sentence end:
+        a dropped sentence is not part of a substitution in the next, and a summary keeps the phrases it quotes."""
+        for starts, lo, hi in ((a_sentence_starts, x.a1, y.a2), (b_sentence_starts, x.b1, y.b2)):
+            if hi > lo and bisect.bisect_right(starts, lo) != bisect.bisect_right(starts, hi - 1):
+                return False
+        return True
 
     def size(op: Op) -> int:
         return max(op.a2 - op.a1, op.b2 - op.b1)
 
     def change(a1: int, a2: int, b1: int, b2: int) -> Op:
         return Op("replace" if a1 < a2 and b1 < b2 else ("delete" if a1 < a2 else "insert"), a1, a2, b1, b2)
+
+    def both_sides(x: Op, y: Op) -> bool:
+        """Do the two changes have text of their own on both sides?  Two deletions around kept words are two
+        deletions (a summary keeps the phrases it quotes), not the kept words replacing the passage."""
+        return (x.a2 - x.a1) + (y.a2 - y.a1) > 0 and (x.b2 - x.b1) + (y.b2 - y.b1) > 0
 
     def touch(x: Op, y: Op) -> bool:
         return x.a2 == y.a1 and x.b2 == y.b1  # nothing between them (a moved passage is taken out of the ops)
@@ -592,14 +602,14 @@ def cleanup_semantic(ops: list[Op], base: Segmented, witness: Segmented, *, key:
                 op = Op("equal", last.a1, op.a2, last.b1, op.b2)
             out.append(op)
             continue
-        if out and out[-1].tag != "equal" and touch(out[-1], op):
+        if out and out[-1].tag != "equal" and touch(out[-1], op) and one_sentence(out[-1], op):
             last = out.pop()
             op = change(last.a1, op.a2, last.b1, op.b2)
         # fold back: [change, equal, change(op)] with a small equality is one change, and again with the one before
         while (len(out) >= 2 and out[-1].tag == "equal" and out[-2].tag != "equal" and touch(out[-2], out[-1]) and touch(out[-1], op)
                and size(out[-1]) <= size(out[-2])
-               and size(out[-1]) <= size(op) and not whole_sentence(out[-1]) and one_paragraph(out[-2], op)
-               and not explained(out[-2], op)):
+               and size(out[-1]) <= size(op) and not whole_sentence(out[-1]) and one_sentence(out[-2], op)
+               and not explained(out[-2], op) and both_sides(out[-2], op)):
             out.pop()
             before = out.pop()
             op = change(before.a1, op.a2, before.b1, op.b2)

@@ -171,11 +171,11 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
     spans: list[tuple[int, int, int, str]] = []  # (a1, a2, copy, reading)
     starts = base_seg.original_starts()
     inverse = {s: k for k, s in enumerate(starts)}
-    findings_of = {col: r.findings for col, r in zip(others, results)}
+    findings_of = {col: [p for f in r.findings for p in f.places()] for col, r in zip(others, results)}  # each place
     for col, r, is_full in zip(others, results, full):
         if not is_full:
             continue
-        for f in r.findings:
+        for f in findings_of[col]:
             if f.severity != SUBSTANTIVE or not f.info.variant:
                 continue
             a1 = inverse.get(f.base.start, bisect.bisect_left(starts, f.base.start))

@@ -20,6 +20,7 @@ from rapidfuzz.distance import Indel
 
 from jiaokan.align import Alignment, Move, Op, align, cleanup_semantic, longest_chain, opcodes
 from jiaokan.characters import visible
+from jiaokan.classify import ADDITIONS, OMISSIONS, Located, groups, pair_moves, units
 from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Span, severity_of
 from jiaokan.ingest import Document, read_document
@@ -40,6 +41,7 @@ _DATE_LINE = re.compile(r"^(?:19|20)\d\d年\d{1,2}月\d{1,2}日$")
 _ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{1,100}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|署|机构|单位|部门|公司)：$")  # 主送机关
 _NOTE = re.compile(r"^（此件[\u4e00-\u9fff]{2,8}）$")  # 附注: （此件公开发布） （此件主动公开）
 _ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|会|署|处|室|所|公司|集团|行)$")
+_LABEL_NUMBER = re.compile(r"(?<=第)\d+(?=[条章节编款项])")
 CONTEXT_CHARS = 16
 MERGE_MAX = 12  # ... and only small edits: a whole deleted passage next to an added one stays two findings
 MERGE_GAP = 2  # equal characters between two edits that still make them one change
@@ -213,6 +215,7 @@ class _Finder:
         self.labels = labels
         self.renumbered: dict[str, list[tuple[int, int]]] = {"base": [], "witness": []}  # label numbers that changed
         self.moved_labels: list[Finding] = []  # renumbered labels inside moved passages: parts of their move
+        self.where: dict[int, tuple[int, int, int, int]] = {}  # id(finding) -> the stream ranges it came from
 
     # ------------------------------------------------------------ locating
 
@@ -223,12 +226,15 @@ class _Finder:
             base_span: Span | None = None, witness_span: Span | None = None) -> None:
         self.out.append(self.make(code, a1, a2, b1, b2, message, base_span=base_span, witness_span=witness_span))
 
+    def located(self, f: Finding) -> Located:
+        return Located(f, *self.where[id(f)])
+
     def make(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str, *,
              base_span: Span | None = None, witness_span: Span | None = None) -> Finding:
         a, b = self.a, self.b
         para = a.paragraphs[a.para_of[min(a1, len(a.para_of) - 1)]] if a.para_of else None
         severity = severity_of(code, self.codes)
-        return (
+        f = (
             Finding(
                 code=code,
                 severity=severity,
@@ -242,6 +248,14 @@ class _Finder:
                 after=a.stream[a2:a2 + CONTEXT_CHARS],
             )
         )
+        self.where[id(f)] = (a1, a2, b1, b2)
+        return f
+
+    def holding(self, head: Finding, parts: list[Finding], kind: Parts) -> Finding:
+        """``head`` holding ``parts`` (where it came from kept)."""
+        f = replace(head, parts=tuple(parts), parts_kind=kind if parts else Parts.NONE)
+        self.where[id(f)] = self.where[id(head)]
+        return f
 
     # ------------------------------------------------------------ zones
 
@@ -309,7 +323,105 @@ class _Finder:
         for mv in self.al.moves:
             self._move(mv)
         self._cosmetic()
-        return self.out
+        return self._as_read(self.out)
+
+    # ------------------------------------------------------------ as a reader counts them
+
+    def _as_read(self, findings: list[Finding]) -> list[Finding]:
+        """Findings that are one change, held by one: units of omitted or added paragraphs, moved passages that were
+        also edited, one change repeated."""
+        located = sorted((self.located(f) for f in findings if f.severity == SUBSTANTIVE), key=lambda x: (x.a1, x.b1, x.a2, x.b2))
+        taken: set[int] = set()
+        made: list[Finding] = []
+        for base_side in (True, False):
+            for unit in units(located, base_side=base_side, level=self._level(base_side)):
+                if len(unit) > 1:
+                    taken.update(id(it.finding) for it in unit)
+                    made.append(self._unit(unit, base_side))
+        rest = [f for f in findings if id(f) not in taken] + made
+        rest = self._edited_moves(rest)
+        top = sorted(rest, key=lambda f: (f.base.start, f.witness.start, f.base.end, f.witness.end, f.code))
+        grouped = groups(top)
+        if not grouped:
+            return top
+        members = {k for ks in grouped for k in ks}
+        heads = {ks[0]: ks for ks in grouped}
+        out = []
+        for k, f in enumerate(top):
+            if k in heads:
+                places = [top[i] for i in heads[k]]
+                head = replace(f, message=f"{f.message} — the same change in {len(places)} places")
+                self.where[id(head)] = self.where[id(f)]
+                out.append(self.holding(head, places, Parts.PLACES))
+            elif k not in members:
+                out.append(f)
+        return out
+
+    def _level(self, base_side: bool) -> Callable[[int], int]:
+        labelled = self.labels[0] if base_side else self.labels[1]
+        rank = {"章": 3, "编": 3, "节": 2, "条": 1}
+
+        def level(k: int) -> int:
+            lb = labelled.at(k)
+            return rank.get(lb.unit, 0) if lb is not None and lb.start == k and lb.role == Role.LABEL else 0
+        return level
+
+    def _unit(self, unit: list[Located], base_side: bool) -> Finding:
+        """One finding for an omitted or added unit of several paragraphs (or sentences), listing them."""
+        first, last = unit[0], unit[-1]
+        whole = any(it.finding.code in (Code.PARAGRAPH_OMISSION, Code.PARAGRAPH_ADDITION) for it in unit)
+        paragraphs = len(unit)
+        if base_side:
+            code = Code.PARAGRAPH_OMISSION if whole else Code.SENTENCE_OMISSION
+            text = self.a.stream[first.a1:last.a2]
+            head = self.make(code, first.a1, last.a2, first.b1, first.b1, f"the witness omits {paragraphs} paragraphs 「{clip(text, 30)}」")
+        else:
+            code = Code.PARAGRAPH_ADDITION if whole else Code.SENTENCE_ADDITION
+            text = self.b.stream[first.b1:last.b2]
+            head = self.make(code, first.a1, first.a1, first.b1, last.b2, f"the witness adds {paragraphs} paragraphs 「{clip(text, 30)}」")
+        return self.holding(head, [it.finding for it in unit], Parts.PARAGRAPHS)
+
+    def _edited_moves(self, findings: list[Finding]) -> list[Finding]:
+        """An omitted passage and an added one that are the same text (its labels' numbers aside, a few edits
+        allowed) are one move, holding the edits made to it."""
+        omitted = [self.located(f) for f in findings if f.severity == SUBSTANTIVE and f.code in OMISSIONS]
+        added = [self.located(f) for f in findings if f.severity == SUBSTANTIVE and f.code in ADDITIONS]
+        if not omitted or not added:
+            return findings
+        pairs = pair_moves([(_LABEL_NUMBER.sub("#", self.a.stream[x.a1:x.a2]), x.a1, x.a2) for x in omitted],
+                           [(_LABEL_NUMBER.sub("#", self.b.stream[y.b1:y.b2]), y.b1, y.b2) for y in added])
+        taken: set[int] = set()
+        out: list[Finding] = []
+        for i, j in pairs:
+            x, y = omitted[i], added[j]
+            if x.a1 <= y.a1 <= x.a2 and y.b1 <= x.b1 <= y.b2:
+                continue  # at the same place: a rewrite there, not a move
+            taken.update((id(x.finding), id(y.finding)))
+            whole = Code.PARAGRAPH_OMISSION in (x.finding.code,) or y.finding.code == Code.PARAGRAPH_ADDITION
+            inner = self._inner_edits(x.a1, x.a2, y.b1, y.b2)
+            text = self.a.stream[x.a1:x.a2]
+            said = f", with {len(inner)} edit{'s' if len(inner) != 1 else ''} in it" if inner else ""
+            head = self.make(Code.PARAGRAPH_MOVE if whole else Code.SENTENCE_MOVE, x.a1, x.a2, y.b1, y.b2,
+                             f"moved in the witness{said}: 「{clip(text, 30)}」")
+            out.append(self.holding(head, inner, Parts.EDITS))
+        return [f for f in findings if id(f) not in taken] + out
+
+    def _inner_edits(self, a1: int, a2: int, b1: int, b2: int) -> list[Finding]:
+        """The changes between a passage and its moved copy, each classified like any change (a label renumbered
+        with it is a renumbering)."""
+        ops = [Op(t, a1 + i1, a1 + i2, b1 + j1, b1 + j2) for t, i1, i2, j1, j2 in opcodes(self.a.stream[a1:a2], self.b.stream[b1:b2])]
+        ops = [op for op in cleanup_semantic(ops, self.a, self.b) if op.tag != "equal"]
+        saved, self.out = self.out, []
+        try:
+            for op in self._merge_near(ops):
+                la, lw = self.labels[0].at(op.a1), self.labels[1].at(op.b1)
+                if la is not None and lw is not None and la.num_start <= op.a1 and op.a2 <= la.num_end and lw.num_start <= op.b1 and op.b2 <= lw.num_end:
+                    self.out.append(self._label_finding(Paired(la, lw, moved=True)))
+                else:
+                    self._body(op)
+            return sorted(self.out, key=lambda f: (f.base.start, f.witness.start))
+        finally:
+            self.out = saved
 
     # ------------------------------------------------------------ labels and references
 
@@ -685,7 +797,10 @@ class _Finder:
         whole = (pa.start, pa.end) == (mv.a1, mv.a2) or (pb.start, pb.end) == (mv.b1, mv.b2)
         code = Code.PARAGRAPH_MOVE if whole else Code.SENTENCE_MOVE
         text = self.a.stream[mv.a1:mv.a2]
-        self.add(code, mv.a1, mv.a2, mv.b1, mv.b2, f"moved in the witness: 「{clip(text, 30)}」")
+        inner = [f for f in self.moved_labels if mv.a1 <= self.where[id(f)][0] < mv.a2]
+        said = f", {inner[0].message}" if len(inner) == 1 else (f", {len(inner)} labels renumbered" if inner else "")
+        head = self.make(code, mv.a1, mv.a2, mv.b1, mv.b2, f"moved in the witness{said}: 「{clip(text, 30)}」")
+        self.out.append(self.holding(head, inner, Parts.EDITS))
 
     # ------------------------------------------------------------ cosmetic
 

@@ -54,7 +54,7 @@ from pathlib import Path
 
 from jiaokan.diff import DiffResult, diff_documents
 from jiaokan.errors import InputError
-from jiaokan.findings import REGISTRY, Finding, Kind
+from jiaokan.findings import REGISTRY, Finding, Kind, Parts
 from jiaokan.ingest import Document, document_from_text, read_document
 from jiaokan.normalize import normalize
 from jiaokan.segment import Segmented, segment
@@ -393,7 +393,8 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
             end = seg.original_span(seg.paragraphs[j].start, seg.paragraphs[j].start + 1)[0] if j < len(seg.paragraphs) else len(result.base.text)
             outside.append((start, end))
         k = j
-    inside = [f for f in result.substantive if lo <= f.base.start and f.base.end <= hi
+    inside = [f for top in result.substantive for f in (top.places() if top.parts_kind == Parts.PLACES else (top,))
+              if lo <= f.base.start and f.base.end <= hi
               and (f.base.start == f.base.end or not any(s <= f.base.start and f.base.end <= e for s, e in outside))]
     return inside, stretches
 

@@ -1,0 +1,117 @@
+"""Stage 6: findings as a reader counts changes.
+
+The diff finds each difference where it lies; a reader counts changes: an
+article of four paragraphs inserted is one addition, not four; 第五条 moved to
+第十条 and lightly edited is one move, not an omission and an addition; the same
+substitution made in forty places is one change with forty places.  These
+functions decide which findings belong together; ``diff.py`` builds the
+findings that hold them (``Finding.parts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from jiaokan.findings import SUBSTANTIVE, Code, Finding
+
+OMISSIONS = frozenset({Code.PARAGRAPH_OMISSION, Code.SENTENCE_OMISSION})
+ADDITIONS = frozenset({Code.PARAGRAPH_ADDITION, Code.SENTENCE_ADDITION})
+# codes whose repeats are one change in many places: a word or number changed the same way
+GROUPED = frozenset({Code.WORDING_SUBSTITUTION, Code.WORDING_INSERTION, Code.WORDING_DELETION, Code.NUMBER_CHANGE, Code.STALE_REFERENCE})
+MOVE_RATIO = 80.0  # an omitted and an added passage this alike (rapidfuzz ratio, labels' numbers aside) are one move
+MOVE_MIN_CHARS = 12  # ... when they say something
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A finding and the stream ranges it came from (base ``[a1, a2)``, witness ``[b1, b2)``)."""
+
+    finding: Finding
+    a1: int
+    a2: int
+    b1: int
+    b2: int
+
+
+def units(items: Sequence[Located], *, base_side: bool, level: Callable[[int], int]) -> list[list[Located]]:
+    """Omissions (``base_side``) or additions that follow one another with nothing between them, cut into units:
+    whole paragraphs with whole paragraphs, sentences with sentences (the end of one paragraph and the start of the
+    next).
+
+    ``level(k)`` is the rank of the label opening the paragraph at stream offset ``k`` of that side (3 章 or 编,
+    2 节, 1 条, 0 none); a run is cut before each label of the highest rank it holds, so an omitted chapter is one
+    unit and omitted articles are one each; a run with no label (items, paragraphs of one article) is one unit.
+    """
+    codes = OMISSIONS if base_side else ADDITIONS
+    runs: list[list[Located]] = []
+    for it in items:
+        if it.finding.code not in codes:
+            continue
+        if runs:
+            last = runs[-1][-1]
+            follows = (last.a2 == it.a1 and last.b1 == it.b1) if base_side else (last.b2 == it.b1 and last.a1 == it.a1)
+            if follows and last.finding.code == it.finding.code:  # whole paragraphs with whole paragraphs
+                runs[-1].append(it)
+                continue
+        runs.append([it])
+    out: list[list[Located]] = []
+    for run in runs:
+        starts = [(it.a1 if base_side else it.b1) for it in run]
+        top = max(level(k) for k in starts)
+        unit: list[Located] = []
+        for it, k in zip(run, starts):
+            if unit and top > 0 and level(k) == top:
+                out.append(unit)
+                unit = []
+            unit.append(it)
+        out.append(unit)
+    return out
+
+
+def group_key(f: Finding) -> tuple[str, str, str] | None:
+    """Findings with the same key are the same change: the same code, base text and witness text."""
+    if f.severity != SUBSTANTIVE or f.code not in GROUPED or f.parts:
+        return None
+    return (f.code, f.base_norm, f.witness_norm)
+
+
+def groups(findings: Sequence[Finding]) -> list[list[int]]:
+    """Indexes of findings that are one change repeated (two places or more), each list in order."""
+    by_key: dict[tuple[str, str, str], list[int]] = {}
+    for k, f in enumerate(findings):
+        key = group_key(f)
+        if key is not None:
+            by_key.setdefault(key, []).append(k)
+    return [ks for ks in by_key.values() if len(ks) >= 2]
+
+
+def pair_moves(omitted: Sequence[tuple[str, int, int]], added: Sequence[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """Pairs (i, j) of an omitted passage and an added one that are the same text moved (and perhaps edited).
+
+    Each passage is (comparison text, stream start, stream end) on its side.  A pair is alike (rapidfuzz ratio ≥
+    MOVE_RATIO) and not at the same place (an omission beside an addition is a rewrite there, not a move).  Chosen
+    best first, one-to-one; ties by position, so swapping base and witness pairs the same passages.
+    """
+    candidates: list[tuple[float, int, int, int, int]] = []
+    for i, (x, _, _) in enumerate(omitted):
+        if len(x) < MOVE_MIN_CHARS:
+            continue
+        for j, (y, _, _) in enumerate(added):
+            if len(y) < MOVE_MIN_CHARS or min(len(x), len(y)) < 0.6 * max(len(x), len(y)):
+                continue
+            score = fuzz.ratio(x, y, score_cutoff=MOVE_RATIO)
+            if score:
+                candidates.append((-score, min(omitted[i][1], added[j][1]), max(omitted[i][1], added[j][1]), i, j))
+    candidates.sort()
+    used_i: set[int] = set()
+    used_j: set[int] = set()
+    out = []
+    for _, _, _, i, j in candidates:
+        if i not in used_i and j not in used_j:
+            used_i.add(i)
+            used_j.add(j)
+            out.append((i, j))
+    return sorted(out)
