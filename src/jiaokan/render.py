@@ -114,7 +114,7 @@ def _code_table(result: DiffResult):  # type: ignore[no-untyped-def]
     table.add_column("count", justify="right", no_wrap=True)
     s = result.summary
     for code, n in sorted(s.by_code.items(), key=lambda kv: (_SEVERITY_ORDER.get(result.severity_of(kv[0]), 9), kv[0])):
-        table.add_row(code, result.severity_of(code), str(n))
+        table.add_row(code, result.severity_of(code), f"{n:,}")
     return table
 
 
@@ -177,7 +177,7 @@ class _Printer:
         console.print(Text(f"  base     {_where(result.base.path, f.base)}  ").append(_shown(f.base.text, self.span), style="red"))
         console.print(Text(f"  witness  {_where(result.witness.path, f.witness)}  ").append(_shown(f.witness.text, self.span), style="green"))
         self.change(f, "  ")
-        if f.parts_kind == Parts.PLACES:
+        if f.parts_kind == Parts.PLACES and f.code != "renumbering":  # a run says it all in its message
             self.places(f)
         elif f.parts_kind == Parts.EDITS:
             self.edits(f)
@@ -205,7 +205,7 @@ class _Printer:
             label = f" {clip(p.context, 24)}" if p.context else ""
             bits.append(f"{p.base.line}:{p.base.column}{label}")
         more = len(places) - _PLACES_SHOWN
-        line = f"  {'labels' if f.code == 'renumbering' else 'places'} (base line:column): " + ", ".join(bits)
+        line = "  places (base line:column): " + ", ".join(bits)
         if more > 0:
             line += f", … and {more:,} more"
         self.console.print(Text(line, style="dim"))

@@ -110,7 +110,8 @@ def heading_label(line: str) -> str | None:
 
     An article's label is just 第N条 (its text follows on the same line); a short heading line (no sentence inside,
     at most ``HEADING_CHARS``) stays whole: 三、强化安全保障 or 第一章总则; a run-in heading keeps its short first
-    sentence, （一）加强组织领导 of （一）加强组织领导。各地区…; a long numbered item keeps only its marker, （三）.
+    sentence, （一）加强组织领导 of （一）加强组织领导。各地区…; a long numbered item keeps only its marker, （三）
+    (and so does any item of an article: ``segment`` makes the heading 第二条（七）).
     """
     s = line.strip()
     marker = _L1.match(s) or _L2.match(s) or _L3.match(s) or _ARTICLE.match(s)
@@ -160,6 +161,9 @@ def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None =
             label = heading_label(para)
             if label is not None:
                 label = _as_read(normalized, pos, label)
+                item = _L2.match(para) or _L3.match(para)
+                if item is not None and l1.endswith(("条", "條")):
+                    label = item.group(0)  # an item of an article is cited by its marker: 第二条（七）
                 if _L1.match(para):
                     l1, l2, l3 = _L1.match(para).group(1), "", ""  # type: ignore[union-attr]
                 elif _L2.match(para):
