@@ -173,3 +173,38 @@ def test_width_follows_columns_and_colour_is_forced_or_refused(monkeypatch: pyte
     assert cli._use_color()  # noqa: SLF001
     monkeypatch.setenv("NO_COLOR", "1")
     assert not cli._use_color()  # noqa: SLF001
+
+
+# ---------------------------------------------------------------- SARIF: a group or a run is one result
+
+def test_sarif_shows_a_group_as_one_result_with_its_places() -> None:
+    import json
+
+    import jsonschema
+
+    from jiaokan import render_ci
+    from jiaokan.check import NEW, check
+    from jiaokan.config import CheckSettings
+    from jiaokan.ingest import read_document
+
+    gate = check(read_document(VENDOR_001), [str(COUNTY_002)], settings=CheckSettings())
+    w = gate.witnesses[0]
+    assert w.result is not None
+    first = w.result.substantive[1]
+    places = tuple(dataclasses.replace(first, base=dataclasses.replace(first.base, line=first.base.line + k)) for k in range(3))
+    group = dataclasses.replace(first, message="the same change in 3 places", parts=places, parts_kind=Parts.PLACES)
+    labels = (first, first)
+    run = Finding("renumbering", "structural", first.base, first.witness, "第一条至第二条依次改为第二条至第三条", parts=labels, parts_kind=Parts.PLACES)
+    result = dataclasses.replace(w.result, findings=[group, run])
+    gate = dataclasses.replace(gate, witnesses=(dataclasses.replace(w, result=result, statuses=(NEW, NEW), accepted_by=(None, None)),))
+    log = json.loads(render_ci.sarif(gate))
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    results = log["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["wording-substitution", "renumbering"]
+    assert [r["level"] for r in results] == ["error", "note"]
+    related = results[0]["relatedLocations"]
+    assert [r["message"]["text"] for r in related] == ["the base text", "place 1 of 3", "place 1 of 3, in the base", "place 2 of 3",
+                                                       "place 2 of 3, in the base", "place 3 of 3", "place 3 of 3, in the base"]
+    assert [r["physicalLocation"]["region"]["startLine"] for r in related[2::2]] == [first.base.line + k for k in range(3)]
+    assert results[0]["properties"]["partsKind"] == "places" and results[0]["properties"]["parts"] == 3
