@@ -32,7 +32,7 @@ def normalized_text(result: Normalized, *, show_map: bool = False) -> str:
     paragraphs = data["paragraphs"]
     assert isinstance(paragraphs, list)
     lines = [
-        f"# {data['path']}  ({data['format']}, {data['encoding']}; {len(paragraphs)} paragraphs; "
+        f"# {data['path']}  ({data['format']}, {data['encoding']}; {plural(len(paragraphs), 'paragraph')}; "
         f"rules: {','.join(result.rules) or 'none'})\n"
     ]
     for p in paragraphs:
@@ -288,7 +288,6 @@ _MARK = {"pass": ("✓ PASS ", "bold green"), "fail": ("✗ FAIL ", "bold red"),
 
 def check_text(result: CheckResult, *, color: bool = False, width: int = 100) -> str:
     """One block per witness (its failing findings in full), a table of witnesses × counts, stale entries, the verdict."""
-    from rich.table import Table
     from rich.text import Text
 
     buf = io.StringIO()
@@ -312,18 +311,21 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
         items = [(f, "" if status == NEW else "below fail-on") for f, status, _reason in result.listed(w) if status != ACCEPTED]
         _print_sections(printer, items)
     console.print()
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for name in ("witness", "status", "substantive", "structural", "cosmetic", "framing", "accepted", "new"):
-        table.add_column(name, justify="left" if name in ("witness", "status") else "right", no_wrap=name != "witness")
+    # the table of witnesses × counts: the path last and whole (a long path runs on, it is never cut)
+    names = ("status", "substantive", "structural", "cosmetic", "framing", "accepted", "new", "witness")
+    header = Text("  ".join(f"{n:<7}" if n == "status" else n if n == "witness" else f"{n:>{len(n)}}" for n in names), style="bold")
+    console.print(header)
     for w in result.witnesses:
         mark, style = _MARK[w.status]
         if w.result is None:
-            table.add_row(Text(w.path), Text(mark, style=style), "-", "-", "-", "-", "-", "-")
+            counts = ["-"] * 6
         else:
             s = w.result.summary
-            table.add_row(Text(w.path), Text(mark, style=style), str(s.substantive), str(s.structural), str(s.cosmetic), str(s.framing),
-                          str(w.count(ACCEPTED)), str(w.count(NEW)))
-    console.print(table)
+            counts = [f"{n:,}" for n in (s.substantive, s.structural, s.cosmetic, s.framing, w.count(ACCEPTED), w.count(NEW))]
+        row = Text(mark, style=style)
+        for name, n in zip(names[1:-1], counts):
+            row.append(f"  {n:>{len(name)}}")
+        console.print(row.append(f"  {w.path}"))
     if result.stale:
         console.print()
         console.print(Text(f"{plural(len(result.stale), 'stale accepted variant')} (no longer found; delete them, or rewrite the file with --write-baseline):", style="yellow"))
@@ -386,7 +388,7 @@ def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) ->
             console.print(words)
     c = result.coverage
     console.print()
-    console.print(Text(f"source coverage: {c.source_paragraphs} paragraphs — {c.quoted} quoted, {c.paraphrased} paraphrased, {c.unused} not used", style="bold"))
+    console.print(Text(f"source coverage: {plural(c.source_paragraphs, 'paragraph')} — {c.quoted} quoted, {c.paraphrased} paraphrased, {c.unused} not used", style="bold"))
     if c.dropped:
         console.print(Text(f"clauses of quoted sentences the derived text drops ({len(c.dropped)}):"))
         for d in c.dropped:
@@ -402,7 +404,7 @@ def collate_text(result: Collation, *, color: bool = False, width: int = 100) ->
     buf = io.StringIO()
     console = _console(buf, color, width)
     letters = [chr(ord("A") + k) if k < 26 else f"#{k}" for k in range(len(result.copies))]
-    console.print(Text(f"jiaokan collate  {len(result.copies)} copies, {len(result.places)} variant places", style="bold"))
+    console.print(Text(f"jiaokan collate  {plural(len(result.copies), 'copy', 'copies')}, {plural(len(result.places), 'variant place')}", style="bold"))
     console.print(Text(f"base ({result.chosen}): {result.why}"))
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for name in ("", "copy", "coverage", "partial", "substantive", "shares most unusual readings with"):
@@ -436,7 +438,7 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
     data = summary.to_dict()
     kinds = data["kinds"]
     assert isinstance(kinds, dict)
-    console.print(Text(f"jiaokan scan: {sum(kinds.values())} documents — " + ", ".join(f"{n} {k}" for k, n in kinds.items()), style="bold"))
+    console.print(Text(f"jiaokan scan: {plural(sum(kinds.values()), 'document')} — " + ", ".join(f"{n} {k}" for k, n in kinds.items()), style="bold"))
     drifts = data["drifts"]
     assert isinstance(drifts, list)
     if drifts:
@@ -445,7 +447,7 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
         table.add_column("copies read")
         table.add_column("in", justify="right")
         for d in drifts:
-            table.add_row(Text(d["base"]), Text(d["copy"]), f"{d['documents']} of {d['of']} reprints and excerpts")
+            table.add_row(Text(d["base"]), Text(d["copy"]), f"{d['documents']} of {plural(d['of'], 'reprint or excerpt', 'reprints and excerpts')}")
         console.print(table)
     worst = data["most_substantive"]
     assert isinstance(worst, list)
