@@ -197,3 +197,27 @@ def test_navigation_follows_the_document(browser: webdriver.Chrome, tmp_path: Pa
     assert len(set(seen)) == total  # every drift once
     assert tops == sorted(tops)  # down the page, left to right within a line
     assert console_errors(browser) == []
+
+
+def test_a_group_opens_to_its_places_and_each_link_shows_its_mark(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    from .test_review import grouped_page
+
+    page = tmp_path / "grouped.html"
+    page.write_text(grouped_page(), encoding="utf-8")
+    open_page(browser, page)
+    assert console_errors(browser) == []
+    browser.find_element(By.CSS_SELECTOR, "details.findings > summary").click()
+    group = browser.find_element(By.CSS_SELECTOR, "details.findings li.k-substitution details.parts")
+    places = group.find_elements(By.CSS_SELECTOR, "ol > li > a")
+    assert not places[0].is_displayed()  # one entry until opened
+    group.find_element(By.CSS_SELECTOR, "summary").click()
+    assert len(places) == 2 and all(p.is_displayed() for p in places)
+    places[1].click()
+    current = browser.find_element(By.CSS_SELECTOR, ".m.current")
+    assert current.get_attribute("id") == places[1].get_attribute("href").split("#")[1]
+    assert drift(browser, current)[0] == "wording-substitution"
+    # the run's places are drawn in the renumbering style, and the structural filter turns them off
+    run = browser.find_elements(By.CSS_SELECTOR, ".m.k-renumbering")
+    assert run and run[0].value_of_css_property("background-color") != "rgba(0, 0, 0, 0)"
+    browser.find_element(By.ID, "show-structural").click()
+    assert run[0].value_of_css_property("background-color") == "rgba(0, 0, 0, 0)"

@@ -257,3 +257,38 @@ def test_a_base_with_no_text_to_compare() -> None:
     review = build_review(base, [diff_documents(base, witness)])
     assert "".join(p.text for r in review.rows for p in r.witnesses[0].pieces).strip().startswith("新华社")
     assert "&lt;div&gt;" in review_html(review)
+
+
+# ---------------------------------------------------------------- findings with parts: groups, runs, edited moves
+
+def grouped_page() -> str:
+    """001 vs 002 with its two substitutions made one group (as if the same change) and its two deletions a run."""
+    import dataclasses
+
+    from jiaokan.findings import Finding, Parts
+
+    base, witness = read_document(str(VENDOR_001)), read_document(str(COUNTY_002))
+    result = diff_documents(base, witness)
+    subs = [f for f in result.findings if f.code == "wording-substitution"]
+    dels = [f for f in result.findings if f.code == "wording-deletion"]
+    group = dataclasses.replace(subs[0], message="the same change in 2 places", parts=tuple(subs), parts_kind=Parts.PLACES)
+    run = Finding("renumbering", "structural", dels[0].base, dels[0].witness, "第一条至第二条依次改为第二条至第三条",
+                  parts=tuple(dels), parts_kind=Parts.PLACES)
+    rest = [f for f in result.findings if f.code not in ("wording-substitution", "wording-deletion")]
+    return review_html(build_review(base, [dataclasses.replace(result, findings=[group, run, *rest])]))
+
+
+def test_every_place_of_a_group_is_marked_and_the_list_shows_it_once() -> None:
+    page = grouped_page()
+    # both places of the group are marked in both columns, as substitutions; the run's places as renumbering
+    for word in ("提升", "建设", "多層級"):  # as the originals read (the vendor copy is traditional)
+        assert re.search(rf'<i class="m k-substitution sub w0 first"[^>]*>{word}</i>', page), word
+    assert len(re.findall(r'class="m k-renumbering str w0 first"', page)) >= 2
+    # the findings list: the group is one entry that opens to its two places, linked to their marks
+    listing = page[page.index('<details class="findings"'):page.index("</details>\n<div class=\"legend\"")]
+    entry = re.search(r'<li class="k-substitution sub"><details class="parts"><summary>(.*?)</summary><ol>(.*?)</ol></details></li>', listing)
+    assert entry and "×2" in entry.group(1) and "the same change in 2 places" in entry.group(1)
+    links = re.findall(r'<li><a href="#(f\d+-\d)">wording-substitution</a>', entry.group(2))
+    assert len(links) == 2 and all(f'id="{link}"' in page for link in links)
+    assert '<li class="k-renumbering str"><details class="parts"><summary><span class="code">renumbering</span> <b>×2</b> <span class="sev">structural</span>' in listing
+    assert listing.count("metadata-omission") == 2  # a finding without parts is one entry

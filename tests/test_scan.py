@@ -92,7 +92,7 @@ def test_jsonl_input_resume_and_errors(folder: Path, tmp_path: Path) -> None:
 def test_stdout_and_usage(folder: Path, tmp_path: Path) -> None:
     r = run(["scan", str(COUNTY_002), str(folder / "a-reprint.txt")], tmp_path)
     assert r.returncode == 1 and json.loads(r.stdout)["kind"] == "reprint"
-    assert "jiaokan scan: 1 documents" in r.stderr  # the summary goes to stderr when the JSONL is on stdout
+    assert "jiaokan scan: 1 document —" in r.stderr  # the summary goes to stderr when the JSONL is on stdout
     bad = run(["scan", str(COUNTY_002), str(folder), "--resume"], tmp_path)
     assert bad.returncode == 2 and bad.stderr.startswith("jiaokan: error: --resume needs --output")
 

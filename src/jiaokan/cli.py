@@ -147,8 +147,33 @@ def normalize_cmd(
         write_output(text, output)
 
 
-def _use_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+PIPED_WIDTH = 100  # the text report's width when stdout is not a terminal and COLUMNS is not set: stable in files
+
+
+def _use_color(output: Path | None = None) -> bool:
+    """Colour on stdout when it is a terminal, or when FORCE_COLOR is set (a CI log); never with NO_COLOR, on a
+    dumb terminal (unless forced), or in a file written with -o."""
+    if output is not None and str(output) != "-":
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _width(output: Path | None = None) -> int:
+    """The text report's width: the terminal's (rich's detection, which honours COLUMNS) when stdout is one;
+    otherwise COLUMNS if set, else PIPED_WIDTH, so that piped output and files do not depend on a window."""
+    columns = os.environ.get("COLUMNS", "")
+    to_stdout = output is None or str(output) == "-"
+    if to_stdout and sys.stdout.isatty():
+        from rich.console import Console
+
+        return max(40, Console(file=sys.stdout).width)
+    if columns.isdigit() and int(columns) > 0:
+        return max(40, int(columns))
+    return PIPED_WIDTH
 
 
 @app.command("diff")
@@ -159,6 +184,8 @@ def diff_cmd(
     include_cosmetic: Annotated[bool, typer.Option("--include-cosmetic", help="List cosmetic differences too (script, punctuation, ruby ...); they are always counted.")] = False,
     rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    stat: Annotated[bool, typer.Option("--stat", help="Print only the summary (the counts by code), not the findings.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line; the exit code says the same.")] = False,
 ) -> None:
     """Compare WITNESS with BASE: wording drift, omissions, additions, moves. Exit 1 when substantive findings."""
     from jiaokan import render
@@ -175,7 +202,9 @@ def diff_cmd(
 
             text = review_html(build_review(result.base, [result]))
         else:
-            text = render.diff_text(result, include_cosmetic=include_cosmetic, color=output is None and _use_color())
+            text = render.diff_text(result, include_cosmetic=include_cosmetic, color=_use_color(output), width=_width(output), stat=stat)
+        if quiet and fmt is DiffFormat.text:
+            text = render.diff_verdict(result)
         write_output(text, output)
     raise typer.Exit(EXIT_FINDINGS if result.summary.substantive else EXIT_CLEAN)
 
@@ -194,6 +223,7 @@ def check_cmd(
     rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.", show_default=False)] = None,
     include_cosmetic: Annotated[Optional[bool], typer.Option("--include-cosmetic/--no-include-cosmetic", help="List cosmetic differences too (default: no, or as configured).", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text format: print only the verdict line.")] = False,
 ) -> None:
     """Check WITNESSES against BASE for CI: exit 0 clean, 1 new drift, 2 a usage or input error."""
     from jiaokan import baseline as bl
@@ -237,7 +267,7 @@ def check_cmd(
             previous = bl.load(write_baseline) if write_baseline.is_file() else accepted
             entries = baseline_entries(apply_baseline(result, previous), previous, write_baseline.parent)
             write_atomic(write_baseline, bl.dumps(entries, base=base))
-            typer.echo(f"jiaokan: wrote {len(entries)} accepted variants to {write_baseline}; fill in each reason", err=True)
+            typer.echo(f"jiaokan: wrote {render.plural(len(entries), 'accepted variant')} to {write_baseline}; fill in each reason", err=True)
             result = apply_baseline(result, bl.load(write_baseline))
         for w in result.witnesses:
             if w.error is not None:
@@ -249,7 +279,7 @@ def check_cmd(
         elif fmt is CheckFormat.github:
             text = render_ci.github(result)
         else:
-            text = render.check_text(result, color=output is None and _use_color())
+            text = render.check_verdict(result) if quiet else render.check_text(result, color=_use_color(output), width=_width(output))
         write_output(text, output)
     raise typer.Exit(result.exit_code)
 
@@ -276,7 +306,7 @@ def trace_cmd(
 
             text = trace_html(result)
         else:
-            text = render.trace_text(result, color=output is None and _use_color())
+            text = render.trace_text(result, color=_use_color(output), width=_width(output))
         write_output(text, output)
     drifted = any(p.relation == "drifted" for p in result.passages)
     raise typer.Exit(EXIT_FINDINGS if drifted else EXIT_CLEAN)
@@ -312,7 +342,7 @@ def collate_cmd(
         if base != "auto" and base not in paths:
             paths.insert(0, base)
         if len(paths) < 2:
-            raise InputError("collate needs at least two copies", f"{len(paths)} document given", "name two or more files, a folder or a glob")
+            raise InputError("collate needs at least two copies", f"{render.plural(len(paths), 'document')} given", "name two or more files, a folder or a glob")
         documents = [read_document(p) for p in paths]
         index = None if base == "auto" else paths.index(base)
         result = collate_documents(documents, base=index, rules=rules)
@@ -324,7 +354,7 @@ def collate_cmd(
 
             text = review_html(build_review(documents[result.base], list(result.results)))
         else:
-            text = render.collate_text(result, color=output is None and _use_color())
+            text = render.collate_text(result, color=_use_color(output), width=_width(output))
         write_output(text, output)
     raise typer.Exit(EXIT_FINDINGS if result.places else EXIT_CLEAN)
 
@@ -383,7 +413,7 @@ def scan_cmd(
         finally:
             if sink is not sys.stdout:
                 sink.close()
-        table = render.scan_text(summary, color=output is not None and _use_color())
+        table = render.scan_text(summary, color=output is not None and _use_color(), width=_width())
         if output is None:
             sys.stderr.write(table)
         else:

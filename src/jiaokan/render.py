@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from jiaokan.characters import visible
 from jiaokan.check import ACCEPTED, NEW, CheckResult
-from jiaokan.diff import DiffResult, clip
-from jiaokan.findings import SUBSTANTIVE, Finding, Span
+from jiaokan.diff import DiffResult
+from jiaokan.findings import SUBSTANTIVE, Finding, Parts, Span
 from jiaokan.collate import Collation
 from jiaokan.scan import Summary
 from jiaokan.trace import TraceResult
@@ -32,7 +32,7 @@ def normalized_text(result: Normalized, *, show_map: bool = False) -> str:
     paragraphs = data["paragraphs"]
     assert isinstance(paragraphs, list)
     lines = [
-        f"# {data['path']}  ({data['format']}, {data['encoding']}; {len(paragraphs)} paragraphs; "
+        f"# {data['path']}  ({data['format']}, {data['encoding']}; {plural(len(paragraphs), 'paragraph')}; "
         f"rules: {','.join(result.rules) or 'none'})\n"
     ]
     for p in paragraphs:
@@ -56,13 +56,40 @@ def _visible(s: str) -> str:
     return visible(s, _INVISIBLE)
 
 
-def _word_diff(f: Finding) -> list[tuple[str, str]]:
-    """(text, style) pieces: context, [-deleted-] and {+inserted+} like git diff --word-diff."""
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 witness``, ``2 witnesses``: a count with its noun agreeing (English: -es after s, x, ch, sh; else -s)."""
+    if n == 1:
+        return f"{n:,} {word}"
+    if many is None:
+        many = word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
+    return f"{n:,} {many}"
+
+
+def clip(text: str, limit: int) -> str:
+    """Text cut to about ``limit`` terminal cells (a Chinese character is two), with the count of characters left
+    out: ``…(+1,240 字)``.  Short text is returned as it is."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= limit:
+        return text
+    kept, cells = 0, 0
+    budget = max(4, limit - 12)  # room for the count
+    for ch in text:
+        w = cell_len(ch)
+        if cells + w > budget:
+            break
+        cells += w
+        kept += 1
+    return f"{text[:kept]}…(+{len(text) - kept:,} 字)"
+
+
+def _word_diff(f: Finding, limit: int = 10**9) -> list[tuple[str, str]]:
+    """(text, style) pieces: context, [-deleted-] and {+inserted+} like git diff --word-diff (each side clipped)."""
     pieces: list[tuple[str, str]] = [("…" + f.before if f.before else "", "dim")]
     if f.base_norm:
-        pieces.append((f"[-{f.base_norm}-]", "bold red strike"))
+        pieces.append((f"[-{clip(f.base_norm, limit)}-]", "bold red strike"))
     if f.witness_norm:
-        pieces.append((f"{{+{f.witness_norm}+}}", "bold green"))
+        pieces.append((f"{{+{clip(f.witness_norm, limit)}+}}", "bold green"))
     pieces.append((f.after + "…" if f.after else "", "dim"))
     return pieces
 
@@ -75,61 +102,184 @@ def _console(buf: io.StringIO, color: bool, width: int):  # type: ignore[no-unty
     from rich.console import Console
 
     return Console(file=buf, force_terminal=color, no_color=not color, color_system="standard" if color else None,
-                   width=width, highlight=False, emoji=False, soft_wrap=True)
+                   width=width, highlight=False, emoji=False, soft_wrap=True, markup=False)
 
 
 def _code_table(result: DiffResult):  # type: ignore[no-untyped-def]
     from rich.table import Table
 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("code")
-    table.add_column("severity")
-    table.add_column("count", justify="right")
+    table.add_column("code", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("count", justify="right", no_wrap=True)
     s = result.summary
     for code, n in sorted(s.by_code.items(), key=lambda kv: (_SEVERITY_ORDER.get(result.severity_of(kv[0]), 9), kv[0])):
-        table.add_row(code, result.severity_of(code), str(n))
+        table.add_row(code, result.severity_of(code), f"{n:,}")
     return table
 
 
-def _print_finding(console, result: DiffResult, f: Finding, note: str = "") -> None:  # type: ignore[no-untyped-def]
-    """One finding: code and heading, both original places, and the change in context."""
+# the report's sections, in the order a reader wants them: what changed the text, then the same change repeated,
+# then the structure renumbered, then (on request) the readings, and each copy's own wrapper last
+_SECTIONS = ("substantive", "repeated", "structural", "cosmetic", "framing")
+_SECTION_TITLE = {"substantive": "substantive", "repeated": "repeated changes", "structural": "renumbering and structure",
+                  "cosmetic": "cosmetic", "framing": "framing"}
+
+
+def _section(f: Finding) -> str:
+    if f.severity == SUBSTANTIVE:
+        return "repeated" if f.parts_kind == Parts.PLACES else "substantive"
+    return f.severity if f.severity in _SECTIONS else "cosmetic"
+
+
+def ordered(findings: Sequence[Finding]) -> list[Finding]:
+    """Findings in report order: substantive, repeated changes (groups), structural, cosmetic, framing; each
+    section in document order (the order given)."""
+    rank = {name: k for k, name in enumerate(_SECTIONS)}
+    return sorted(findings, key=lambda f: rank[_section(f)])  # stable: document order inside a section
+
+
+_PLACES_SHOWN = 8  # a group lists its first places, then how many more
+_PARAGRAPHS_SHOWN = 6
+_EDITS_SHOWN = 12
+
+
+class _Printer:
+    """Prints findings on a console at a width: every long text clipped with the count of what is left out."""
+
+    def __init__(self, console, result: DiffResult, width: int) -> None:  # type: ignore[no-untyped-def]
+        self.console = console
+        self.result = result
+        self.width = width
+        self.piece = max(24, width - 24)  # cells for one side of a word diff
+        self.span = max(40, width - 16 - max(len(result.base.path), len(result.witness.path)))  # cells for a span's text
+
+    def head(self, f: Finding, note: str = "", indent: str = ""):  # type: ignore[no-untyped-def]
+        from rich.text import Text
+
+        head = Text(indent + f.code, style="bold yellow" if f.severity == SUBSTANTIVE else "cyan")
+        head.append(f"  {f.severity}", style="dim")
+        if f.parts_kind == Parts.PLACES:
+            n = len(f.places())
+            head.append(f"  {plural(n, 'label') if f.code == 'renumbering' else f'×{n:,}'}", style="bold")
+        if note:
+            head.append(f"  ({note})", style="dim")
+        if f.context:
+            head.append(f"  {clip(f.context, max(20, self.width // 2))}")
+        return head
+
+    def finding(self, f: Finding, note: str = "") -> None:
+        """One finding: code and heading, both original places, the change in context; then its parts."""
+        from rich.text import Text
+
+        console, result = self.console, self.result
+        console.print()
+        console.print(self.head(f, note))
+        console.print(Text(f"  base     {_where(result.base.path, f.base)}  ").append(_shown(f.base.text, self.span), style="red"))
+        console.print(Text(f"  witness  {_where(result.witness.path, f.witness)}  ").append(_shown(f.witness.text, self.span), style="green"))
+        self.change(f, "  ")
+        if f.parts_kind == Parts.PLACES and f.code != "renumbering":  # a run says it all in its message
+            self.places(f)
+        elif f.parts_kind == Parts.EDITS:
+            self.edits(f)
+        elif f.parts_kind == Parts.PARAGRAPHS:
+            self.paragraphs(f)
+
+    def change(self, f: Finding, indent: str) -> None:
+        from rich.text import Text
+
+        word_diff = f.severity == SUBSTANTIVE and f.info.word_diff and bool(f.base_norm or f.witness_norm)
+        if word_diff:
+            line = Text(indent)
+            for text, style in _word_diff(f, self.piece):
+                line.append(text, style=style)
+            self.console.print(line)
+        if f.message and (not word_diff or f.parts):
+            self.console.print(Text(f"{indent}{clip(f.message, self.width * 2 - len(indent))}", style="dim"))
+
+    def places(self, f: Finding) -> None:
+        from rich.text import Text
+
+        places = f.places()
+        bits = []
+        for p in places[:_PLACES_SHOWN]:
+            label = f" {clip(p.context, 24)}" if p.context else ""
+            bits.append(f"{p.base.line}:{p.base.column}{label}")
+        more = len(places) - _PLACES_SHOWN
+        line = "  places (base line:column): " + ", ".join(bits)
+        if more > 0:
+            line += f", … and {more:,} more"
+        self.console.print(Text(line, style="dim"))
+
+    def edits(self, f: Finding) -> None:
+        from rich.text import Text
+
+        inner = [p for part in f.parts for p in part.places()]
+        self.console.print(Text(f"  {plural(len(inner), 'edit')} inside:", style="dim"))
+        for e in inner[:_EDITS_SHOWN]:
+            self.console.print(self.head(e, indent="    ").append(f"  base {e.base.line}:{e.base.column}  witness {e.witness.line}:{e.witness.column}", style="dim"))
+            self.change(e, "      ")
+        if len(inner) > _EDITS_SHOWN:
+            self.console.print(Text(f"    … and {len(inner) - _EDITS_SHOWN:,} more", style="dim"))
+
+    def paragraphs(self, f: Finding) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(f"  {plural(len(f.parts), 'paragraph')}:", style="dim"))
+        for p in f.parts[:_PARAGRAPHS_SHOWN]:
+            span = p.base if p.base.text.strip() else p.witness
+            text = p.base_norm or p.witness_norm or span.text
+            self.console.print(Text(f"    {span.line}:{span.column}  ", style="dim").append(_shown(text, self.span)))
+        if len(f.parts) > _PARAGRAPHS_SHOWN:
+            self.console.print(Text(f"    … and {len(f.parts) - _PARAGRAPHS_SHOWN:,} more", style="dim"))
+
+
+def _print_sections(printer: _Printer, items: Sequence[tuple[Finding, str]]) -> None:
+    """Findings (with a note each) under a title per section, in report order."""
     from rich.text import Text
 
-    console.print()
-    head = Text(f.code, style="bold yellow" if f.severity == "substantive" else "cyan")
-    head.append(f"  {f.severity}", style="dim")
-    if note:
-        head.append(f"  ({note})", style="dim")
-    if f.context:
-        head.append(f"  {f.context}")
-    console.print(head)
-    console.print(Text(f"  base     {_where(result.base.path, f.base)}  ").append(_shown(f.base.text), style="red"))
-    console.print(Text(f"  witness  {_where(result.witness.path, f.witness)}  ").append(_shown(f.witness.text), style="green"))
-    if f.severity == SUBSTANTIVE and f.info.word_diff:
-        line = Text("  ")
-        for text, style in _word_diff(f):
-            line.append(text, style=style)
-        console.print(line)
-    else:
-        console.print(Text(f"  {f.message}", style="dim"))
+    by_section: dict[str, list[tuple[Finding, str]]] = {}
+    for f, note in items:
+        by_section.setdefault(_section(f), []).append((f, note))
+    for name in _SECTIONS:
+        chunk = by_section.get(name, [])
+        if not chunk:
+            continue
+        printer.console.print()
+        printer.console.print(Text(f"── {_SECTION_TITLE[name]} ({len(chunk):,})", style="bold"))
+        for f, note in chunk:
+            printer.finding(f, note)
 
 
-def diff_text(result: DiffResult, *, include_cosmetic: bool = False, color: bool = False, width: int = 100) -> str:
-    """The terminal report: summary table, then every listed finding in context."""
+def _counts(s) -> str:  # type: ignore[no-untyped-def]
+    return f"{s.substantive:,} substantive, {s.structural:,} structural, {s.cosmetic:,} cosmetic, {s.framing:,} framing"
+
+
+def diff_verdict(result: DiffResult) -> str:
+    """The one line ``jiaokan diff -q`` prints: the verdict and the counts."""
+    s = result.summary
+    verdict = "DRIFT" if s.substantive else "SAME"
+    return f"jiaokan diff: {verdict} — {plural(s.substantive, 'substantive finding')} ({s.structural:,} structural, {s.cosmetic:,} cosmetic, {s.framing:,} framing)\n"
+
+
+def diff_text(result: DiffResult, *, include_cosmetic: bool = False, color: bool = False, width: int = 100, stat: bool = False) -> str:
+    """The terminal report: summary table, then every listed finding in context, in report order (``stat``: the
+    summary only)."""
     from rich.text import Text
 
     buf = io.StringIO()
     console = _console(buf, color, width)
     s = result.summary
     console.print(Text(f"jiaokan diff  base {result.base.path}  witness {result.witness.path}", style="bold"))
-    console.print(f"{s.substantive} substantive, {s.cosmetic} cosmetic, {s.framing} framing")
+    console.print(_counts(s))
     if s.set_aside:
-        console.print(Text(f"{s.set_aside} paragraphs matched the framing patterns and were set aside", style="dim"))
+        console.print(Text(f"{plural(s.set_aside, 'paragraph')} matched the framing patterns and {'was' if s.set_aside == 1 else 'were'} set aside", style="dim"))
     console.print(_code_table(result))
+    if stat:
+        return buf.getvalue()
     if not include_cosmetic and s.cosmetic:
-        console.print(Text(f"({s.cosmetic} cosmetic differences not listed; --include-cosmetic lists them)", style="dim"))
-    for f in result.listed(include_cosmetic=include_cosmetic):
-        _print_finding(console, result, f)
+        console.print(Text(f"({plural(s.cosmetic, 'cosmetic difference')} not listed; --include-cosmetic lists them)", style="dim"))
+    printer = _Printer(console, result, width)
+    _print_sections(printer, [(f, "") for f in result.listed(include_cosmetic=include_cosmetic)])
     return buf.getvalue()
 
 
@@ -138,7 +288,6 @@ _MARK = {"pass": ("✓ PASS ", "bold green"), "fail": ("✗ FAIL ", "bold red"),
 
 def check_text(result: CheckResult, *, color: bool = False, width: int = 100) -> str:
     """One block per witness (its failing findings in full), a table of witnesses × counts, stale entries, the verdict."""
-    from rich.table import Table
     from rich.text import Text
 
     buf = io.StringIO()
@@ -153,48 +302,64 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
             console.print(line.append(w.error or "", style="magenta"))
             continue
         s = w.result.summary
-        line.append(f"{w.count(NEW)} new, {w.count(ACCEPTED)} accepted  ", style="bold")
-        line.append(f"({s.substantive} substantive, {s.cosmetic} cosmetic, {s.framing} framing)", style="dim")
+        line.append(f"{w.count(NEW):,} new, {w.count(ACCEPTED):,} accepted  ", style="bold")
+        line.append(f"({_counts(s)})", style="dim")
         console.print(line)
         if w.count(ACCEPTED):
-            console.print(Text(f"  ({w.count(ACCEPTED)} accepted variants not listed; --format json lists them with their reasons)", style="dim"))
-        for f, status, _reason in result.listed(w):
-            if status != ACCEPTED:
-                _print_finding(console, w.result, f, "" if status == NEW else "below fail-on")
+            console.print(Text(f"  ({plural(w.count(ACCEPTED), 'accepted variant')} not listed; --format json lists them with their reasons)", style="dim"))
+        printer = _Printer(console, w.result, width)
+        items = [(f, "" if status == NEW else "below fail-on") for f, status, _reason in result.listed(w) if status != ACCEPTED]
+        _print_sections(printer, items)
     console.print()
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for name in ("witness", "status", "substantive", "cosmetic", "framing", "accepted", "new"):
-        table.add_column(name, justify="left" if name in ("witness", "status") else "right")
+    # the table of witnesses × counts: the path last and whole (a long path runs on, it is never cut)
+    names = ("status", "substantive", "structural", "cosmetic", "framing", "accepted", "new", "witness")
+    header = Text("  ".join(f"{n:<7}" if n == "status" else n if n == "witness" else f"{n:>{len(n)}}" for n in names), style="bold")
+    console.print(header)
     for w in result.witnesses:
         mark, style = _MARK[w.status]
         if w.result is None:
-            table.add_row(Text(w.path), Text(mark, style=style), "-", "-", "-", "-", "-")
+            counts = ["-"] * 6
         else:
             s = w.result.summary
-            table.add_row(Text(w.path), Text(mark, style=style), str(s.substantive), str(s.cosmetic), str(s.framing), str(w.count(ACCEPTED)), str(w.count(NEW)))
-    console.print(table)
+            counts = [f"{n:,}" for n in (s.substantive, s.structural, s.cosmetic, s.framing, w.count(ACCEPTED), w.count(NEW))]
+        row = Text(mark, style=style)
+        for name, n in zip(names[1:-1], counts):
+            row.append(f"  {n:>{len(name)}}")
+        console.print(row.append(f"  {w.path}"))
     if result.stale:
         console.print()
-        console.print(Text(f"{len(result.stale)} stale accepted variants (no longer found; delete them, or rewrite the file with --write-baseline):", style="yellow"))
+        console.print(Text(f"{plural(len(result.stale), 'stale accepted variant')} (no longer found; delete them, or rewrite the file with --write-baseline):", style="yellow"))
         for e in result.stale:
             where = f"{result.baseline}:{e.line}" if e.line else str(result.baseline)
-            console.print(Text(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{clip(e.base)}」→「{clip(e.witness)}」  {e.context}"))
+            console.print(Text(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{short(e.base)}」→「{short(e.witness)}」  {e.context}"))
     console.print()
-    failing = sum(w.status == "fail" for w in result.witnesses)
-    errors = sum(w.status == "error" for w in result.witnesses)
-    mark, style = _MARK[result.verdict]
-    verdict = Text(f"jiaokan check: {mark.split()[-1]}", style=style)
-    verdict.append(f" — {len(result.witnesses)} witnesses, {failing} with new findings at or above '{st.fail_on}', {errors} unreadable")
-    console.print(verdict)
+    console.print(check_verdict(result, style=True))
     return buf.getvalue()
 
 
-_SEVERITY_ORDER = {"substantive": 0, "framing": 1, "cosmetic": 2}
+def check_verdict(result: CheckResult, *, style: bool = False):  # type: ignore[no-untyped-def]
+    """The verdict line of ``jiaokan check`` (a rich Text with ``style``, else a plain line)."""
+    from rich.text import Text
+
+    failing = sum(w.status == "fail" for w in result.witnesses)
+    errors = sum(w.status == "error" for w in result.witnesses)
+    mark, mark_style = _MARK[result.verdict]
+    verdict = Text(f"jiaokan check: {mark.split()[-1]}", style=mark_style)
+    verdict.append(f" — {plural(len(result.witnesses), 'witness')}, {failing:,} with new findings at or above '{result.settings.fail_on}', {errors:,} unreadable")
+    return verdict if style else verdict.plain + "\n"
 
 
-def _shown(text: str, limit: int = 60) -> str:
-    flat = _visible(text.replace("\n", "⏎"))
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+_SEVERITY_ORDER = {"substantive": 0, "structural": 1, "framing": 2, "cosmetic": 3}
+
+
+def _shown(text: str, limit: int = 120) -> str:
+    """Original text on one line: breaks as ⏎, invisible characters spelled out, clipped to ``limit`` cells."""
+    return clip(_visible(text.replace("\n", "⏎")), limit)
+
+
+def short(text: str, n: int = 30) -> str:
+    """Text shortened to ``n`` characters with the count left out (baseline entries, stale variants)."""
+    return text if len(text) <= n else f"{text[:n]}…(+{len(text) - n:,} 字)"
 
 
 _RELATION = {"verbatim": ("= verbatim  ", "green"), "drifted": ("≈ drifted   ", "yellow"), "paraphrase": ("~ paraphrase", "cyan"), "unsourced": ("· unsourced ", "dim")}
@@ -212,7 +377,7 @@ def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) ->
     for p in result.passages:
         label, style = _RELATION[p.relation]
         line = Text(label, style=style).append(f"  {_where(result.derived.path, p.derived)}  ")
-        line.append(_shown(p.derived.text, 50))
+        line.append(_shown(p.derived.text, 100))
         console.print(line)
         if p.source is not None:
             console.print(Text(f"      from {_where(result.source.path, p.source)}  {p.heading}", style="dim"))
@@ -223,11 +388,11 @@ def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) ->
             console.print(words)
     c = result.coverage
     console.print()
-    console.print(Text(f"source coverage: {c.source_paragraphs} paragraphs — {c.quoted} quoted, {c.paraphrased} paraphrased, {c.unused} not used", style="bold"))
+    console.print(Text(f"source coverage: {plural(c.source_paragraphs, 'paragraph')} — {c.quoted} quoted, {c.paraphrased} paraphrased, {c.unused} not used", style="bold"))
     if c.dropped:
         console.print(Text(f"clauses of quoted sentences the derived text drops ({len(c.dropped)}):"))
         for d in c.dropped:
-            console.print(Text(f"  {_where(result.source.path, d)}  ").append(_shown(d.text, 60), style="red"))
+            console.print(Text(f"  {_where(result.source.path, d)}  ").append(_shown(d.text, 120), style="red"))
     return buf.getvalue()
 
 
@@ -239,7 +404,7 @@ def collate_text(result: Collation, *, color: bool = False, width: int = 100) ->
     buf = io.StringIO()
     console = _console(buf, color, width)
     letters = [chr(ord("A") + k) if k < 26 else f"#{k}" for k in range(len(result.copies))]
-    console.print(Text(f"jiaokan collate  {len(result.copies)} copies, {len(result.places)} variant places", style="bold"))
+    console.print(Text(f"jiaokan collate  {plural(len(result.copies), 'copy', 'copies')}, {plural(len(result.places), 'variant place')}", style="bold"))
     console.print(Text(f"base ({result.chosen}): {result.why}"))
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for name in ("", "copy", "coverage", "partial", "substantive", "shares most unusual readings with"):
@@ -255,8 +420,8 @@ def collate_text(result: Collation, *, color: bool = False, width: int = 100) ->
         console.print(Text(f"place {p.index}  {p.heading}  ", style="bold").append(f"{_where(paths[result.base], p.base)}", style="dim"))
         groups: dict[str, list[str]] = {}
         for k, r in enumerate(p.readings):
-            groups.setdefault("∅ no text here" if r is None else (_shown(r, 60) if r else "∅ omitted"), []).append(letters[k])
-        majority = _shown(p.majority, 60) if p.majority else "∅ omitted"
+            groups.setdefault("∅ no text here" if r is None else (_shown(r, 120) if r else "∅ omitted"), []).append(letters[k])
+        majority = _shown(p.majority, 120) if p.majority else "∅ omitted"
         for reading, who in groups.items():
             mark = "majority " if reading == majority else "         "
             console.print(Text(f"  {mark}{''.join(who):<6} ").append(reading, style="green" if mark.strip() else "yellow"))
@@ -273,7 +438,7 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
     data = summary.to_dict()
     kinds = data["kinds"]
     assert isinstance(kinds, dict)
-    console.print(Text(f"jiaokan scan: {sum(kinds.values())} documents — " + ", ".join(f"{n} {k}" for k, n in kinds.items()), style="bold"))
+    console.print(Text(f"jiaokan scan: {plural(sum(kinds.values()), 'document')} — " + ", ".join(f"{n} {k}" for k, n in kinds.items()), style="bold"))
     drifts = data["drifts"]
     assert isinstance(drifts, list)
     if drifts:
@@ -282,7 +447,7 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
         table.add_column("copies read")
         table.add_column("in", justify="right")
         for d in drifts:
-            table.add_row(Text(d["base"]), Text(d["copy"]), f"{d['documents']} of {d['of']} reprints and excerpts")
+            table.add_row(Text(d["base"]), Text(d["copy"]), f"{d['documents']} of {plural(d['of'], 'reprint or excerpt', 'reprints and excerpts')}")
         console.print(table)
     worst = data["most_substantive"]
     assert isinstance(worst, list)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from jiaokan import __version__
 from jiaokan.baseline import fingerprint
 from jiaokan.check import ACCEPTED, NEW, CheckResult
-from jiaokan.findings import ALL_CODES, DESCRIPTIONS, Finding, Span, severity_of
+from jiaokan.findings import ALL_CODES, DESCRIPTIONS, Finding, Parts, Span, severity_of
 from jiaokan.ingest import Document
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -61,6 +61,29 @@ def _message(f: Finding, base: Document) -> str:
     return f"{head}: {f.message} — base {where}"
 
 
+def _parts(f: Finding) -> list[tuple[Finding, str]]:
+    """The places a finding stands for or holds, each with what it is: a group's or a run's places, the edits
+    inside a moved passage, the paragraphs of a unit."""
+    if f.parts_kind == Parts.PLACES:
+        places = f.places()
+        return [(p, f"place {k} of {len(places)}") for k, p in enumerate(places, 1)]
+    if f.parts_kind == Parts.EDITS:
+        edits = f.places()[1:]
+        return [(e, f"edit {k} of {len(edits)} inside: {e.code} 「{e.base_norm}」→「{e.witness_norm}」") for k, e in enumerate(edits, 1)]
+    if f.parts_kind == Parts.PARAGRAPHS:
+        return [(p, f"paragraph {k} of {len(f.parts)}") for k, p in enumerate(f.parts, 1)]
+    return []
+
+
+def _related(f: Finding, w) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """The base's place, then each part's place in the witness and in the base: a group or a run is one result."""
+    related: list[dict[str, object]] = [{"id": 1, **_location(w.result.base, f.base), "message": {"text": "the base text"}}]
+    for part, what in _parts(f):
+        related.append({"id": len(related) + 1, **_location(w.result.witness, part.witness), "message": {"text": what}})
+        related.append({"id": len(related) + 1, **_location(w.result.base, part.base), "message": {"text": f"{what}, in the base"}})
+    return related
+
+
 def sarif(result: CheckResult) -> str:
     """A SARIF 2.1.0 log: one run, a rule per finding code, a result per new or accepted finding."""
     index = {code: k for k, code in enumerate(ALL_CODES)}
@@ -89,11 +112,13 @@ def sarif(result: CheckResult) -> str:
                 "level": _LEVEL[f.severity],
                 "message": {"text": _message(f, w.result.base)},
                 "locations": [_location(w.result.witness, f.witness)],
-                "relatedLocations": [{"id": 1, **_location(w.result.base, f.base), "message": {"text": "the base text"}}],
+                "relatedLocations": _related(f, w),
                 "partialFingerprints": {"jiaokanFinding/v1": fingerprint(f)},
                 "baselineState": "new" if status == NEW else "unchanged",
                 "properties": {"severity": f.severity, "status": status, "base": f.base_norm, "witness": f.witness_norm},
             }
+            if f.parts:
+                item["properties"] = {**item["properties"], "partsKind": str(f.parts_kind), "parts": len(_parts(f))}  # type: ignore[dict-item]
             if status == ACCEPTED:
                 item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": reason or "accepted in the baseline"}]
             results.append(item)

@@ -20,12 +20,12 @@ from markupsafe import Markup
 
 from jiaokan import __version__
 from jiaokan.characters import visible
-from jiaokan.findings import SUBSTANTIVE
+from jiaokan.findings import COSMETIC, SUBSTANTIVE
 from jiaokan.markup import plain_text
 from jiaokan.review import Review
 from jiaokan.trace import TraceResult
 
-_SEVERITY_CLASS = {"substantive": "sub", "cosmetic": "cos", "framing": "frm"}
+_SEVERITY_CLASS = {"substantive": "sub", "structural": "str", "cosmetic": "cos", "framing": "frm"}
 
 
 @lru_cache(maxsize=1)
@@ -59,19 +59,21 @@ def csp(css: str, js: str) -> str:
 
 
 class _MarkInfo:
-    __slots__ = ("cls", "move", "other")
+    __slots__ = ("cls", "move", "other", "linked")
 
-    def __init__(self, cls: str, move: bool, other: int) -> None:
+    def __init__(self, cls: str, move: bool, other: int, linked: bool) -> None:
         self.cls = cls
         self.move = move
         self.other = other
+        self.linked = linked  # the findings list links to its first piece in each column
 
 
 def review_html(review: Review) -> str:
     """The page for a review."""
     css, js, template = _assets()
     marks = [
-        _MarkInfo(f"m k-{f.kind} {_SEVERITY_CLASS[f.severity]} w{f.witness}", f.kind == "move" and f.severity == SUBSTANTIVE, f.witness + 1)
+        _MarkInfo(f"m k-{f.kind} {_SEVERITY_CLASS[f.severity]} w{f.witness}", f.kind == "move" and f.severity == SUBSTANTIVE, f.witness + 1,
+                  f.severity != COSMETIC)
         for f in review.findings
     ]
     codes = sorted({(f.code, f.severity, f.kind) for f in review.findings})
@@ -93,6 +95,8 @@ def review_html(review: Review) -> str:
         data=Markup(payload),
         version=__version__,
         multi=len(review.witnesses) > 1,
+        severity_class=_SEVERITY_CLASS,
+        listed=review.listed(),
     )
 
 

@@ -22,10 +22,10 @@ import bisect
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jiaokan.diff import DiffResult
-from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, SUBSTANTIVE, Finding, Kind
+from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, STRUCTURAL, SUBSTANTIVE, Finding, Kind, Parts
 from jiaokan.ingest import Document
 from jiaokan.normalize import rule_markup
 from jiaokan.textmap import MappedText
@@ -55,6 +55,9 @@ class Shown:
     base_at: tuple[int, int]  # line, column in the base's original
     witness_at: tuple[int, int]
     message: str
+    parent: int = -1  # the finding (index into Review.findings) it is a place or an inner edit of; -1 for one listed itself
+    column: int = -1  # the column where its first piece is (0 the base, 1 + witness), -1 when not marked
+    count: int = 0  # the places it stands for (a group, a run), the edits inside it (a move) or its paragraphs (a unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,15 @@ class Review:
     findings: tuple[Shown, ...]
     targets: frozenset[tuple[int, int]]  # (finding, column) where n/p land for each substantive finding: one place each
 
+    def listed(self) -> list[tuple[int, tuple[int, ...]]]:
+        """The findings list: (finding, its places or inner edits) for each finding the report lists (not cosmetic
+        ones, not the places a group stands for), in order."""
+        children: dict[int, list[int]] = {}
+        for k, f in enumerate(self.findings):
+            if f.parent >= 0:
+                children.setdefault(f.parent, []).append(k)
+        return [(k, tuple(children.get(k, ()))) for k, f in enumerate(self.findings) if f.parent < 0 and f.severity != COSMETIC]
+
     @property
     def blocks(self) -> list[tuple[bool, list[Row]]]:
         """Consecutive rows grouped as (framing, rows): wrapper rows are shown collapsed together."""
@@ -121,7 +133,7 @@ class Review:
         return [(c, severity[c], [w.by_code.get(c, 0) for w in self.witnesses]) for c in codes]
 
 
-_ORDER: dict[str, int] = {SUBSTANTIVE: 0, FRAMING: 1, COSMETIC: 2}
+_ORDER: dict[str, int] = {SUBSTANTIVE: 0, STRUCTURAL: 1, FRAMING: 2, COSMETIC: 3}
 
 
 # ---------------------------------------------------------------- building
@@ -288,21 +300,38 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
         projected = _project(result, [p.start for p in paras])
         w_bounds = [0] + [display.index(w_starts[x]) for x in projected] + [len(display.text)]
         marks: list[_Mark] = []
-        for f in result.findings:
+
+        def place(f: Finding, shown: Shown) -> None:
+            """Mark one finding's text on both sides (as far as it tells something) and list it."""
             fid = len(findings)
-            findings.append(_shown(j, f))
             ws, we = display.span(f.witness.start, f.witness.end)
             bs, be = base_display.span(f.base.start, f.base.end)
             # points only where they tell something: not for cosmetic or framing, and not where a whole
             # paragraph or metadata line is omitted (a gap shows beside it)
-            on_witness = we > ws or (f.severity == SUBSTANTIVE and not REGISTRY[f.code].gap)
-            on_base = f.severity != COSMETIC and (be > bs or f.severity == SUBSTANTIVE)
+            on_witness = we > ws or (shown.severity == SUBSTANTIVE and not REGISTRY[f.code].gap)
+            on_base = shown.severity != COSMETIC and (be > bs or shown.severity == SUBSTANTIVE)
+            findings.append(replace(shown, column=1 + j if on_witness else 0 if on_base else -1))
             if on_witness:
-                marks.append(_Mark(ws, we, fid, f.severity))
+                marks.append(_Mark(ws, we, fid, shown.severity))
             if on_base:
-                base_marks.append(_Mark(bs, be, fid, f.severity))
-            if f.severity == SUBSTANTIVE:
+                base_marks.append(_Mark(bs, be, fid, shown.severity))
+            if shown.severity == SUBSTANTIVE:
                 targets.add((fid, 1 + j if on_witness and (we > ws or not on_base) else 0))
+
+        for f in result.findings:
+            if f.parts_kind == Parts.PLACES:
+                # a group or a run is one entry of the list; each of its places is marked in the text, in its colour
+                gid = len(findings)
+                places = f.places()
+                findings.append(replace(_shown(j, f), count=len(places)))
+                for p in places:
+                    place(p, replace(_shown(j, p), severity=f.severity, kind=kind_of(f.code, f.severity), parent=gid))
+                continue
+            top = len(findings)
+            inner = f.places()[1:] if f.parts_kind == Parts.EDITS else ()
+            place(f, replace(_shown(j, f), count=len(inner) if f.parts_kind == Parts.EDITS else len(f.parts)))
+            for e in inner:  # a moved passage's own edits, marked inside it
+                place(e, replace(_shown(j, e), parent=top))
         columns.append(_cells(display, w_bounds, marks))
         by_code = dict(result.summary.by_code)
         infos.append(WitnessInfo(result.witness.path, result.summary.to_dict(), by_code, {c: result.severity_of(c) for c in by_code}))

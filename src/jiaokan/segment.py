@@ -99,12 +99,47 @@ def word_bounds(text: str) -> set[int]:
     return out
 
 
+HEADING_CHARS = 30  # a heading line up to this long (no sentence inside) is shown whole; a longer one by its label
+_SENTENCE_INSIDE = re.compile(r"[。；！？;!?]")
+_RUN_IN_END = re.compile(r"[。：:]")
+_ORIGINAL_LABEL = re.compile(r"第[一二三四五六七八九十百千零〇两\d０-９]+[章节条節條]")
+
+
 def heading_label(line: str) -> str | None:
-    """The label a heading line contributes, or None if it is not a heading."""
+    """The label a heading line contributes, or None if it is not a heading.
+
+    An article's label is just 第N条 (its text follows on the same line); a short heading line (no sentence inside,
+    at most ``HEADING_CHARS``) stays whole: 三、强化安全保障 or 第一章总则; a run-in heading keeps its short first
+    sentence, （一）加强组织领导 of （一）加强组织领导。各地区…; a long numbered item keeps only its marker, （三）
+    (and so does any item of an article: ``segment`` makes the heading 第二条（七）).
+    """
     s = line.strip()
-    if _L1.match(s) or _L2.match(s) or _L3.match(s) or _ARTICLE.match(s):
-        return s.rstrip("。")
-    return None
+    marker = _L1.match(s) or _L2.match(s) or _L3.match(s) or _ARTICLE.match(s)
+    if marker is None:
+        return None
+    whole = s.rstrip("。")
+    if marker.re is _ARTICLE and marker.group(0).endswith("条"):
+        return marker.group(0)
+    if len(whole) <= HEADING_CHARS and _SENTENCE_INSIDE.search(whole) is None:
+        return whole
+    run_in = _RUN_IN_END.search(s)
+    if marker.re is not _ARTICLE and run_in is not None and run_in.start() <= HEADING_CHARS and _SENTENCE_INSIDE.search(s, 0, run_in.start()) is None:
+        return s[:run_in.start()]
+    return marker.group(0)
+
+
+def _as_read(normalized: Normalized, start: int, label: str) -> str:
+    """An article label as the original reads it (第二十五条, not the compared 第25条), when the original at its
+    place is just the label (spaces aside); else the normalized label."""
+    if not _ARTICLE.match(label):
+        return label
+    m = _ARTICLE.match(label)
+    assert m is not None
+    s, e = normalized.original_span(start, start + m.end())
+    original = re.sub(r"\s+", "", normalized.document.text[s:e])
+    if _ORIGINAL_LABEL.fullmatch(original) is None:
+        return label
+    return original + label[m.end():]
 
 
 def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None = None) -> Segmented:
@@ -125,6 +160,10 @@ def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None =
         elif para:
             label = heading_label(para)
             if label is not None:
+                label = _as_read(normalized, pos, label)
+                item = _L2.match(para) or _L3.match(para)
+                if item is not None and l1.endswith(("条", "條")):
+                    label = item.group(0)  # an item of an article is cited by its marker: 第二条（七）
                 if _L1.match(para):
                     l1, l2, l3 = _L1.match(para).group(1), "", ""  # type: ignore[union-attr]
                 elif _L2.match(para):

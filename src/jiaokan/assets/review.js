@@ -91,7 +91,7 @@
     else if (key === "p") { previous(); e.preventDefault(); }
   });
 
-  ["substantive", "cosmetic", "framing"].forEach(function (name) {
+  ["substantive", "structural", "cosmetic", "framing"].forEach(function (name) {
     document.getElementById("show-" + name).addEventListener("change", function (e) {
       body.classList.toggle("hide-" + name, !e.target.checked);
       collect();
@@ -114,6 +114,21 @@
     var text = f.code + " (" + f.severity + ")\nbase " + f.base + "\nwitness " + f.at;
     if (f.message) text += "\n" + f.message;
     el.title = text;
+  });
+
+  // a link of the findings list: open the collapsed block its target is in, and show it as the current mark
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("details.findings a[href^='#f']");
+    if (!a) return;
+    var el = document.getElementById(a.getAttribute("href").slice(1));
+    if (!el) return;
+    var block = el.closest("details");
+    if (block) block.open = true;
+    var old = document.querySelector(".m.current");
+    if (old) old.classList.remove("current");
+    el.classList.add("current");
+    var k = targets.indexOf(el);
+    if (k >= 0) { current = k; show(); }
   });
 
   window.addEventListener("beforeprint", function () {
