@@ -215,13 +215,20 @@ def _in_label_numeral(text: str, s: int, e: int) -> bool:
     if not m:
         return False
     g = "n1" if m.group("n1") else "n2"
-    return m.start(g) <= s and e <= m.end(g)
+    if m.start(g) <= s and e <= m.end(g):
+        return True
+    # a region over the label's brackets as well: (三) → （二）, the brackets only written otherwise
+    return m.start(0) <= s and e <= m.end(0)
+
+
+_NUMERAL_CHARS = re.compile("[一二三四五六七八九十百千零〇两0-9]+")
 
 
 def classify(a: str, b: str, i1: int, i2: int, j1: int, j2: int) -> str:
     if fold(a[i1:i2]) == fold(b[j1:j2]):
         return "cosmetic"
-    if _in_label_numeral(a, i1, i2) and _in_label_numeral(b, j1, j2):
+    if (_in_label_numeral(a, i1, i2) and _in_label_numeral(b, j1, j2)
+            and _NUMERAL_CHARS.sub("", fold(a[i1:i2])) == _NUMERAL_CHARS.sub("", fold(b[j1:j2]))):
         return "renumbering"
     return "substantive"
 

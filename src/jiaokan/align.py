@@ -615,3 +615,63 @@ def cleanup_semantic(ops: list[Op], base: Segmented, witness: Segmented, *, key:
             op = change(before.a1, op.a2, before.b1, op.b2)
         out.append(op)
     return out
+
+
+REWRITE_SHARE = 0.5  # a paragraph paired with one another that shares less than this of its text was replaced
+
+
+def whole_rewrites(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
+    """A paragraph aligned with one paragraph of the other copy, and only with it, when they have less than half of
+    the shorter one in common, was replaced, not edited: one replacement of the whole paragraph (the diff reports it as dropped
+    and added), rather than clause after clause of the old article paired with the new one that took its number."""
+    ops = _cut_at_paragraphs(ops, base, witness)
+    out: list[Op] = []
+    k = 0
+    n = len(ops)
+    while k < n:
+        op = ops[k]
+        para = base.paragraphs[base.para_of[op.a1]] if op.a1 < len(base.para_of) else None
+        if para is None or op.a1 != para.start or op.a2 > para.end:
+            out.append(op)
+            k += 1
+            continue
+        # the ops that make up this paragraph, if they end exactly at its end
+        j, shared = k, 0
+        while j < n and ops[j].a2 <= para.end:
+            if ops[j].tag == "equal":
+                shared += ops[j].a2 - ops[j].a1
+            j += 1
+            if ops[j - 1].a2 == para.end:
+                break
+        run = ops[k:j]
+        contiguous = all(x.a2 == y.a1 and x.b2 == y.b1 for x, y in zip(run, run[1:]))
+        b1, b2 = run[0].b1, run[-1].b2
+        other = witness.paragraphs[witness.para_of[b1]] if b1 < len(witness.para_of) and b2 > b1 else None
+        if (not contiguous or run[-1].a2 != para.end or other is None or (other.start, other.end) != (b1, b2)
+                or all(x.tag == "equal" for x in run)
+                or shared >= REWRITE_SHARE * min(para.end - para.start, other.end - other.start)):
+            out.append(op)
+            k += 1
+            continue
+        out.append(Op("replace", para.start, para.end, other.start, other.end))
+        k = j
+    return _merge(out)
+
+
+def _cut_at_paragraphs(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
+    """Equal runs cut where a paragraph of either copy starts inside them."""
+    a_starts = [p.start for p in base.paragraphs]
+    b_starts = [p.start for p in witness.paragraphs]
+    out: list[Op] = []
+    for op in ops:
+        if op.tag != "equal":
+            out.append(op)
+            continue
+        cuts = {s - op.a1 for s in a_starts[bisect.bisect_right(a_starts, op.a1):bisect.bisect_left(a_starts, op.a2)]}
+        cuts |= {s - op.b1 for s in b_starts[bisect.bisect_right(b_starts, op.b1):bisect.bisect_left(b_starts, op.b2)]}
+        prev = 0
+        for c in sorted(cuts) + [op.a2 - op.a1]:
+            if c > prev:
+                out.append(Op("equal", op.a1 + prev, op.a1 + c, op.b1 + prev, op.b1 + c))
+            prev = c
+    return out
