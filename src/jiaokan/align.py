@@ -675,3 +675,39 @@ def _cut_at_paragraphs(ops: list[Op], base: Segmented, witness: Segmented) -> li
                 out.append(Op("equal", op.a1 + prev, op.a1 + c, op.b1 + prev, op.b1 + c))
             prev = c
     return out
+
+
+def pair_dropped_openings(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
+    """A paragraph's opening (a label, 第#条) dropped beside an insertion that holds the same opening at one of its
+    paragraphs' starts is that opening kept: the inserted text goes around it.  (New text put at the head of 第四条
+    leaves the old 第四条's sentences paired with their own, and its label with the label.)"""
+    out: list[Op] = []
+    k = 0
+    while k < len(ops):
+        op = ops[k]
+        nxt = ops[k + 1] if k + 1 < len(ops) else None
+        pair = (op, nxt) if nxt is not None and {op.tag, nxt.tag} == {"insert", "delete"} and op.a2 == nxt.a1 and op.b2 == nxt.b1 else None
+        if pair is None:
+            out.append(op)
+            k += 1
+            continue
+        dropped, added = (op, nxt) if op.tag == "delete" else (nxt, op)
+        text = base.stream[dropped.a1:dropped.a2]
+        para = base.paragraphs[base.para_of[dropped.a1]]
+        at = -1
+        if para.start == dropped.a1 and 0 < len(text) <= 12:
+            inserted = witness.stream[added.b1:added.b2]
+            pos = inserted.rfind(text)
+            while pos > 0 and witness.paragraphs[witness.para_of[added.b1 + pos]].start != added.b1 + pos:
+                pos = inserted.rfind(text, 0, pos)
+            at = pos
+        if at <= 0:
+            out.append(op)
+            k += 1
+            continue
+        p = added.b1 + at
+        a = dropped.a1
+        out.extend(x for x in (Op("insert", a, a, added.b1, p), Op("equal", a, dropped.a2, p, p + len(text)),
+                               Op("insert", dropped.a2, dropped.a2, p + len(text), added.b2)) if x.b2 > x.b1)
+        k += 2
+    return _merge(out)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from jiaokan.align import Alignment, Move, Op, align, cleanup_semantic, longest_chain, opcodes, whole_rewrites
+from jiaokan.align import Alignment, Move, Op, align, cleanup_semantic, longest_chain, opcodes, pair_dropped_openings, whole_rewrites
 from jiaokan.characters import visible
 from jiaokan.classify import ADDITIONS, OMISSIONS, Located, groups, pair_moves, units
 from jiaokan.errors import InputError
@@ -167,7 +167,8 @@ def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset
     la, lw = find_labels(sa), find_labels(sw)
     key = canonical if "regional" in nb.rules else None
     masked = align(la.masked, lw.masked, key=key)
-    ops = whole_rewrites(cleanup_semantic(masked.ops, la.masked, lw.masked, key=key), la.masked, lw.masked)
+    ops = pair_dropped_openings(masked.ops, la.masked, lw.masked)
+    ops = whole_rewrites(cleanup_semantic(ops, la.masked, lw.masked, key=key), la.masked, lw.masked)
     alignment = unmask(replace(masked, ops=ops), la, lw, sa.stream, sw.stream)
     finder = _Finder(sa, sw, alignment, codes, (la, lw))
     findings = finder.run()
