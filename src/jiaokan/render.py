@@ -84,13 +84,24 @@ def clip(text: str, limit: int) -> str:
 
 
 def _word_diff(f: Finding, limit: int = 10**9) -> list[tuple[str, str]]:
-    """(text, style) pieces: context, [-deleted-] and {+inserted+} like git diff --word-diff (each side clipped)."""
-    pieces: list[tuple[str, str]] = [("…" + f.before if f.before else "", "dim")]
+    """(text, style) pieces: context, [-deleted-] and {+inserted+} like git diff --word-diff, all in about ``limit``
+    cells: the context shrinks first (to 6 characters a side), then each side is clipped to its share."""
+    from rich.cells import cell_len
+
+    before, after = f.before, f.after
+    sides = [t for t in (f.base_norm, f.witness_norm) if t]
+    marks = 4 * len(sides) + 2
+    need = cell_len(before) + cell_len(after) + sum(cell_len(t) for t in sides) + marks
+    if need > limit:
+        before, after = before[-6:], after[:6]
+    room = max(16, limit - cell_len(before) - cell_len(after) - marks)
+    share = room if len(sides) < 2 else max(12, room // 2)
+    pieces: list[tuple[str, str]] = [("…" + before if before else "", "dim")]
     if f.base_norm:
-        pieces.append((f"[-{clip(f.base_norm, limit)}-]", "bold red strike"))
+        pieces.append((f"[-{clip(f.base_norm, share)}-]", "bold red strike"))
     if f.witness_norm:
-        pieces.append((f"{{+{clip(f.witness_norm, limit)}+}}", "bold green"))
-    pieces.append((f.after + "…" if f.after else "", "dim"))
+        pieces.append((f"{{+{clip(f.witness_norm, share)}+}}", "bold green"))
+    pieces.append((after + "…" if after else "", "dim"))
     return pieces
 
 
@@ -150,8 +161,12 @@ class _Printer:
         self.console = console
         self.result = result
         self.width = width
-        self.piece = max(24, width - 24)  # cells for one side of a word diff
-        self.span = max(40, width - 16 - max(len(result.base.path), len(result.witness.path)))  # cells for a span's text
+
+    def rest(self, prefix: str) -> int:
+        """The cells left on a line after ``prefix`` (at least 16: a long path still shows some text)."""
+        from rich.cells import cell_len
+
+        return max(16, self.width - cell_len(prefix))
 
     def head(self, f: Finding, note: str = "", indent: str = ""):  # type: ignore[no-untyped-def]
         from rich.text import Text
@@ -160,7 +175,7 @@ class _Printer:
         head.append(f"  {f.severity}", style="dim")
         if f.parts_kind == Parts.PLACES:
             n = len(f.places())
-            head.append(f"  {plural(n, 'label') if f.code == 'renumbering' else f'×{n:,}'}", style="bold")
+            head.append(f"  ×{n:,}", style="bold")  # a group's places, a run's labels and references
         if note:
             head.append(f"  ({note})", style="dim")
         if f.context:
@@ -174,8 +189,9 @@ class _Printer:
         console, result = self.console, self.result
         console.print()
         console.print(self.head(f, note))
-        console.print(Text(f"  base     {_where(result.base.path, f.base)}  ").append(_shown(f.base.text, self.span), style="red"))
-        console.print(Text(f"  witness  {_where(result.witness.path, f.witness)}  ").append(_shown(f.witness.text, self.span), style="green"))
+        for label, path, span, style in (("base   ", result.base.path, f.base, "red"), ("witness", result.witness.path, f.witness, "green")):
+            prefix = f"  {label}  {_where(path, span)}  "
+            console.print(Text(prefix).append(_shown(span.text, self.rest(prefix)), style=style))
         self.change(f, "  ")
         if f.parts_kind == Parts.PLACES and f.code != "renumbering":  # a run says it all in its message
             self.places(f)
@@ -190,11 +206,11 @@ class _Printer:
         word_diff = f.severity == SUBSTANTIVE and f.info.word_diff and bool(f.base_norm or f.witness_norm)
         if word_diff:
             line = Text(indent)
-            for text, style in _word_diff(f, self.piece):
+            for text, style in _word_diff(f, self.rest(indent)):
                 line.append(text, style=style)
             self.console.print(line)
         if f.message and (not word_diff or f.parts):
-            self.console.print(Text(f"{indent}{clip(f.message, self.width * 2 - len(indent))}", style="dim"))
+            self.console.print(Text(f"{indent}{clip(f.message, self.rest(indent))}", style="dim"))
 
     def places(self, f: Finding) -> None:
         from rich.text import Text
@@ -228,7 +244,8 @@ class _Printer:
         for p in f.parts[:_PARAGRAPHS_SHOWN]:
             span = p.base if p.base.text.strip() else p.witness
             text = p.base_norm or p.witness_norm or span.text
-            self.console.print(Text(f"    {span.line}:{span.column}  ", style="dim").append(_shown(text, self.span)))
+            prefix = f"    {span.line}:{span.column}  "
+            self.console.print(Text(prefix, style="dim").append(_shown(text, self.rest(prefix))))
         if len(f.parts) > _PARAGRAPHS_SHOWN:
             self.console.print(Text(f"    … and {len(f.parts) - _PARAGRAPHS_SHOWN:,} more", style="dim"))
 
@@ -264,12 +281,16 @@ def diff_verdict(result: DiffResult) -> str:
 def diff_text(result: DiffResult, *, include_cosmetic: bool = False, color: bool = False, width: int = 100, stat: bool = False) -> str:
     """The terminal report: summary table, then every listed finding in context, in report order (``stat``: the
     summary only)."""
+    from rich.cells import cell_len
     from rich.text import Text
 
     buf = io.StringIO()
     console = _console(buf, color, width)
     s = result.summary
-    console.print(Text(f"jiaokan diff  base {result.base.path}  witness {result.witness.path}", style="bold"))
+    title = f"jiaokan diff  base {result.base.path}  witness {result.witness.path}"
+    if cell_len(title) > width:  # long paths: one a line
+        title = f"jiaokan diff\n  base     {result.base.path}\n  witness  {result.witness.path}"
+    console.print(Text(title, style="bold"))
     console.print(_counts(s))
     if s.set_aside:
         console.print(Text(f"{plural(s.set_aside, 'paragraph')} matched the framing patterns and {'was' if s.set_aside == 1 else 'were'} set aside", style="dim"))
