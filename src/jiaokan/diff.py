@@ -386,8 +386,11 @@ class _Finder:
     def _edited_moves(self, findings: list[Finding]) -> list[Finding]:
         """An omitted passage and an added one that are the same text (its labels' numbers aside, a few edits
         allowed) are one move, holding the edits made to it."""
-        omitted = [self.located(f) for f in findings if f.severity == SUBSTANTIVE and f.code in OMISSIONS]
-        added = [self.located(f) for f in findings if f.severity == SUBSTANTIVE and f.code in ADDITIONS]
+        # a passage moved to the very start or end of one copy lies in its wrapper zone: framed there, yet a move
+        framed_a = [self.located(f) for f in findings if f.code == Code.FRAMING and self.where[id(f)][1] > self.where[id(f)][0]]
+        framed_b = [self.located(f) for f in findings if f.code == Code.FRAMING and self.where[id(f)][3] > self.where[id(f)][2]]
+        omitted = [self.located(f) for f in findings if f.severity == SUBSTANTIVE and f.code in OMISSIONS] + framed_a
+        added = [self.located(f) for f in findings if f.severity == SUBSTANTIVE and f.code in ADDITIONS] + framed_b
         if not omitted or not added:
             return findings
         pairs = pair_moves([(_LABEL_NUMBER.sub("#", self.a.stream[x.a1:x.a2]), x.a1, x.a2) for x in omitted],
@@ -399,7 +402,7 @@ class _Finder:
             if x.a1 <= y.a1 <= x.a2 and y.b1 <= x.b1 <= y.b2:
                 continue  # at the same place: a rewrite there, not a move
             taken.update((id(x.finding), id(y.finding)))
-            whole = Code.PARAGRAPH_OMISSION in (x.finding.code,) or y.finding.code == Code.PARAGRAPH_ADDITION
+            whole = x.finding.code in (Code.PARAGRAPH_OMISSION, Code.FRAMING) or y.finding.code in (Code.PARAGRAPH_ADDITION, Code.FRAMING)
             inner = self._inner_edits(x.a1, x.a2, y.b1, y.b2)
             text = self.a.stream[x.a1:x.a2]
             said = f", with {len(inner)} edit{'s' if len(inner) != 1 else ''} in it" if inner else ""
@@ -448,10 +451,13 @@ class _Finder:
         pairs: list[Paired] = []
         for lb in la.labels:
             first, last = witness_at(lb.start), witness_at(lb.end - 1)
-            if first is None or last is None:
+            if first is None or last is None and not first[1]:
                 continue
+            last = last or first
             wl = lw.at(first[0])
-            if wl is not None and wl.start == first[0] and wl.end == last[0] + 1:
+            if wl is None or wl.start != first[0]:
+                continue
+            if wl.end == last[0] + 1 or first[1] and wl.unit == lb.unit:  # in a moved passage the number may be longer
                 pairs.append(Paired(lb, wl, first[1] or last[1]))
         inside = [(p.base.num_start, p.base.num_end, p.witness.num_start, p.witness.num_end) for p in pairs if p.base.value != p.witness.value
                   or p.base.num_end - p.base.num_start != p.witness.num_end - p.witness.num_start]
@@ -525,7 +531,7 @@ class _Finder:
             counted += f", {len(refs)} cross-reference" + ("s" if len(refs) != 1 else "") + " following"
         parts = tuple(self._label_finding(p) for p in sorted(run + refs, key=lambda p: p.base.start))
         head = self.make(Code.RENUMBERING, first.base.start, first.base.end, first.witness.start, first.witness.end, f"{message} ({counted})")
-        return replace(head, parts=parts, parts_kind=Parts.PLACES)
+        return self.holding(head, list(parts), Parts.PLACES)
 
     def _renumbered_at(self, side: str, s1: int, s2: int) -> bool:
         """Does stream ``[s1, s2)`` of a side touch a label or reference number judged above?"""

@@ -149,6 +149,7 @@ def ordered(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: rank[_section(f)])  # stable: document order inside a section
 
 
+_SPAN_MIN = 24  # cells a span's text needs beside its place, else it goes on the next line
 _PLACES_SHOWN = 8  # a group lists its first places, then how many more
 _PARAGRAPHS_SHOWN = 6
 _EDITS_SHOWN = 12
@@ -163,7 +164,7 @@ class _Printer:
         self.width = width
 
     def rest(self, prefix: str) -> int:
-        """The cells left on a line after ``prefix`` (at least 16: a long path still shows some text)."""
+        """The cells left on a line after ``prefix`` (at least 16)."""
         from rich.cells import cell_len
 
         return max(16, self.width - cell_len(prefix))
@@ -184,6 +185,7 @@ class _Printer:
 
     def finding(self, f: Finding, note: str = "") -> None:
         """One finding: code and heading, both original places, the change in context; then its parts."""
+        from rich.cells import cell_len
         from rich.text import Text
 
         console, result = self.console, self.result
@@ -191,6 +193,9 @@ class _Printer:
         console.print(self.head(f, note))
         for label, path, span, style in (("base   ", result.base.path, f.base, "red"), ("witness", result.witness.path, f.witness, "green")):
             prefix = f"  {label}  {_where(path, span)}  "
+            if self.rest(prefix) < _SPAN_MIN and cell_len(_shown(span.text, 10**9)) > self.rest(prefix):  # a long path: a line of its own
+                console.print(Text(prefix.rstrip()))
+                prefix = "      "
             console.print(Text(prefix).append(_shown(span.text, self.rest(prefix)), style=style))
         self.change(f, "  ")
         if f.parts_kind == Parts.PLACES and f.code != "renumbering":  # a run says it all in its message
