@@ -183,7 +183,7 @@ def test_navigation_follows_the_document(browser: webdriver.Chrome, tmp_path: Pa
     page = review(tmp_path, VENDOR_001, XINHUA_000)  # a summary: omissions on the base side, additions on the witness side
     open_page(browser, page)
     total = int(browser.find_element(By.ID, "pos").text.split("/")[1])
-    assert total > 50
+    assert total > 15  # its omitted passages are units now (8 paragraphs one omission), still many drifts
     body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys("p")  # from the start, p goes to the last drift
     assert browser.find_element(By.ID, "pos").text == f"{total} / {total}"
