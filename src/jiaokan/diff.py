@@ -218,6 +218,7 @@ class _Finder:
         self.renumbered: dict[str, list[tuple[int, int]]] = {"base": [], "witness": []}  # label numbers that changed
         self.moved_labels: list[Finding] = []  # renumbered labels inside moved passages: parts of their move
         self.where: dict[int, tuple[int, int, int, int]] = {}  # id(finding) -> the stream ranges it came from
+        self._in_label: Callable[[Op], bool] = lambda op: False  # a change inside a paired label's number (judged there)
 
     # ------------------------------------------------------------ locating
 
@@ -294,7 +295,7 @@ class _Finder:
                 # cut into paragraphs): compared as text, never paragraph by paragraph
                 ops = [Op(t, a_lo + i1, a_lo + i2, b_lo + j1, b_lo + j2) for t, i1, i2, j1, j2 in opcodes(self.a.stream[a_lo:a_hi], self.b.stream[b_lo:b_hi])]
                 self.pairing.extend(ops)
-                batches.append([op for op in ops if op.tag != "equal"])
+                batches.append([op for op in ops if op.tag != "equal" and not self._in_label(op)])
                 continue
             # a moved passage is reported as a move, not as wrapper text nor as dropped metadata
             a_pieces = [pc for pc in _by_paragraph(self.a, a_lo, a_hi) if not any(m.a1 <= pc[0] and pc[1] <= m.a2 for m in self.al.moves)]
@@ -311,7 +312,7 @@ class _Finder:
                 (x1, x2), (y1, y2) = a_pieces[i], b_pieces[j]
                 ops = [Op(t, x1 + i1, x1 + i2, y1 + j1, y1 + j2) for t, i1, i2, j1, j2 in opcodes(self.a.stream[x1:x2], self.b.stream[y1:y2])]
                 self.pairing.extend(ops)
-                batches.append([op for op in ops if op.tag != "equal"])
+                batches.append([op for op in ops if op.tag != "equal" and not self._in_label(op)])
             paired_a = {i for i, _ in pairs}
             paired_b = {j for _, j in pairs}
             self._wrapper_base([pc for k, pc in enumerate(a_pieces) if k not in paired_a], leading=leading, b_at=b_hi if leading else b_lo)
@@ -467,6 +468,7 @@ class _Finder:
             i = bisect.bisect_right(lo, op.a1) - 1
             return i >= 0 and inside[i][0] <= op.a1 and op.a2 <= inside[i][1] and inside[i][2] <= op.b1 and op.b2 <= inside[i][3]
 
+        self._in_label = absorbed
         kept = [op for op in ops if op.tag == "equal" or not absorbed(op)]
         mapping = renumbering_map(pairs)
         labels: list[Paired] = []
