@@ -781,9 +781,21 @@ def _furniture(lines: list[str], feeds: frozenset[int] = frozenset()) -> set[int
     title = "".join(lines[k] for k in nonblank[:3])
     first = len(lines[nonblank[0]]) if nonblank else 0
 
+    folded_title = ""
+
+    def cut_title(k: int, s: str) -> bool:
+        """The title, or more than its first half: in either script (a header typeset in simplified characters over
+        a body converted to traditional ones is still the title)."""
+        nonlocal folded_title
+        if k in head or len(s) < max(10, first // 2 + 1):
+            return False
+        if title.startswith(s):
+            return True
+        folded_title = folded_title or opencc_converter("t2s").convert(title)
+        return folded_title.startswith(opencc_converter("t2s").convert(s))
+
     def running(k: int, s: str) -> bool:
-        cut_title = k not in head and len(s) >= max(10, first // 2 + 1) and title.startswith(s)
-        repeated = counts[s] >= 3 or beside[s] >= 2 or (beside[s] > 0 and cut_title)
+        repeated = counts[s] >= 3 or beside[s] >= 2 or (beside[s] > 0 and cut_title(k, s))
         return repeated and 4 <= len(s) <= 40 and not _HEADING.match(s) and s[-1] not in _TERMINAL and s[-1] != "。"
 
     return numbers | {k for k, s in enumerate(lines) if s and running(k, s)}
