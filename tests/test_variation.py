@@ -264,6 +264,13 @@ def test_page_numbers_a_page_apart_still_go() -> None:
     assert "27" not in normalize_text(paged) and "28" not in normalize_text(paged)
 
 
+def test_a_running_header_is_the_title_in_either_script() -> None:
+    """A vendor's PDF: the body converted to traditional characters, the running header still in simplified ones."""
+    body = "\n".join(f"第{k}條 各級人民政府應當加強對本行政區域內有關工作的領導，建立健全協調機制。" for k in range(1, 6))
+    paged = f"廢舊金屬收購業治安管理辦法\n\n{body}\n第 4 页\n\n废旧金属收购业治安管理办法\n\n{body}\n"
+    assert normalize_text(paged).count("废旧金属收购业治安管理办法") == 1  # the title stays, the header goes
+
+
 def test_a_mainland_word_for_a_mainland_word_is_drift() -> None:
     # 资料 and 数据 are both mainland words; one kind of pair, however often, is a wording change, not a converter
     base = "第十条 经营者应当报送有关资料。\n\n第十一条 主管部门应当保管经营者报送的资料。\n\n第十二条 不得非法获取他人的资料。\n"
