@@ -247,3 +247,68 @@ def test_every_line_of_a_summary_checked_against_its_source_fits_80_columns() ->
     assert lines and all(cell_len(line) <= 80 for line in lines)
     assert len(lines) < 250  # it was 528: whole omitted paragraphs are clipped with the count left out
     assert "字)" in done.stdout
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_an_article_added_first_is_an_addition_not_wrapper_both_ways() -> None:
+    base = [article(n, n) for n in range(1, 4)]
+    witness = ["第一条 任何单位和个人不得干预统计机构依法独立行使职权。"] + [article(n + 1, n) for n in range(1, 4)]
+    forward = diff_documents(doc(base, "b"), doc(witness, "w"))
+    backward = diff_documents(doc(witness, "w"), doc(base, "b"))
+    assert [f.code for f in forward.substantive] == ["paragraph-addition"] and forward.summary.framing == 0
+    assert [f.code for f in backward.substantive] == ["paragraph-omission"]
+
+
+def test_a_group_is_accepted_place_by_place(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Accepting 交通主管→交通运输主管 in two articles does not accept it in a third."""
+    body = [f"第{han(n)}条 交通主管部门应当对第{n}类道路运输活动实施监督检查。" for n in range(1, 5)]
+    (tmp_path / "base.txt").write_text("\n\n".join(body) + "\n", encoding="utf-8")
+    two = [p.replace("交通主管", "交通运输主管") if k < 2 else p for k, p in enumerate(body)]
+    three = [p.replace("交通主管", "交通运输主管") if k < 3 else p for k, p in enumerate(body)]
+    (tmp_path / "w.txt").write_text("\n\n".join(two) + "\n", encoding="utf-8")
+    cwd = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        assert run("check", "base.txt", "w.txt", "--write-baseline", "jiaokan-accepted.toml").returncode == 0
+        assert run("check", "base.txt", "w.txt", "--baseline", "jiaokan-accepted.toml", "-q").returncode == 0
+        (tmp_path / "w.txt").write_text("\n\n".join(three) + "\n", encoding="utf-8")
+        assert run("check", "base.txt", "w.txt", "--baseline", "jiaokan-accepted.toml", "-q").returncode == 1
+    finally:
+        os.chdir(cwd)
+
+
+def test_a_reference_inside_a_moved_article_whose_label_grew_is_still_judged() -> None:
+    """第二条 moved to become 第十二条 (a longer number): its 依照本条例第五条 is judged, here left behind."""
+    base = [article(n, n) for n in range(1, 13)]
+    base[1] = "第二条 违反本条例第五条规定的，由统计机构责令改正并予以通报批评。"
+    witness = [article(1, 1)] + [article(n - 1, n) for n in range(3, 13)] + ["第十二条 违反本条例第五条规定的，由统计机构责令改正并予以通报批评。"]
+    result = diff_documents(doc(base, "b"), doc(witness, "w"))
+    assert [f.code for f in result.substantive] == ["paragraph-move", "stale-reference"]
+
+
+def test_a_reference_to_a_dropped_article_that_kept_its_number_is_stale_both_ways() -> None:
+    base = [article(n, n) for n in range(1, 5)] + ["第五条 违反本条例第三条规定的，由统计机构责令改正。"]
+    witness = [article(1, 1), article(2, 2), article(3, 4), "第四条 违反本条例第三条规定的，由统计机构责令改正。"]
+    for a, b in ((base, witness), (witness, base)):
+        result = diff_documents(doc(a, "a"), doc(b, "b"))
+        assert sorted(f.code for f in result.substantive) == ["paragraph-addition" if a is witness else "paragraph-omission", "stale-reference"]
+
+
+def test_new_text_at_the_head_of_an_article_keeps_its_label_both_ways() -> None:
+    """Real pair 14's 第四条: new text put at its head is an insertion after 第四条, not 第四条 replaced by it."""
+    a = ["第三条 在中华人民共和国境内从事消耗臭氧层物质的生产活动，适用本条例。", "第四条 国务院环境保护主管部门统一负责全国消耗臭氧层物质的监督管理工作。"]
+    new = "消耗臭氧层物质的管理工作应当坚持中国共产党的领导，贯彻党和国家路线方针政策和决策部署。"
+    b = [a[0], f"第四条 {new}", "国务院生态环境主管部门统一负责全国消耗臭氧层物质的监督管理工作。"]
+    assert reading(diff_documents(doc(a, "a"), doc(b, "b"))) == [("wording-insertion", "", new), ("wording-substitution", "环境保护", "生态环境")]
+    assert reading(diff_documents(doc(b, "b"), doc(a, "a"))) == [("wording-deletion", new, ""), ("wording-substitution", "生态环境", "环境保护")]
+
+
+def test_a_renumbered_chapter_does_not_cut_the_articles_run() -> None:
+    t = [f"{s}应当依法履行统计职责，不得弄虚作假。" for s in SUBJECTS[:4]]
+    a = ["第一章 总则", f"第一条 {t[0]}", f"第二条 {t[1]}", "第二章 统计调查", f"第三条 {t[2]}", f"第四条 {t[3]}"]
+    b = ["第一章 总则", "第一条 新增加的一条关于统计工作的原则规定在此。", "第二章 统计原则", f"第二条 {t[0]}", f"第三条 {t[1]}",
+         "第三章 统计调查", f"第四条 {t[2]}", f"第五条 {t[3]}"]
+    runs = [f.message.split(" (")[0] for f in diff_documents(doc(a, "a"), doc(b, "b")).findings if f.code == "renumbering"]
+    assert runs == ["第一条至第四条依次改为第二条至第五条", "第二章改为第三章"]

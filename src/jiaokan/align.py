@@ -680,34 +680,42 @@ def _cut_at_paragraphs(ops: list[Op], base: Segmented, witness: Segmented) -> li
 def pair_dropped_openings(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
     """A paragraph's opening (a label, 第#条) dropped beside an insertion that holds the same opening at one of its
     paragraphs' starts is that opening kept: the inserted text goes around it.  (New text put at the head of 第四条
-    leaves the old 第四条's sentences paired with their own, and its label with the label.)"""
+    leaves the old 第四条's sentences paired with their own, and its label with the label.)  Judged alike with the
+    copies swapped: an opening added beside a deletion that holds it."""
+
+    def opening_in(short: Segmented, s1: int, s2: int, long: Segmented, l1: int, l2: int) -> int:
+        """Where in ``long[l1:l2]`` the text ``short[s1:s2]`` (a paragraph's opening) opens a paragraph, or -1."""
+        text = short.stream[s1:s2]
+        if not 0 < len(text) <= 12 or short.paragraphs[short.para_of[s1]].start != s1:
+            return -1
+        held = long.stream[l1:l2]
+        pos = held.rfind(text)
+        while pos >= 0 and long.paragraphs[long.para_of[l1 + pos]].start != l1 + pos:
+            pos = held.rfind(text, 0, pos + len(text) - 1) if pos > 0 else -1
+        return pos
+
     out: list[Op] = []
     k = 0
     while k < len(ops):
         op = ops[k]
         nxt = ops[k + 1] if k + 1 < len(ops) else None
-        pair = (op, nxt) if nxt is not None and {op.tag, nxt.tag} == {"insert", "delete"} and op.a2 == nxt.a1 and op.b2 == nxt.b1 else None
-        if pair is None:
+        if nxt is None or {op.tag, nxt.tag} != {"insert", "delete"} or op.a2 != nxt.a1 or op.b2 != nxt.b1:
             out.append(op)
             k += 1
             continue
         dropped, added = (op, nxt) if op.tag == "delete" else (nxt, op)
-        text = base.stream[dropped.a1:dropped.a2]
-        para = base.paragraphs[base.para_of[dropped.a1]]
-        at = -1
-        if para.start == dropped.a1 and 0 < len(text) <= 12:
-            inserted = witness.stream[added.b1:added.b2]
-            pos = inserted.rfind(text)
-            while pos > 0 and witness.paragraphs[witness.para_of[added.b1 + pos]].start != added.b1 + pos:
-                pos = inserted.rfind(text, 0, pos)
-            at = pos
-        if at <= 0:
-            out.append(op)
-            k += 1
-            continue
-        p = added.b1 + at
-        a = dropped.a1
-        out.extend(x for x in (Op("insert", a, a, added.b1, p), Op("equal", a, dropped.a2, p, p + len(text)),
-                               Op("insert", dropped.a2, dropped.a2, p + len(text), added.b2)) if x.b2 > x.b1)
+        at = opening_in(base, dropped.a1, dropped.a2, witness, added.b1, added.b2)
+        if at >= 0:
+            p, n, a = added.b1 + at, dropped.a2 - dropped.a1, dropped.a1
+            pieces = [Op("insert", a, a, added.b1, p), Op("equal", a, a + n, p, p + n), Op("insert", a + n, a + n, p + n, added.b2)]
+        else:
+            at = opening_in(witness, added.b1, added.b2, base, dropped.a1, dropped.a2)
+            if at < 0:
+                out.append(op)
+                k += 1
+                continue
+            p, n, b = dropped.a1 + at, added.b2 - added.b1, added.b1
+            pieces = [Op("delete", dropped.a1, p, b, b), Op("equal", p, p + n, b, b + n), Op("delete", p + n, dropped.a2, b + n, b + n)]
+        out.extend(x for x in pieces if x.a2 > x.a1 or x.b2 > x.b1)
         k += 2
     return _merge(out)

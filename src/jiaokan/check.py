@@ -19,7 +19,7 @@ from jiaokan import baseline as bl
 from jiaokan.config import CheckSettings
 from jiaokan.diff import DiffResult, diff_documents
 from jiaokan.errors import InputError
-from jiaokan.findings import COSMETIC, SUBSTANTIVE, Finding
+from jiaokan.findings import COSMETIC, SUBSTANTIVE, Finding, Parts
 from jiaokan.ingest import EXTENSIONS, Document, read_document
 
 SCHEMA = "jiaokan.check/1"
@@ -217,11 +217,23 @@ def _statuses(
     if accepted is not None:
         candidates = accepted.entries_for(result.witness.path)
         checked.update(candidates)
-        for i, k in bl.match(accepted.entries, candidates, findings).items():
-            statuses[i] = ACCEPTED
-            by[i] = accepted.entries[k]
+        # a group (or a renumbering run) is accepted place by place: the same change made in one more place is new
+        owner = [i for i, f in enumerate(findings) for _ in accepted_places(f)]
+        places = [p for f in findings for p in accepted_places(f)]
+        matched: dict[int, list[int]] = {}
+        for j, k in bl.match(accepted.entries, candidates, places).items():
+            matched.setdefault(owner[j], []).append(k)
             used.add(k)
+        for i, ks in matched.items():
+            if len(ks) == len(accepted_places(findings[i])):
+                statuses[i] = ACCEPTED
+                by[i] = accepted.entries[min(ks)]
     return tuple(statuses), tuple(by)
+
+
+def accepted_places(f: Finding) -> tuple[Finding, ...]:
+    """What a baseline entry accepts: each place of a group or a run, any other finding as a whole."""
+    return f.places() if f.parts_kind == Parts.PLACES else (f,)
 
 
 def baseline_entries(result: CheckResult, previous: bl.Baseline | None, folder: Path) -> list[bl.Accepted]:
@@ -249,5 +261,5 @@ def baseline_entries(result: CheckResult, previous: bl.Baseline | None, folder: 
                     kept_global.add(e)
                     out.append(e)
             elif s in (NEW, ACCEPTED):
-                out.append(bl.entry_for(f, key, e.reason if e else ""))
+                out.extend(bl.entry_for(p, key, e.reason if e else "") for p in accepted_places(f))
     return out

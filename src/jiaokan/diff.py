@@ -317,7 +317,11 @@ class _Finder:
             paired_b = {j for _, j in pairs}
             self._wrapper_base([pc for k, pc in enumerate(a_pieces) if k not in paired_a], leading=leading, b_at=b_hi if leading else b_lo)
             for k, (p1, p2) in enumerate(b_pieces):
-                if k not in paired_b:
+                if k in paired_b:
+                    continue
+                if self._opens_article(p1, p2):
+                    self._insertion(a_hi if leading else a_lo, p1, p2)  # an article added first or last is no wrapper
+                else:
                     self._framing.append(("witness", p1, p2, a_hi if leading else a_lo))
         for batch in self._regional(batches):
             for op in self._merge_near(batch):
@@ -400,7 +404,7 @@ class _Finder:
         out: list[Finding] = []
         for i, j in pairs:
             x, y = omitted[i], added[j]
-            if x.a1 <= y.a1 <= x.a2 and y.b1 <= x.b1 <= y.b2:
+            if self._same_place(x.a1, x.a2, y.b1, y.b2):
                 continue  # at the same place: a rewrite there, not a move
             taken.update((id(x.finding), id(y.finding)))
             whole = x.finding.code in (Code.PARAGRAPH_OMISSION, Code.FRAMING) or y.finding.code in (Code.PARAGRAPH_ADDITION, Code.FRAMING)
@@ -411,6 +415,16 @@ class _Finder:
                              f"moved in the witness{said}: 「{clip(text, 30)}」")
             out.append(self.holding(head, inner, Parts.EDITS))
         return [f for f in findings if id(f) not in taken] + out
+
+    def _same_place(self, a1: int, a2: int, b1: int, b2: int) -> bool:
+        """Do base ``[a1, a2)`` and witness ``[b1, b2)`` stand between the same text (what precedes them and what
+        follows them is the same in both copies, or the copy's edge)?  Judged on the texts alone, so alike both ways
+        round; 24 characters a side, so that formulaic endings (及时消除隐患。) do not make two places one."""
+        k = 24
+        a, b = self.a.stream, self.b.stream
+        before = a[max(0, a1 - k):a1] == b[max(0, b1 - k):b1]
+        after = a[a2:a2 + k] == b[b2:b2 + k]
+        return before and after
 
     def _inner_edits(self, a1: int, a2: int, b1: int, b2: int) -> list[Finding]:
         """The changes between a passage and its moved copy, each classified like any change (a label renumbered
@@ -447,7 +461,11 @@ class _Finder:
             if i < 0 or not places[i][0] <= k < places[i][1]:
                 return None
             a1, _, b1, moved = places[i]
-            return b1 + k - a1, moved
+            if not moved:
+                return b1 + k - a1, moved
+            # a moved passage is equal only with its numbers masked: count in masked characters (第二条 → 第十二条)
+            mk, ma1, mb1 = bisect.bisect_right(la.real, k) - 1, bisect.bisect_left(la.real, a1), bisect.bisect_left(lw.real, b1)
+            return lw.real[mb1 + mk - ma1] + k - la.real[mk], moved
 
         pairs: list[Paired] = []
         for lb in la.labels:
@@ -471,10 +489,14 @@ class _Finder:
         self._in_label = absorbed
         kept = [op for op in ops if op.tag == "equal" or not absorbed(op)]
         mapping = renumbering_map(pairs)
+        # articles the witness dropped whose number it now gives another article
+        numbered = {(lb.unit, lb.value) for lb in lw.labels if lb.role == Role.LABEL}
+        dropped = frozenset((lb.unit, lb.value) for lb in la.labels if lb.role == Role.LABEL and lb.unit in ARTICLE_UNITS
+                            and (lb.unit, lb.value) not in mapping and (lb.unit, lb.value) in numbered)
         labels: list[Paired] = []
         following: list[Paired] = []
         for p in pairs:
-            verdict = verdict_of(p, mapping)
+            verdict = verdict_of(p, mapping, dropped)
             if verdict is None:
                 continue
             self.renumbered["base"].append((p.base.num_start, p.base.num_end))
@@ -486,10 +508,11 @@ class _Finder:
             elif verdict == Verdict.RENUMBERED:
                 following.append(p)
             elif verdict == Verdict.STALE:
-                now = mapping[(p.base.unit, p.base.value)]
+                now = mapping.get((p.base.unit, p.base.value))
+                fate = f"renumbered 第{now}{p.base.unit}" if now is not None else "dropped"
                 self.add(Code.STALE_REFERENCE, p.base.start, p.base.end, p.witness.start, p.witness.end,
                          f"「{self._label_text(p.witness, 'witness')}」 still points at 第{p.base.value}{p.base.unit}, which the witness "
-                         f"renumbered 第{now}{p.base.unit}: it now points at another {p.base.unit}")
+                         f"{fate}: it now points at another {p.base.unit}")
             else:
                 old, new = self.a.stream[p.base.num_start:p.base.num_end], self.b.stream[p.witness.num_start:p.witness.num_end]
                 self.add(Code.NUMBER_CHANGE, p.base.num_start, p.base.num_end, p.witness.num_start, p.witness.num_end, f"「{old}」→「{new}」")
@@ -660,6 +683,12 @@ class _Finder:
         if leading:
             return a_piece[1] < pa.end and b_piece[1] < pb.end
         return a_piece[0] > pa.start and b_piece[0] > pb.start
+
+    def _opens_article(self, p1: int, p2: int) -> bool:
+        """Is witness ``[p1, p2)`` a whole paragraph opening with an article's (chapter's, section's) label?"""
+        lb = self.labels[1].at(p1)
+        return (lb is not None and lb.start == p1 and lb.role == Role.LABEL and lb.unit in ARTICLE_UNITS
+                and _whole_paragraph(self.b, p1, p2))
 
     def _wrapper_base(self, pieces: list[tuple[int, int]], *, leading: bool, b_at: int) -> None:
         """The base's part of a wrapper zone.

@@ -229,8 +229,10 @@ def renumbering_map(pairs: list[Paired]) -> dict[tuple[str, int], int]:
     return out
 
 
-def verdict_of(p: Paired, mapping: dict[tuple[str, int], int]) -> Verdict | None:
-    """What a paired label or reference says: None when nothing changed that a reader must know."""
+def verdict_of(p: Paired, mapping: dict[tuple[str, int], int], dropped: frozenset[tuple[str, int]] = frozenset()) -> Verdict | None:
+    """What a paired label or reference says: None when nothing changed that a reader must know.  ``dropped``: the
+    (unit, number) of articles the witness no longer has, while it has another article under that number — a
+    reference to one that kept its number now points at the other."""
     old, new = p.base.value, p.witness.value
     if p.base.role == p.witness.role == Role.LABEL and p.base.unit == p.witness.unit:
         return Verdict.RENUMBERED if old != new else None
@@ -238,6 +240,8 @@ def verdict_of(p: Paired, mapping: dict[tuple[str, int], int]) -> Verdict | None
         and not p.base.external and not p.witness.external
     target = mapping.get((p.base.unit, old)) if internal else None
     if target is None:
+        if old == new and internal and (p.base.unit, old) in dropped:
+            return Verdict.STALE
         return Verdict.CHANGED if old != new else None
     if new == target:
         return Verdict.RENUMBERED if old != new else None
@@ -245,19 +249,22 @@ def verdict_of(p: Paired, mapping: dict[tuple[str, int], int]) -> Verdict | None
 
 
 def runs(labels: list[Paired], articles: list[int]) -> list[list[Paired]]:
-    """Renumbered labels (not moved, in base order) cut into runs: the same unit, the same shift, consecutive numbers
-    on both sides; an item's run never crosses an article label (``articles``: base stream starts of article labels,
-    ascending)."""
+    """Renumbered labels (not moved, in base order) cut into runs, one unit at a time (a renumbered chapter between
+    two articles does not cut the articles' run): the same shift, consecutive numbers on both sides; an item's run
+    never crosses an article label (``articles``: base stream starts of article labels, ascending)."""
     out: list[list[Paired]] = []
+    open_run: dict[str, int] = {}  # unit -> index of its run in ``out``
     for p in labels:
-        if out:
-            last = out[-1][-1]
-            same = (p.base.unit == last.base.unit and p.witness.value - p.base.value == last.witness.value - last.base.value
+        k = open_run.get(p.base.unit)
+        if k is not None:
+            last = out[k][-1]
+            same = (p.witness.value - p.base.value == last.witness.value - last.base.value
                     and p.base.value == last.base.value + 1 and p.witness.value == last.witness.value + 1)
             if same and p.base.unit not in ARTICLE_UNITS:
                 same = bisect.bisect_right(articles, last.base.start) == bisect.bisect_left(articles, p.base.start)
             if same:
-                out[-1].append(p)
+                out[k].append(p)
                 continue
+        open_run[p.base.unit] = len(out)
         out.append([p])
     return out
