@@ -23,6 +23,12 @@ ADDITIONS = frozenset({Code.PARAGRAPH_ADDITION, Code.SENTENCE_ADDITION})
 GROUPED = frozenset({Code.WORDING_SUBSTITUTION, Code.WORDING_INSERTION, Code.WORDING_DELETION, Code.NUMBER_CHANGE, Code.STALE_REFERENCE})
 MOVE_RATIO = 80.0  # an omitted and an added passage this alike (rapidfuzz ratio, labels' numbers aside) are one move
 MOVE_MIN_CHARS = 12  # ... when they say something
+COMMON_TRIGRAM = 64  # a trigram in more added passages than this says nothing about which one is the moved one
+SHARED_TRIGRAMS = 0.3  # passages this alike (ratio ≥ 80) share far more of their distinct trigrams than this
+
+
+def _trigrams(text: str) -> frozenset[str]:
+    return frozenset(text[k:k + 3] for k in range(len(text) - 2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +101,27 @@ def pair_moves(omitted: Sequence[tuple[str, int, int]], added: Sequence[tuple[st
     MOVE_RATIO) and not at the same place (an omission beside an addition is a rewrite there, not a move).  Chosen
     best first, one-to-one; ties by position, so swapping base and witness pairs the same passages.
     """
+    # Only passages sharing many trigrams can be this alike: an index of the added ones' trigrams, the commonest
+    # (a formula every article has) left out, keeps this near linear where most articles were rewritten.
+    index: dict[str, list[int]] = {}
+    for j, (y, _, _) in enumerate(added):
+        if len(y) >= MOVE_MIN_CHARS:
+            for g in _trigrams(y):
+                index.setdefault(g, []).append(j)
     candidates: list[tuple[float, int, int, int, int]] = []
     for i, (x, _, _) in enumerate(omitted):
         if len(x) < MOVE_MIN_CHARS:
             continue
-        for j, (y, _, _) in enumerate(added):
-            if len(y) < MOVE_MIN_CHARS or min(len(x), len(y)) < 0.6 * max(len(x), len(y)):
+        grams = _trigrams(x)
+        shared: dict[int, int] = {}
+        for g in grams:
+            hits = index.get(g, ())
+            if len(hits) <= COMMON_TRIGRAM:
+                for j in hits:
+                    shared[j] = shared.get(j, 0) + 1
+        for j, n in shared.items():
+            y = added[j][0]
+            if n < SHARED_TRIGRAMS * min(len(grams), len(_trigrams(y))) or min(len(x), len(y)) < 0.6 * max(len(x), len(y)):
                 continue
             score = fuzz.ratio(x, y, score_cutoff=MOVE_RATIO)
             if score:

@@ -216,8 +216,10 @@ class _Finder:
         self.edits = {"base": _SideEdits(base), "witness": _SideEdits(witness)}  # normalization edits on the streams
         self.labels = labels
         self.renumbered: dict[str, list[tuple[int, int]]] = {"base": [], "witness": []}  # label numbers that changed
-        self.moved_labels: list[Finding] = []  # renumbered labels inside moved passages: parts of their move
+        self.moved_labels: list[tuple[Finding, Role]] = []  # renumbered labels and references inside moved passages
         self.where: dict[int, tuple[int, int, int, int]] = {}  # id(finding) -> the stream ranges it came from
+        self.unjudged: list[tuple[Finding, Paired]] = []  # references whose article was not found renumbered
+        self.moved_numbers: dict[tuple[str, int], int] = {}  # (unit, old) -> new, of articles moved and edited
         self._in_label: Callable[[Op], bool] = lambda op: False  # a change inside a paired label's number (judged there)
 
     # ------------------------------------------------------------ locating
@@ -347,6 +349,7 @@ class _Finder:
                     made.append(self._unit(unit, base_side))
         rest = [f for f in findings if id(f) not in taken] + made
         rest = self._edited_moves(rest)
+        rest = self._references_to_moves(rest)
         top = sorted(rest, key=lambda f: (f.base.start, f.witness.start, f.base.end, f.witness.end, f.code))
         grouped = groups(top)
         if not grouped:
@@ -377,15 +380,15 @@ class _Finder:
         """One finding for an omitted or added unit of several paragraphs (or sentences), listing them."""
         first, last = unit[0], unit[-1]
         whole = any(it.finding.code in (Code.PARAGRAPH_OMISSION, Code.PARAGRAPH_ADDITION) for it in unit)
-        paragraphs = len(unit)
+        what = _count(len(unit), "paragraph") if whole else f"sentences of {_count(len(unit), 'paragraph')}"
         if base_side:
             code = Code.PARAGRAPH_OMISSION if whole else Code.SENTENCE_OMISSION
             text = self.a.stream[first.a1:last.a2]
-            head = self.make(code, first.a1, last.a2, first.b1, first.b1, f"the witness omits {paragraphs} paragraphs 「{clip(text, 30)}」")
+            head = self.make(code, first.a1, last.a2, first.b1, first.b1, f"the witness omits {what} 「{clip(text, 30)}」")
         else:
             code = Code.PARAGRAPH_ADDITION if whole else Code.SENTENCE_ADDITION
             text = self.b.stream[first.b1:last.b2]
-            head = self.make(code, first.a1, first.a1, first.b1, last.b2, f"the witness adds {paragraphs} paragraphs 「{clip(text, 30)}」")
+            head = self.make(code, first.a1, first.a1, first.b1, last.b2, f"the witness adds {what} 「{clip(text, 30)}」")
         return self.holding(head, [it.finding for it in unit], Parts.PARAGRAPHS)
 
     def _edited_moves(self, findings: list[Finding]) -> list[Finding]:
@@ -416,6 +419,17 @@ class _Finder:
             out.append(self.holding(head, inner, Parts.EDITS))
         return [f for f in findings if id(f) not in taken] + out
 
+    def _references_to_moves(self, findings: list[Finding]) -> list[Finding]:
+        """A reference whose article moved and was edited (found only now) follows it, or was left behind."""
+        if not self.unjudged or not self.moved_numbers:
+            return findings
+        judged: dict[int, Finding] = {}
+        for f, p in self.unjudged:
+            verdict = verdict_of(p, self.moved_numbers)
+            if verdict == Verdict.RENUMBERED:
+                judged[id(f)] = self._label_finding(p)
+        return [judged.get(id(f), f) for f in findings]
+
     def _same_place(self, a1: int, a2: int, b1: int, b2: int) -> bool:
         """Do base ``[a1, a2)`` and witness ``[b1, b2)`` stand between the same text (what precedes them and what
         follows them is the same in both copies, or the copy's edge)?  Judged on the texts alone, so alike both ways
@@ -437,6 +451,8 @@ class _Finder:
                 la, lw = self.labels[0].at(op.a1), self.labels[1].at(op.b1)
                 if la is not None and lw is not None and la.num_start <= op.a1 and op.a2 <= la.num_end and lw.num_start <= op.b1 and op.b2 <= lw.num_end:
                     self.out.append(self._label_finding(Paired(la, lw, moved=True)))
+                    if la.role == lw.role == Role.LABEL and la.unit == lw.unit:
+                        self.moved_numbers[(la.unit, la.value)] = lw.value
                 else:
                     self._body(op)
             return sorted(self.out, key=lambda f: (f.base.start, f.witness.start))
@@ -489,10 +505,11 @@ class _Finder:
         self._in_label = absorbed
         kept = [op for op in ops if op.tag == "equal" or not absorbed(op)]
         mapping = renumbering_map(pairs)
-        # articles the witness dropped whose number it now gives another article
-        numbered = {(lb.unit, lb.value) for lb in lw.labels if lb.role == Role.LABEL}
+        # articles the witness dropped whose number it now gives another article of the base, renumbered (not an
+        # article rewritten in its place: its number is still its own)
+        renumbered_to = {(unit, new) for (unit, old), new in mapping.items() if new != old}
         dropped = frozenset((lb.unit, lb.value) for lb in la.labels if lb.role == Role.LABEL and lb.unit in ARTICLE_UNITS
-                            and (lb.unit, lb.value) not in mapping and (lb.unit, lb.value) in numbered)
+                            and (lb.unit, lb.value) not in mapping and (lb.unit, lb.value) in renumbered_to)
         labels: list[Paired] = []
         following: list[Paired] = []
         for p in pairs:
@@ -502,7 +519,7 @@ class _Finder:
             self.renumbered["base"].append((p.base.num_start, p.base.num_end))
             self.renumbered["witness"].append((p.witness.num_start, p.witness.num_end))
             if verdict == Verdict.RENUMBERED and p.moved:
-                self.moved_labels.append(self._label_finding(p))
+                self.moved_labels.append((self._label_finding(p), p.base.role))
             elif verdict == Verdict.RENUMBERED and p.base.role == Role.LABEL:
                 labels.append(p)
             elif verdict == Verdict.RENUMBERED:
@@ -515,7 +532,10 @@ class _Finder:
                          f"{fate}: it now points at another {p.base.unit}")
             else:
                 old, new = self.a.stream[p.base.num_start:p.base.num_end], self.b.stream[p.witness.num_start:p.witness.num_end]
-                self.add(Code.NUMBER_CHANGE, p.base.num_start, p.base.num_end, p.witness.num_start, p.witness.num_end, f"「{old}」→「{new}」")
+                self.add(Code.NUMBER_CHANGE, p.base.num_start, p.base.num_end, p.witness.num_start, p.witness.num_end,
+                         f"{self._label_text(p.base, 'base')}改为{self._label_text(p.witness, 'witness')}: 「{old}」→「{new}」")
+                if p.base.role == Role.REFERENCE and (p.base.unit, p.base.value) not in mapping:
+                    self.unjudged.append((self.out[-1], p))  # its article may have moved and been edited: judged then
         for side in self.renumbered.values():
             side.sort()
         articles = [lb.start for lb in la.labels if lb.role == Role.LABEL and lb.unit in ARTICLE_UNITS]
@@ -551,9 +571,9 @@ class _Finder:
             message = f"{b1}改为{w1}"
         else:
             message = f"{b1}至{b2}依次改为{w1}至{w2}"
-        counted = f"{len(run)} label" + ("s" if len(run) != 1 else "")
+        counted = _count(len(run), "label")
         if refs:
-            counted += f", {len(refs)} cross-reference" + ("s" if len(refs) != 1 else "") + " following"
+            counted += f", {_count(len(refs), 'cross-reference')} following"
         parts = tuple(self._label_finding(p) for p in sorted(run + refs, key=lambda p: p.base.start))
         head = self.make(Code.RENUMBERING, first.base.start, first.base.end, first.witness.start, first.witness.end, f"{message} ({counted})")
         return self.holding(head, list(parts), Parts.PLACES)
@@ -836,8 +856,15 @@ class _Finder:
         whole = (pa.start, pa.end) == (mv.a1, mv.a2) or (pb.start, pb.end) == (mv.b1, mv.b2)
         code = Code.PARAGRAPH_MOVE if whole else Code.SENTENCE_MOVE
         text = self.a.stream[mv.a1:mv.a2]
-        inner = [f for f in self.moved_labels if mv.a1 <= self.where[id(f)][0] < mv.a2]
-        said = f", {inner[0].message}" if len(inner) == 1 else (f", {len(inner)} labels renumbered" if inner else "")
+        held = [(f, role) for f, role in self.moved_labels if mv.a1 <= self.where[id(f)][0] < mv.a2]
+        inner = [f for f, _ in held]
+        if len(inner) == 1:
+            said = f", {inner[0].message}"
+        elif inner:
+            labels = sum(1 for _, role in held if role == Role.LABEL)
+            said = f", renumbered ({_count(labels, 'label')}, {_count(len(held) - labels, 'reference')})"
+        else:
+            said = ""
         head = self.make(code, mv.a1, mv.a2, mv.b1, mv.b2, f"moved in the witness{said}: 「{clip(text, 30)}」")
         self.out.append(self.holding(head, inner, Parts.EDITS))
 
@@ -1140,6 +1167,11 @@ def _metadata_kind(text: str, *, trailing: bool) -> str | None:
     kinds = (("文号", _DOC_NUMBER),) + (
         (("signature", _ISSUER), ("date", _DATE_LINE), ("publication note", _NOTE)) if trailing else (("addressee", _ADDRESSEE),))
     return next((kind for kind, pattern in kinds if pattern.match(text)), None)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 label``, ``3 labels``: a count in a message, its noun agreeing."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def clip(text: str, n: int = 30) -> str:

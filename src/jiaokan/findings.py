@@ -64,6 +64,17 @@ class Parts(StrEnum):
     PARAGRAPHS = "paragraphs"
 
 
+class Section(StrEnum):
+    """The report's sections, in the order a reader wants them: what changed the text, the same change repeated,
+    the structure renumbered, (on request) the readings, each copy's own wrapper last."""
+
+    SUBSTANTIVE = "substantive"
+    REPEATED = "repeated"
+    STRUCTURAL = "structural"
+    COSMETIC = "cosmetic"
+    FRAMING = "framing"
+
+
 class Code(StrEnum):
     WORDING_SUBSTITUTION = "wording-substitution"
     WORDING_INSERTION = "wording-insertion"
@@ -217,6 +228,17 @@ class Finding:
     @property
     def info(self) -> CodeInfo:
         return REGISTRY[self.code]
+
+    @property
+    def section(self) -> Section:
+        """Where the report lists it: a group of one change repeated apart from single changes (a renumbering run made
+        substantive is a single change), structure, then cosmetic and framing findings."""
+        if self.severity == SUBSTANTIVE:
+            repeated = self.parts_kind == Parts.PLACES and self.info.kind != Kind.RENUMBERING
+            return Section.REPEATED if repeated else Section.SUBSTANTIVE
+        if self.severity == STRUCTURAL:
+            return Section.STRUCTURAL
+        return Section.FRAMING if self.severity == FRAMING else Section.COSMETIC
 
     def places(self) -> tuple[Finding, ...]:
         """The findings that each mark a place of text: a group's or a run's parts (it stands for them); a moved

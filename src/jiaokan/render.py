@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from jiaokan.characters import visible
 from jiaokan.check import ACCEPTED, NEW, CheckResult
 from jiaokan.diff import DiffResult
-from jiaokan.findings import SUBSTANTIVE, Finding, Parts, Span
+from jiaokan.findings import SUBSTANTIVE, Finding, Kind, Parts, Section, Span
 from jiaokan.collate import Collation
 from jiaokan.scan import Summary
 from jiaokan.trace import TraceResult
@@ -129,24 +129,8 @@ def _code_table(result: DiffResult):  # type: ignore[no-untyped-def]
     return table
 
 
-# the report's sections, in the order a reader wants them: what changed the text, then the same change repeated,
-# then the structure renumbered, then (on request) the readings, and each copy's own wrapper last
-_SECTIONS = ("substantive", "repeated", "structural", "cosmetic", "framing")
-_SECTION_TITLE = {"substantive": "substantive", "repeated": "repeated changes", "structural": "renumbering and structure",
-                  "cosmetic": "cosmetic", "framing": "framing"}
-
-
-def _section(f: Finding) -> str:
-    if f.severity == SUBSTANTIVE:
-        return "repeated" if f.parts_kind == Parts.PLACES else "substantive"
-    return f.severity if f.severity in _SECTIONS else "cosmetic"
-
-
-def ordered(findings: Sequence[Finding]) -> list[Finding]:
-    """Findings in report order: substantive, repeated changes (groups), structural, cosmetic, framing; each
-    section in document order (the order given)."""
-    rank = {name: k for k, name in enumerate(_SECTIONS)}
-    return sorted(findings, key=lambda f: rank[_section(f)])  # stable: document order inside a section
+_SECTION_TITLE = {Section.SUBSTANTIVE: "substantive", Section.REPEATED: "repeated changes", Section.STRUCTURAL: "renumbering and structure",
+                  Section.COSMETIC: "cosmetic", Section.FRAMING: "framing"}
 
 
 _SPAN_MIN = 24  # cells a span's text needs beside its place, else it goes on the next line
@@ -198,7 +182,7 @@ class _Printer:
                 prefix = "      "
             console.print(Text(prefix).append(_shown(span.text, self.rest(prefix)), style=style))
         self.change(f, "  ")
-        if f.parts_kind == Parts.PLACES and f.code != "renumbering":  # a run says it all in its message
+        if f.parts_kind == Parts.PLACES and f.info.kind != Kind.RENUMBERING:  # a run says it all in its message
             self.places(f)
         elif f.parts_kind == Parts.EDITS:
             self.edits(f)
@@ -261,8 +245,8 @@ def _print_sections(printer: _Printer, items: Sequence[tuple[Finding, str]]) -> 
 
     by_section: dict[str, list[tuple[Finding, str]]] = {}
     for f, note in items:
-        by_section.setdefault(_section(f), []).append((f, note))
-    for name in _SECTIONS:
+        by_section.setdefault(f.section, []).append((f, note))
+    for name in Section:
         chunk = by_section.get(name, [])
         if not chunk:
             continue
