@@ -312,3 +312,11 @@ def test_a_renumbered_chapter_does_not_cut_the_articles_run() -> None:
          "第三章 统计调查", f"第四条 {t[2]}", f"第五条 {t[3]}"]
     runs = [f.message.split(" (")[0] for f in diff_documents(doc(a, "a"), doc(b, "b")).findings if f.code == "renumbering"]
     assert runs == ["第一条至第四条依次改为第二条至第五条", "第二章改为第三章"]
+
+
+def test_no_substitution_takes_in_a_sentence_end() -> None:
+    """Real pair 08: 。其中， → ； is 。 → ； and 其中， dropped, not one substitution across the sentence end."""
+    base = [article(1, 1), "第二条 生父母有特殊困难无力抚养子女的，还应当提交送养人有特殊困难的声明。其中，因丧偶送养的，应当提交证明。", article(3, 3)]
+    witness = [article(1, 1), "第二条 生父母有特殊困难无力抚养子女的，还应当提交送养人有特殊困难的声明；因丧偶送养的，应当提交证明。", article(3, 3)]
+    got = reading(diff_documents(doc(base, "b"), doc(witness, "w")))
+    assert got == [("wording-substitution", "。", "；"), ("wording-deletion", "其中，", "")]

@@ -215,6 +215,9 @@ class _Finder:
         self._framing: list[tuple[str, int, int, int]] = []  # (side, start, end, point on the other side)
         self.edits = {"base": _SideEdits(base), "witness": _SideEdits(witness)}  # normalization edits on the streams
         self.labels = labels
+        # where each copy's sentences start and end, for cutting and judging changes
+        self.sa = ([x.start for x in base.sentences], [x.end for x in base.sentences])
+        self.sb = ([x.start for x in witness.sentences], [x.end for x in witness.sentences])
         self.renumbered: dict[str, list[tuple[int, int]]] = {"base": [], "witness": []}  # label numbers that changed
         self.moved_labels: list[tuple[Finding, Role]] = []  # renumbered labels and references inside moved passages
         self.where: dict[int, tuple[int, int, int, int]] = {}  # id(finding) -> the stream ranges it came from
@@ -788,6 +791,9 @@ class _Finder:
         elif not _one_paragraph(self.a, op.a1, op.a2) or not _one_paragraph(self.b, op.b1, op.b2):
             for piece in self._by_paragraphs(op):
                 self._body(piece)
+        elif len(_sentence_pieces(self.sa, op.a1, op.a2)) > 1 or len(_sentence_pieces(self.sb, op.b1, op.b2)) > 1:
+            for piece in self._by_sentences(op):
+                self._body(piece)
         elif _whole_paragraph(self.a, op.a1, op.a2) and _whole_paragraph(self.b, op.b1, op.b2) and Indel.normalized_similarity(old, new) < UNRELATED:
             self._deletion(op.a1, op.a2, op.b1)  # a paragraph in place of another it has little in common with
             self._insertion(op.a2, op.b1, op.b2)
@@ -800,22 +806,15 @@ class _Finder:
     def _by_paragraphs(self, op: Op) -> list[Op]:
         """A change that crosses a paragraph break cut into changes that do not: the pieces of the two copies paired
         in order when they have as many; otherwise the partial paragraphs at either end paired, and the whole
-        paragraphs between them omitted and added."""
-        pa, pb = _by_paragraph(self.a, op.a1, op.a2), _by_paragraph(self.b, op.b1, op.b2)
-        if len(pa) == len(pb):
-            return [_op(x1, x2, y1, y2) for (x1, x2), (y1, y2) in zip(pa, pb)]
-        head: list[Op] = []
-        tail: list[Op] = []
-        if pa and pb and not _whole_paragraph(self.a, *pa[0]) and not _whole_paragraph(self.b, *pb[0]):
-            (x1, x2), (y1, y2) = pa.pop(0), pb.pop(0)
-            head.append(_op(x1, x2, y1, y2))
-        if pa and pb and not _whole_paragraph(self.a, *pa[-1]) and not _whole_paragraph(self.b, *pb[-1]):
-            (x1, x2), (y1, y2) = pa.pop(), pb.pop()
-            tail.append(_op(x1, x2, y1, y2))
-        a_at = pa[0][0] if pa else (head[0].a2 if head else op.a1)
-        b_at = pb[0][0] if pb else (head[0].b2 if head else op.b1)
-        middle = [_op(x1, x2, b_at, b_at) for x1, x2 in pa] + [_op(a_at if not pa else pa[-1][1], a_at if not pa else pa[-1][1], y1, y2) for y1, y2 in pb]
-        return head + middle + tail
+        paragraphs between them omitted and added (each its own, for units to join)."""
+        return _cut(op, _by_paragraph(self.a, op.a1, op.a2), _by_paragraph(self.b, op.b1, op.b2),
+                    lambda lo, hi: _whole_paragraph(self.a, lo, hi), lambda lo, hi: _whole_paragraph(self.b, lo, hi), joined=False)
+
+    def _by_sentences(self, op: Op) -> list[Op]:
+        """A substitution that takes in a sentence end cut the same way at the sentences of each copy (the whole
+        sentences between the ends dropped or added as one)."""
+        return _cut(op, _sentence_pieces(self.sa, op.a1, op.a2), _sentence_pieces(self.sb, op.b1, op.b2),
+                    lambda lo, hi: _whole_sentences(self.sa, lo, hi), lambda lo, hi: _whole_sentences(self.sb, lo, hi), joined=True)
 
     def _deletion(self, a1: int, a2: int, b_at: int) -> None:
         text = self.a.stream[a1:a2]
@@ -825,7 +824,7 @@ class _Finder:
                 self.add(Code.METADATA_OMISSION, a1, a2, b_at, b_at, f"the witness drops 「{text}」")
             else:
                 self.add(Code.PARAGRAPH_OMISSION, a1, a2, b_at, b_at, f"the witness omits the paragraph 「{clip(text, 30)}」")
-        elif _whole_sentences(self.a, a1, a2):
+        elif _whole_sentences(self.sa, a1, a2):
             self.add(Code.SENTENCE_OMISSION, a1, a2, b_at, b_at, f"the witness omits 「{clip(text, 40)}」")
         elif is_number_change(self.a.stream, a1, a2, self.b.stream, b_at, b_at):
             self.add(Code.NUMBER_CHANGE, a1, a2, b_at, b_at, f"「{text}」 deleted from a number")  # 三十日 → 十日
@@ -837,7 +836,7 @@ class _Finder:
         para = self.b.paragraphs[self.b.para_of[b1]]
         if para.start == b1 and para.end == b2:
             self.add(Code.PARAGRAPH_ADDITION, a_at, a_at, b1, b2, f"the witness adds the paragraph 「{clip(text, 30)}」")
-        elif _whole_sentences(self.b, b1, b2):
+        elif _whole_sentences(self.sb, b1, b2):
             self.add(Code.SENTENCE_ADDITION, a_at, a_at, b1, b2, f"the witness adds 「{clip(text, 40)}」")
         elif is_number_change(self.a.stream, a_at, a_at, self.b.stream, b1, b2):
             self.add(Code.NUMBER_CHANGE, a_at, a_at, b1, b2, f"「{text}」 inserted into a number")  # 数万元 → 数十万元
@@ -997,6 +996,38 @@ class _SideEdits:
 UNRELATED = 0.5  # whole paragraphs less alike than this (Indel) are one dropped and one added, not a rewrite
 
 
+def _cut(op: Op, pa: list[tuple[int, int]], pb: list[tuple[int, int]], whole_a: Callable[[int, int], bool],
+         whole_b: Callable[[int, int], bool], *, joined: bool) -> list[Op]:
+    """A change cut at the pieces of each side: paired in order when both have as many; else the partial pieces at
+    either end paired, the whole ones between dropped and added (``joined``: as one run each)."""
+    if len(pa) == len(pb):
+        return [_op(x1, x2, y1, y2) for (x1, x2), (y1, y2) in zip(pa, pb)]
+    head: list[Op] = []
+    tail: list[Op] = []
+    if pa and pb and not whole_a(*pa[0]) and not whole_b(*pb[0]):
+        (x1, x2), (y1, y2) = pa.pop(0), pb.pop(0)
+        head.append(_op(x1, x2, y1, y2))
+    if pa and pb and not whole_a(*pa[-1]) and not whole_b(*pb[-1]):
+        (x1, x2), (y1, y2) = pa.pop(), pb.pop()
+        tail.append(_op(x1, x2, y1, y2))
+    a_at = pa[0][0] if pa else (head[0].a2 if head else op.a1)
+    b_at = pb[0][0] if pb else (head[0].b2 if head else op.b1)
+    a_end = pa[-1][1] if pa else a_at
+    if joined:
+        middle = ([_op(pa[0][0], a_end, b_at, b_at)] if pa else []) + ([_op(a_end, a_end, pb[0][0], pb[-1][1])] if pb else [])
+    else:
+        middle = [_op(x1, x2, b_at, b_at) for x1, x2 in pa] + [_op(a_end, a_end, y1, y2) for y1, y2 in pb]
+    return head + middle + tail
+
+
+def _sentence_pieces(bounds: tuple[list[int], list[int]], i: int, j: int) -> list[tuple[int, int]]:
+    """Stream range ``[i, j)`` split where a sentence starts inside it."""
+    starts = bounds[0]
+    cuts = starts[bisect.bisect_right(starts, i):bisect.bisect_left(starts, j)]
+    bounds = [i, *cuts, j]
+    return [(x, y) for x, y in zip(bounds, bounds[1:]) if y > x]
+
+
 def _op(a1: int, a2: int, b1: int, b2: int) -> Op:
     return Op("replace" if a1 < a2 and b1 < b2 else ("delete" if a1 < a2 else ("insert" if b1 < b2 else "equal")), a1, a2, b1, b2)
 
@@ -1150,10 +1181,11 @@ def _by_paragraph(seg: Segmented, i: int, j: int) -> list[tuple[int, int]]:
     return out
 
 
-def _whole_sentences(seg: Segmented, i: int, j: int) -> bool:
-    starts = {s.start for s in seg.sentences}
-    ends = {s.end for s in seg.sentences}
-    return i in starts and j in ends
+def _whole_sentences(bounds: tuple[list[int], list[int]], i: int, j: int) -> bool:
+    """Is stream ``[i, j)`` whole sentences (``bounds``: where the sentences start and end)?"""
+    starts, ends = bounds
+    k, m = bisect.bisect_left(starts, i), bisect.bisect_left(ends, j)
+    return k < len(starts) and starts[k] == i and m < len(ends) and ends[m] == j
 
 
 def _is_prose(text: str) -> bool:
