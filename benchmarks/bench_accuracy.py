@@ -197,7 +197,8 @@ def run_one(item: tuple[str, str, int, bool]) -> Outcome:
         out.misses = [_miss_line(base, e) for e in w.edits[:3]]
         return out
     out.ms = (time.perf_counter() - t) * 1000
-    pred = [f for f in result.findings if f.severity == SUBSTANTIVE]
+    # a group of one change repeated (or a renumbering run) is scored by its places, each matched once
+    pred = [p for f in result.findings if f.severity == SUBSTANTIVE for p in (f.places() if f.parts_kind == "places" else (f,))]
     out.predicted = len(pred)
     m = match(w.edits, pred)
     out.matched = len(m)

@@ -115,7 +115,8 @@ def run_one(item: tuple[str, str, int, bool]) -> Outcome:
         out.error = f"{type(exc).__name__}: {exc}"
         return out
     out.seconds = time.perf_counter() - t
-    pred = [f for f in result.findings if f.severity == "substantive"]
+    # a group of one change repeated (or a renumbering run) is scored by its places, each matched once
+    pred = [p for f in result.findings if f.severity == "substantive" for p in (f.places() if f.parts_kind == "places" else (f,))]
     out.predicted = len(pred)
 
     def edge(i: int, j: int) -> bool:

@@ -24,7 +24,7 @@ from jiaokan.classify import ADDITIONS, OMISSIONS, Located, groups, pair_moves, 
 from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Span, severity_of
 from jiaokan.ingest import Document, read_document
-from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, renumbering_map, runs, unmask, verdict_of
+from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
 from jiaokan.markup import plain_text
 from jiaokan.normalize import Edit, Normalized, is_title, normalize
 from jiaokan.numbers import is_number_change
@@ -508,6 +508,7 @@ class _Finder:
         self._in_label = absorbed
         kept = [op for op in ops if op.tag == "equal" or not absorbed(op)]
         mapping = renumbering_map(pairs)
+        order = neighbours(lw.labels)
         # articles the witness dropped whose number it now gives another article of the base, renumbered (not an
         # article rewritten in its place: its number is still its own)
         renumbered_to = {(unit, new) for (unit, old), new in mapping.items() if new != old}
@@ -521,7 +522,12 @@ class _Finder:
                 continue
             self.renumbered["base"].append((p.base.num_start, p.base.num_end))
             self.renumbered["witness"].append((p.witness.num_start, p.witness.num_end))
-            if verdict == Verdict.RENUMBERED and p.moved:
+            if verdict == Verdict.RENUMBERED and p.base.role == Role.LABEL and not p.moved and not in_order(p.witness, order):
+                # the witness's numbering no longer runs in order here: not a renumbering, a number changed
+                self.add(Code.NUMBER_CHANGE, p.base.num_start, p.base.num_end, p.witness.num_start, p.witness.num_end,
+                         f"{self._label_text(p.base, 'base')}改为{self._label_text(p.witness, 'witness')}: the witness's numbering "
+                         "is out of order here")
+            elif verdict == Verdict.RENUMBERED and p.moved:
                 self.moved_labels.append((self._label_finding(p), p.base.role))
             elif verdict == Verdict.RENUMBERED and p.base.role == Role.LABEL:
                 labels.append(p)

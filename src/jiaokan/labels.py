@@ -268,3 +268,36 @@ def runs(labels: list[Paired], articles: list[int]) -> list[list[Paired]]:
         open_run[p.base.unit] = len(out)
         out.append([p])
     return out
+
+
+# a label's rank: one of a higher rank starts a new sequence of the lower ones (（一） again after 第二条), except that
+# a law numbers its articles, chapters and parts straight through
+_RANK = {"编": 6, "章": 5, "节": 4, "条": 3, "、": 3, "（）": 2, ".": 1}
+_THROUGH = frozenset("条章编")
+
+
+def neighbours(labels: tuple[Label, ...]) -> dict[int, tuple[Label | None, Label | None]]:
+    """For each label opening a paragraph (by its start): the label of its unit before it and after it in the same
+    sequence, or None."""
+    seq = [lb for lb in labels if lb.role == Role.LABEL]
+    last: dict[str, Label] = {}
+    prev: dict[int, Label | None] = {}
+    nxt: dict[int, Label | None] = {}
+    for lb in seq:
+        rank = _RANK.get(lb.unit, 0)
+        for unit in [u for u in last if _RANK.get(u, 0) < rank and u not in _THROUGH]:
+            del last[unit]
+        before = last.get(lb.unit)
+        prev[lb.start] = before
+        nxt[lb.start] = None
+        if before is not None:
+            nxt[before.start] = lb
+        last[lb.unit] = lb
+    return {k: (prev[k], nxt[k]) for k in prev}
+
+
+def in_order(lb: Label, around: dict[int, tuple[Label | None, Label | None]]) -> bool:
+    """Does a label's number follow the one before it and precede the one after it (a renumbering keeps the
+    numbering in order; one label changed alone — 1. made 2. beside the 2. after it — does not)?"""
+    before, after = around.get(lb.start, (None, None))
+    return (before is None or before.value + 1 == lb.value) and (after is None or lb.value + 1 == after.value)
