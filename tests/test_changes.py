@@ -320,3 +320,10 @@ def test_no_substitution_takes_in_a_sentence_end() -> None:
     witness = [article(1, 1), "第二条 生父母有特殊困难无力抚养子女的，还应当提交送养人有特殊困难的声明；因丧偶送养的，应当提交证明。", article(3, 3)]
     got = reading(diff_documents(doc(base, "b"), doc(witness, "w")))
     assert got == [("wording-substitution", "。", "；"), ("wording-deletion", "其中，", "")]
+
+
+def test_one_label_changed_out_of_order_is_a_number_change_not_a_renumbering() -> None:
+    """A copy that makes 1.指导思想 into 2.指导思想 beside the 2.基本原则 after it has broken its numbering."""
+    a = "（二）总体要求。\n\n1.指导思想。高举中国特色社会主义伟大旗帜。\n\n2.基本原则。坚持党的全面领导。\n\n3.主要目标。到2025年基本建成。"
+    result = diff_documents(document_from_text(a, path="a"), document_from_text(a.replace("1.指导思想", "2.指导思想"), path="b"))
+    assert [(f.code, f.severity) for f in result.findings if f.severity != "cosmetic"] == [("number-change", "substantive")]

@@ -1030,8 +1030,8 @@ def _sentence_pieces(bounds: tuple[list[int], list[int]], i: int, j: int) -> lis
     """Stream range ``[i, j)`` split where a sentence starts inside it."""
     starts = bounds[0]
     cuts = starts[bisect.bisect_right(starts, i):bisect.bisect_left(starts, j)]
-    bounds = [i, *cuts, j]
-    return [(x, y) for x, y in zip(bounds, bounds[1:]) if y > x]
+    edges = [i, *cuts, j]
+    return [(x, y) for x, y in zip(edges, edges[1:]) if y > x]
 
 
 def _op(a1: int, a2: int, b1: int, b2: int) -> Op:
