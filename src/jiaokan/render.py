@@ -177,7 +177,8 @@ class _Printer:
         console.print(self.head(f, note))
         for label, path, span, style in (("base   ", result.base.path, f.base, "red"), ("witness", result.witness.path, f.witness, "green")):
             prefix = f"  {label}  {_where(path, span)}  "
-            if self.rest(prefix) < _SPAN_MIN and cell_len(_shown(span.text, 10**9)) > self.rest(prefix):  # a long path: a line of its own
+            room = self.width - cell_len(prefix)
+            if room < _SPAN_MIN and cell_len(_shown(span.text, 10**9)) > room:  # a long path: the text on a line of its own
                 console.print(Text(prefix.rstrip()))
                 prefix = "      "
             console.print(Text(prefix).append(_shown(span.text, self.rest(prefix)), style=style))
