@@ -184,22 +184,6 @@ def unmask(alignment: Alignment, base: Labelled, witness: Labelled, a: str, b: s
     return Alignment(ops, moves, alignment.anchors)
 
 
-def chinese_number(n: int) -> str:
-    """An ordinal's number as a law writes it: 68 → 六十八, 120 → 一百二十, 10 → 十."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n - 10] if n > 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else (digits[rest // 10] + "十" + (digits[rest % 10] if rest % 10 else "")))
-        return digits[n // 100] + "百" + tail
-    return str(n)
-
-
 # ----------------------------------------------------------------------------- judging paired labels
 
 ARTICLE_UNITS = "条章节编"
