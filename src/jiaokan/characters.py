@@ -161,3 +161,61 @@ def visible(text: str, spelled: dict[str, str] | None = None) -> str:
 def _unseen(ch: str) -> bool:
     category = unicodedata.category(ch)
     return category in ("Cf", "Cc", "Zl", "Zp") or (category == "Mn" and "VARIATION SELECTOR" in unicodedata.name(ch, ""))
+
+
+_LINE_SPELLED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\f": "\\f"}
+
+
+def one_line(text: str) -> str:
+    """Text that stays on its one line: every control character (line breaks too), bidi control and format
+    character shown escaped (``\\n``, ``\\u001b``) — an error message or a file name cannot clear the screen, set
+    the window title, open a hyperlink or forge a line of its own."""
+    return visible(text, _LINE_SPELLED)
+
+
+def _ci_line(line: str) -> str:
+    """A line a CI runner would execute as a workflow command (``::add-mask::``, ``::error …::``, after any spaces
+    or colour codes, and the legacy ``##[command]`` anywhere) with its colon or hash shown escaped."""
+    if "##[" in line:
+        line = line.replace("##[", "#\\u0023[")
+    k = 0
+    while k < len(line):
+        if line[k] in " \t":
+            k += 1
+        elif line.startswith("\x1b[", k):  # an SGR colour code rich wrote (content escapes are escaped before)
+            m = k + 2
+            while m < len(line) and (line[m].isdigit() or line[m] == ";"):
+                m += 1
+            if m < len(line) and line[m] == "m":
+                k = m + 1
+            else:
+                break
+        else:
+            break
+    if line.startswith("::", k):
+        line = f"{line[:k]}\\u003a{line[k + 1:]}"
+    return line
+
+
+def no_workflow_commands(text: str) -> str:
+    """A text report in which no line can begin a GitHub Actions workflow command (GitHub executes one found at the
+    start of ANY line of a job's output, whatever printed it)."""
+    if "::" not in text and "##[" not in text:
+        return text
+    return "\n".join(_ci_line(line) for line in text.split("\n"))
+
+
+def terminal(text: str) -> str:
+    """Plain text for a terminal or a log, its line breaks kept: every other control character, bidi control and
+    format character shown escaped, and no line a CI runner would execute."""
+    return no_workflow_commands("\n".join(one_line(line) for line in text.split("\n")))
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_safe(dumped: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) with the characters JSON itself leaves raw but a terminal
+    or a line-based reader acts on — DEL and C1 controls (``\\x9b`` is a CSI), U+2028/U+2029, bidi embeddings and
+    isolates — written as ``\\uXXXX`` escapes: the same JSON value, nothing that moves a cursor or breaks a line."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)

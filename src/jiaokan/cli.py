@@ -20,6 +20,7 @@ from typing import Annotated, Optional
 import typer
 
 from jiaokan import __version__
+from jiaokan.characters import json_safe, one_line
 from jiaokan.errors import InputError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 123
@@ -80,10 +81,10 @@ def _fail(exc: BaseException) -> None:
     if _state["debug"]:
         traceback.print_exc()
     if isinstance(exc, InputError):
-        typer.echo(f"jiaokan: error: {exc}", err=True)
+        typer.echo(f"jiaokan: error: {one_line(str(exc))}", err=True)
         raise typer.Exit(EXIT_ERROR)
     typer.echo(
-        f"jiaokan: internal error: {type(exc).__name__}: {exc}; this is a bug in jiaokan — "
+        f"jiaokan: internal error: {type(exc).__name__}: {one_line(str(exc))}; this is a bug in jiaokan — "
         "please report it with the input and the output of --debug",
         err=True,
     )
@@ -267,11 +268,11 @@ def check_cmd(
             previous = bl.load(write_baseline) if write_baseline.is_file() else accepted
             entries = baseline_entries(apply_baseline(result, previous), previous, write_baseline.parent)
             write_atomic(write_baseline, bl.dumps(entries, base=base))
-            typer.echo(f"jiaokan: wrote {render.plural(len(entries), 'accepted variant')} to {write_baseline}; fill in each reason", err=True)
+            typer.echo(f"jiaokan: wrote {render.plural(len(entries), 'accepted variant')} to {one_line(str(write_baseline))}; fill in each reason", err=True)
             result = apply_baseline(result, bl.load(write_baseline))
         for w in result.witnesses:
             if w.error is not None:
-                typer.echo(f"jiaokan: error: {w.error}", err=True)
+                typer.echo(f"jiaokan: error: {one_line(w.error or '')}", err=True)
         if fmt is CheckFormat.json:
             text = render.to_json(result.to_dict())
         elif fmt is CheckFormat.sarif:
@@ -406,7 +407,7 @@ def scan_cmd(
                 total = count(corpus_args) - len(done) if bar.on else 0  # counted only for the bar's time left
                 records = scan(base_doc, items, engine=engine.value, workers=workers, scheduler=scheduler, rules=rules)
                 for k, record in enumerate(records, 1):
-                    sink.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+                    sink.write(json_safe(json.dumps(record, ensure_ascii=False, sort_keys=True)) + "\n")
                     sink.flush()
                     summary.add(record)
                     bar.show(k, total, str(record["id"]))
@@ -505,12 +506,12 @@ def main() -> None:
             ctx = getattr(exc, "ctx", None)
             name = getattr(ctx, "command_path", "jiaokan") or "jiaokan"
             message = (exc.format_message() if hasattr(exc, "format_message") else str(exc)).rstrip(".")
-            typer.echo(f"jiaokan: error: {message}; see '{name} --help'", err=True)
+            typer.echo(f"jiaokan: error: {one_line(message)}; see '{name} --help'", err=True)
         code = EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 123, not a traceback
         if _state["debug"] or os.environ.get("JIAOKAN_DEBUG"):
             traceback.print_exc()
-        typer.echo(f"jiaokan: internal error: {type(exc).__name__}: {exc}", err=True)
+        typer.echo(f"jiaokan: internal error: {type(exc).__name__}: {one_line(str(exc))}", err=True)
         code = EXIT_INTERNAL
     sys.exit(code if isinstance(code, int) else 0)
 

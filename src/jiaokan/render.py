@@ -6,7 +6,7 @@ import io
 import json
 from collections.abc import Sequence
 
-from jiaokan.characters import visible
+from jiaokan.characters import json_safe, no_workflow_commands, one_line, visible
 from jiaokan.check import ACCEPTED, NEW, CheckResult
 from jiaokan.diff import DiffResult
 from jiaokan.findings import SUBSTANTIVE, Finding, Kind, Parts, Section, Span
@@ -18,7 +18,7 @@ from jiaokan.normalize import Normalized, Rule
 
 def to_json(data: object) -> str:
     """Deterministic JSON: same inputs, byte-identical output."""
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)) + "\n"
 
 
 def rules_text(rules: Sequence[Rule]) -> str:
@@ -32,12 +32,12 @@ def normalized_text(result: Normalized, *, show_map: bool = False) -> str:
     paragraphs = data["paragraphs"]
     assert isinstance(paragraphs, list)
     lines = [
-        f"# {data['path']}  ({data['format']}, {data['encoding']}; {plural(len(paragraphs), 'paragraph')}; "
+        f"# {_name(data['path'])}  ({data['format']}, {data['encoding']}; {plural(len(paragraphs), 'paragraph')}; "
         f"rules: {','.join(result.rules) or 'none'})\n"
     ]
     for p in paragraphs:
         where = f"{p['line']}" if p["line"] == p["end_line"] else f"{p['line']}-{p['end_line']}"
-        lines.append(f"{where:>9} | {p['text']}\n")
+        lines.append(f"{where:>9} | {one_line(str(p['text']))}\n")
         if show_map:
             doc = result.document
             for ed in p["edits"]:
@@ -45,7 +45,7 @@ def normalized_text(result: Normalized, *, show_map: bool = False) -> str:
                 shown_from = _visible(str(ed["original"]))
                 shown_to = _visible(str(ed["written"])) or "∅"
                 lines.append(f"{'':>9} |   {line}:{col}  {shown_from!s} → {shown_to}  ({ed['code']})\n")
-    return "".join(lines)
+    return no_workflow_commands("".join(lines))
 
 
 _INVISIBLE = {"\n": "\\n", "\r": "\\r", "\f": "\\f", "\t": "\\t", " ": "␣", "\u3000": "\\u3000", "\xa0": "\\xa0"}
@@ -88,8 +88,9 @@ def _word_diff(f: Finding, limit: int = 10**9) -> list[tuple[str, str]]:
     cells: the context shrinks first (to 6 characters a side), then each side is clipped to its share."""
     from rich.cells import cell_len
 
-    before, after = f.before, f.after
-    sides = [t for t in (f.base_norm, f.witness_norm) if t]
+    before, after = visible(f.before), visible(f.after)
+    base_norm, witness_norm = visible(f.base_norm), visible(f.witness_norm)
+    sides = [t for t in (base_norm, witness_norm) if t]
     marks = 4 * len(sides) + 2
     need = cell_len(before) + cell_len(after) + sum(cell_len(t) for t in sides) + marks
     if need > limit:
@@ -97,23 +98,64 @@ def _word_diff(f: Finding, limit: int = 10**9) -> list[tuple[str, str]]:
     room = max(16, limit - cell_len(before) - cell_len(after) - marks)
     share = room if len(sides) < 2 else max(12, room // 2)
     pieces: list[tuple[str, str]] = [("…" + before if before else "", "dim")]
-    if f.base_norm:
-        pieces.append((f"[-{clip(f.base_norm, share)}-]", "bold red strike"))
-    if f.witness_norm:
-        pieces.append((f"{{+{clip(f.witness_norm, share)}+}}", "bold green"))
+    if base_norm:
+        pieces.append((f"[-{clip(base_norm, share)}-]", "bold red strike"))
+    if witness_norm:
+        pieces.append((f"{{+{clip(witness_norm, share)}+}}", "bold green"))
     pieces.append((after + "…" if after else "", "dim"))
     return pieces
 
 
 def _where(path: str, span: Span) -> str:
-    return f"{path}:{span.line}:{span.column}"
+    return f"{_name(path)}:{span.line}:{span.column}"
 
 
 def _console(buf: io.StringIO, color: bool, width: int):  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    return Console(file=buf, force_terminal=color, no_color=not color, color_system="standard" if color else None,
-                   width=width, highlight=False, emoji=False, soft_wrap=True, markup=False)
+    console = Console(file=buf, force_terminal=color, no_color=not color, color_system="standard" if color else None,
+                      width=width, highlight=False, emoji=False, soft_wrap=True, markup=False)
+    console.push_render_hook(_escaping())
+    return console
+
+
+class _Escaped:
+    """A renderable whose text segments have every control character but the line break shown escaped: the last
+    net under the escaping done where document text and names enter a report (rich Text drops BEL, backspace and
+    CR, but passes ESC, so ``ESC[2J`` or an OSC 8 hyperlink would reach the terminal raw)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]
+        from rich.segment import Segment
+
+        for seg in console.render(self.inner, options):
+            if seg.control or not seg.text or seg.text == "\n":
+                yield seg
+            else:
+                yield Segment("\n".join(one_line(t) for t in seg.text.split("\n")), seg.style, seg.control)
+
+
+def _escaping():  # type: ignore[no-untyped-def]
+    """A render hook wrapping everything printed in :class:`_Escaped` (rich is imported only when a report is)."""
+    from rich.console import RenderHook
+
+    class Hook(RenderHook):
+        def process_renderables(self, renderables):  # type: ignore[no-untyped-def]
+            return [_Escaped(r) for r in renderables]
+
+    return Hook()
+
+
+def _done(buf: io.StringIO) -> str:
+    """The report: no line of it can begin a CI workflow command."""
+    return no_workflow_commands(buf.getvalue())
+
+
+def _name(path: object) -> str:
+    """A file name on its one line, its control characters shown escaped."""
+    return one_line(str(path))
 
 
 def _code_table(result: DiffResult):  # type: ignore[no-untyped-def]
@@ -164,7 +206,7 @@ class _Printer:
         if note:
             head.append(f"  ({note})", style="dim")
         if f.context:
-            head.append(f"  {clip(f.context, max(20, self.width // 2))}")
+            head.append(f"  {clip(one_line(f.context), max(20, self.width // 2))}")
         return head
 
     def finding(self, f: Finding, note: str = "") -> None:
@@ -175,7 +217,7 @@ class _Printer:
         console, result = self.console, self.result
         console.print()
         console.print(self.head(f, note))
-        for label, path, span, style in (("base   ", result.base.path, f.base, "red"), ("witness", result.witness.path, f.witness, "green")):
+        for label, path, span, style in (("base   ", _name(result.base.path), f.base, "red"), ("witness", _name(result.witness.path), f.witness, "green")):
             prefix = f"  {label}  {_where(path, span)}  "
             room = self.width - cell_len(prefix)
             if room < _SPAN_MIN and cell_len(_shown(span.text, 10**9)) > room:  # a long path: the text on a line of its own
@@ -200,7 +242,7 @@ class _Printer:
                 line.append(text, style=style)
             self.console.print(line)
         if f.message and (not word_diff or f.parts):
-            self.console.print(Text(f"{indent}{clip(f.message, self.rest(indent))}", style="dim"))
+            self.console.print(Text(f"{indent}{clip(one_line(f.message), self.rest(indent))}", style="dim"))
 
     def places(self, f: Finding) -> None:
         from rich.text import Text
@@ -208,7 +250,7 @@ class _Printer:
         places = f.places()
         bits = []
         for p in places[:_PLACES_SHOWN]:
-            label = f" {clip(p.context, 24)}" if p.context else ""
+            label = f" {clip(one_line(p.context), 24)}" if p.context else ""
             bits.append(f"{p.base.line}:{p.base.column}{label}")
         more = len(places) - _PLACES_SHOWN
         line = "  places (base line:column): " + ", ".join(bits)
@@ -277,21 +319,21 @@ def diff_text(result: DiffResult, *, include_cosmetic: bool = False, color: bool
     buf = io.StringIO()
     console = _console(buf, color, width)
     s = result.summary
-    title = f"jiaokan diff  base {result.base.path}  witness {result.witness.path}"
+    title = f"jiaokan diff  base {_name(result.base.path)}  witness {_name(result.witness.path)}"
     if cell_len(title) > width:  # long paths: one a line
-        title = f"jiaokan diff\n  base     {result.base.path}\n  witness  {result.witness.path}"
+        title = f"jiaokan diff\n  base     {_name(result.base.path)}\n  witness  {_name(result.witness.path)}"
     console.print(Text(title, style="bold"))
     console.print(_counts(s))
     if s.set_aside:
         console.print(Text(f"{plural(s.set_aside, 'paragraph')} matched the framing patterns and {'was' if s.set_aside == 1 else 'were'} set aside", style="dim"))
     console.print(_code_table(result))
     if stat:
-        return buf.getvalue()
+        return _done(buf)
     if not include_cosmetic and s.cosmetic:
         console.print(Text(f"({plural(s.cosmetic, 'cosmetic difference')} not listed; --include-cosmetic lists them)", style="dim"))
     printer = _Printer(console, result, width)
     _print_sections(printer, [(f, "") for f in result.listed(include_cosmetic=include_cosmetic)])
-    return buf.getvalue()
+    return _done(buf)
 
 
 _MARK = {"pass": ("✓ PASS ", "bold green"), "fail": ("✗ FAIL ", "bold red"), "error": ("! ERROR", "bold magenta")}
@@ -304,13 +346,13 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
     buf = io.StringIO()
     console = _console(buf, color, width)
     st = result.settings
-    console.print(Text(f"jiaokan check  base {result.base.path}  fail on: {st.fail_on}  baseline: {result.baseline or 'none'}", style="bold"))
+    console.print(Text(f"jiaokan check  base {_name(result.base.path)}  fail on: {st.fail_on}  baseline: {_name(result.baseline or 'none')}", style="bold"))
     for w in result.witnesses:
         console.print()
         mark, style = _MARK[w.status]
-        line = Text(mark, style=style).append(f"  {w.path}  ")
+        line = Text(mark, style=style).append(f"  {_name(w.path)}  ")
         if w.result is None:
-            console.print(line.append(w.error or "", style="magenta"))
+            console.print(line.append(one_line(w.error or ""), style="magenta"))
             continue
         s = w.result.summary
         line.append(f"{w.count(NEW):,} new, {w.count(ACCEPTED):,} accepted  ", style="bold")
@@ -336,16 +378,16 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
         row = Text(mark, style=style)
         for name, n in zip(names[1:-1], counts):
             row.append(f"  {n:>{len(name)}}")
-        console.print(row.append(f"  {w.path}"))
+        console.print(row.append(f"  {_name(w.path)}"))
     if result.stale:
         console.print()
         console.print(Text(f"{plural(len(result.stale), 'stale accepted variant')} (no longer found; delete them, or rewrite the file with --write-baseline):", style="yellow"))
         for e in result.stale:
-            where = f"{result.baseline}:{e.line}" if e.line else str(result.baseline)
-            console.print(Text(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{short(e.base)}」→「{short(e.witness)}」  {e.context}"))
+            where = f"{_name(result.baseline)}:{e.line}" if e.line else _name(result.baseline)
+            console.print(Text(one_line(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{short(e.base)}」→「{short(e.witness)}」  {e.context}")))
     console.print()
     console.print(check_verdict(result, style=True))
-    return buf.getvalue()
+    return _done(buf)
 
 
 def check_verdict(result: CheckResult, *, style: bool = False):  # type: ignore[no-untyped-def]
@@ -383,7 +425,7 @@ def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) ->
     buf = io.StringIO()
     console = _console(buf, color, width)
     summary = result.to_dict()["summary"]
-    console.print(Text(f"jiaokan trace  source {result.source.path}  derived {result.derived.path}", style="bold"))
+    console.print(Text(f"jiaokan trace  source {_name(result.source.path)}  derived {_name(result.derived.path)}", style="bold"))
     console.print(Text("  ".join(f"{n} {r}" for r, n in summary.items())))  # type: ignore[union-attr]
     for p in result.passages:
         label, style = _RELATION[p.relation]
@@ -391,7 +433,7 @@ def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) ->
         line.append(_shown(p.derived.text, 100))
         console.print(line)
         if p.source is not None:
-            console.print(Text(f"      from {_where(result.source.path, p.source)}  {p.heading}", style="dim"))
+            console.print(Text(f"      from {_where(result.source.path, p.source)}  {one_line(p.heading)}", style="dim"))
         for f in p.findings:
             words = Text("      ")
             for text, st in _word_diff(f):
@@ -404,7 +446,7 @@ def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) ->
         console.print(Text(f"clauses of quoted sentences the derived text drops ({len(c.dropped)}):"))
         for d in c.dropped:
             console.print(Text(f"  {_where(result.source.path, d)}  ").append(_shown(d.text, 120), style="red"))
-    return buf.getvalue()
+    return _done(buf)
 
 
 def collate_text(result: Collation, *, color: bool = False, width: int = 100) -> str:
@@ -424,11 +466,11 @@ def collate_text(result: Collation, *, color: bool = False, width: int = 100) ->
     for k, c in enumerate(result.copies):
         closest = f"{letters[paths.index(c.closest)]} ({len(c.shared)}: places {', '.join(map(str, c.shared))})" if c.closest else "—"
         role = " (base)" if k == result.base else ""
-        table.add_row(letters[k], Text(c.path + role), f"{c.coverage:.0%}", "yes" if c.partial else "", str(c.substantive), closest)
+        table.add_row(letters[k], Text(_name(c.path) + role), f"{c.coverage:.0%}", "yes" if c.partial else "", str(c.substantive), closest)
     console.print(table)
     for p in result.places:
         console.print()
-        console.print(Text(f"place {p.index}  {p.heading}  ", style="bold").append(f"{_where(paths[result.base], p.base)}", style="dim"))
+        console.print(Text(f"place {p.index}  {one_line(p.heading)}  ", style="bold").append(f"{_where(paths[result.base], p.base)}", style="dim"))
         groups: dict[str, list[str]] = {}
         for k, r in enumerate(p.readings):
             groups.setdefault("∅ no text here" if r is None else (_shown(r, 120) if r else "∅ omitted"), []).append(letters[k])
@@ -436,7 +478,7 @@ def collate_text(result: Collation, *, color: bool = False, width: int = 100) ->
         for reading, who in groups.items():
             mark = "majority " if reading == majority else "         "
             console.print(Text(f"  {mark}{''.join(who):<6} ").append(reading, style="green" if mark.strip() else "yellow"))
-    return buf.getvalue()
+    return _done(buf)
 
 
 def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str:
@@ -458,7 +500,7 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
         table.add_column("copies read")
         table.add_column("in", justify="right")
         for d in drifts:
-            table.add_row(Text(d["base"]), Text(d["copy"]), f"{d['documents']} of {plural(d['of'], 'reprint or excerpt', 'reprints and excerpts')}")
+            table.add_row(Text(one_line(d["base"])), Text(one_line(d["copy"])), f"{d['documents']} of {plural(d['of'], 'reprint or excerpt', 'reprints and excerpts')}")
         console.print(table)
     worst = data["most_substantive"]
     assert isinstance(worst, list)
@@ -467,6 +509,6 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
         table.add_column("document")
         table.add_column("substantive", justify="right")
         for w in worst:
-            table.add_row(Text(w["id"]), str(w["substantive"]))
+            table.add_row(Text(_name(w["id"])), str(w["substantive"]))
         console.print(table)
-    return buf.getvalue()
+    return _done(buf)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from jiaokan import __version__
 from jiaokan.baseline import fingerprint
+from jiaokan.characters import json_safe, one_line
 from jiaokan.check import ACCEPTED, NEW, CheckResult
 from jiaokan.findings import ALL_CODES, DESCRIPTIONS, Finding, Parts, Span, severity_of
 from jiaokan.ingest import Document
@@ -133,10 +134,13 @@ def sarif(result: CheckResult) -> str:
         "results": results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _data(text: str) -> str:
+    """A workflow command's message escaped per GitHub's rules (``%``, CR, LF), every other control character shown
+    escaped first (``\\u001b``): the log shows an ANSI or OSC sequence in a name as text."""
+    text = "".join(ch if ch in "\r\n" else one_line(ch) for ch in text) if not text.isprintable() else text
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -47,6 +47,20 @@ def _controls(text: str) -> str:
     return visible(text, {"\n": "\n", "\t": "\t", "\r": "\r", "\f": "\f"})
 
 
+def _no_commands(page: str) -> str:
+    """A page printed to a CI log must not run workflow commands: a line of document text that begins ``::`` (after
+    spaces) has its colon as a character reference, ``##[`` its second hash; the page reads the same."""
+    if "::" not in page and "##[" not in page:
+        return page
+    lines = page.split("\n")
+    for k, line in enumerate(lines):
+        if line.lstrip(" \t").startswith("::"):
+            at = line.index("::")
+            line = f"{line[:at]}&#58;{line[at + 1:]}"
+        lines[k] = line.replace("##[", "#&#35;[")
+    return "\n".join(lines)
+
+
 def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
@@ -85,8 +99,8 @@ def review_html(review: Review) -> str:
         # [code index, witness, base line, base column, witness line, witness column, message]
         "findings": [[index[(f.code, f.severity, f.kind)], f.witness, *f.base_at, *f.witness_at, f.message] for f in review.findings],
     }
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return template.render(  # type: ignore[attr-defined]
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return _no_commands(template.render(  # type: ignore[attr-defined]
         review=review,
         marks=marks,
         css=Markup(css),
@@ -97,7 +111,7 @@ def review_html(review: Review) -> str:
         multi=len(review.witnesses) > 1,
         severity_class=_SEVERITY_CLASS,
         listed=review.listed(),
-    )
+    ))
 
 
 def _plain(text: str, fmt: str) -> str:
@@ -118,11 +132,11 @@ def trace_html(result: TraceResult) -> str:
     env.filters["plain"] = _plain
     template = env.from_string(root.joinpath("templates/trace.html.j2").read_text(encoding="utf-8"))
     policy = f"default-src 'none'; style-src {_sha256(css)}; script-src 'none'; base-uri 'none'; form-action 'none'"
-    return template.render(
+    return _no_commands(template.render(
         result=result,
         summary=result.to_dict()["summary"],
         symbols=_SYMBOLS,
         css=Markup(css),
         csp=Markup(policy),
         version=__version__,
-    )
+    ))
