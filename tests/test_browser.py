@@ -221,3 +221,18 @@ def test_a_group_opens_to_its_places_and_each_link_shows_its_mark(browser: webdr
     assert run and run[0].value_of_css_property("background-color") != "rgba(0, 0, 0, 0)"
     browser.find_element(By.ID, "show-structural").click()
     assert run[0].value_of_css_property("background-color") == "rgba(0, 0, 0, 0)"
+
+
+def test_embedded_data_cannot_close_its_script(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    """Issue 15: `</script>`, `<!--`, `<script>`, U+2028/U+2029 in a witness stay inside the page's JSON."""
+    base = tmp_path / "base.txt"
+    base.write_text("关于加强数字政府建设的指导意见。\n\n各地区要抓好落实。\n", encoding="utf-8")
+    witness = tmp_path / "witness.txt"
+    payload = "</script><script>window.__xss=6</script><!--<script>window.__xss=7</script>\u2028\u2029"
+    witness.write_text(f"关于加强数字政府建设的指导意见。{payload}\n\n各地区要抓好落实。\n", encoding="utf-8")
+    page = review(tmp_path, base, witness)
+    open_page(browser, page)
+    assert browser.execute_script("return window.__xss") is None
+    messages = browser.execute_script("return JSON.parse(document.getElementById('jiaokan-data').textContent).findings.map(f => f[f.length - 1]).join(' ')")
+    assert "</script>" in messages or "<!--" in messages
+    assert console_errors(browser) == []
