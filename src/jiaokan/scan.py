@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jiaokan.diff import DiffResult, diff_documents
 from jiaokan.errors import InputError
@@ -628,7 +629,7 @@ def scan(base: Document, items: Iterable[Item], *, engine: str = "local", worker
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler before the scan gives up
 
 
-def _connect(client_class: Callable[..., object], scheduler: str) -> object:
+def _connect(client_class: Callable[..., Any], scheduler: str) -> Any:
     """A client of the scheduler at ``scheduler``, or one clear error, within CONNECT_TIMEOUT.
 
     The address is parsed and, for tcp and tls, the port is tried with a plain socket first: a client that fails to
@@ -669,9 +670,9 @@ def _connect(client_class: Callable[..., object], scheduler: str) -> object:
     thread.join(CONNECT_TIMEOUT + 2)
     if "client" in box:
         return box["client"]
-    exc = box.get("error")
-    why = f"no answer as a Dask scheduler within {CONNECT_TIMEOUT} s" if exc is None else str(exc).rstrip(".") or type(exc).__name__
-    raise InputError(f"cannot connect to the Dask scheduler at {scheduler}", why, fix) from (exc if isinstance(exc, BaseException) else None)
+    failure = box.get("error")
+    why = f"no answer as a Dask scheduler within {CONNECT_TIMEOUT} s" if failure is None else str(failure).rstrip(".") or type(failure).__name__
+    raise InputError(f"cannot connect to the Dask scheduler at {scheduler}", why, fix) from (failure if isinstance(failure, BaseException) else None)
 
 
 # ---------------------------------------------------------------- summary
