@@ -226,8 +226,8 @@ def test_an_edit_inside_the_context_still_matches_on_the_other_side(site: Path, 
 
 
 def test_only_the_base_changed_passes(site: Path) -> None:
-    # what pre-commit runs when a commit changes only the official text
-    r = run(["check", "official.txt", "official.txt", "./official.txt"], site)
+    # what the pre-commit hook runs (its entry has --allow-empty) when a commit changes only the official text
+    r = run(["check", "--allow-empty", "official.txt", "official.txt", "./official.txt"], site)
     assert r.returncode == 0 and r.stderr == ""
     assert "0 witnesses" in r.stdout
 
@@ -470,12 +470,14 @@ def test_github_workflow_commands(site: Path) -> None:
 def test_pre_commit_hook_runs_the_check(site: Path) -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = next(h for h in hooks if h["id"] == "jiaokan-check")
-    assert hook["language"] == "python" and hook["entry"].split() == ["jiaokan", "check"]
+    assert hook["language"] == "python" and hook["entry"].split() == ["jiaokan", "check", "--allow-empty"]
     drifted(site)
     files = ["site/news/clean.txt", "site/news/drifted.txt", "official.txt"]  # as pre-commit passes them
     assert all(re.search(hook["files"], f) for f in files)
     r = run([*hook["entry"].split()[1:], "official.txt", *files], site)
     assert r.returncode == 1 and "drifted.txt" in r.stdout
+    only_base = run([*hook["entry"].split()[1:], "official.txt", "official.txt"], site)  # a commit changing only the base
+    assert only_base.returncode == 0, only_base.stderr
 
 
 def test_shell_example_in_docs_ci_md(site: Path) -> None:

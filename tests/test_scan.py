@@ -70,7 +70,7 @@ def test_jsonl_input_resume_and_errors(folder: Path, tmp_path: Path) -> None:
     county = COUNTY_002.read_text(encoding="utf-8")
     lines = [
         json.dumps({"id": "doc-1", "text": county.replace("多层次", "多层级", 1)}, ensure_ascii=False),
-        json.dumps({"id": "doc-2", "path": str(folder / "d-excerpt.txt")}),
+        json.dumps({"id": "doc-2", "path": str(folder / "d-excerpt.txt")}),  # outside the JSONL's folder: --allow-outside-paths
         "{not json",
         json.dumps({"id": "doc-4", "path": "missing.txt"}),
         json.dumps({"id": "doc-5", "text": "与本文无关的一段话。"}, ensure_ascii=False),
@@ -78,13 +78,13 @@ def test_jsonl_input_resume_and_errors(folder: Path, tmp_path: Path) -> None:
     (tmp_path / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     # an earlier run that got through doc-1 and was cut off in the middle of the next line
-    first = run(["scan", str(COUNTY_002), "corpus.jsonl", "-o", "out.jsonl", "--workers", "1"], tmp_path)
+    first = run(["scan", str(COUNTY_002), "corpus.jsonl", "-o", "out.jsonl", "--workers", "1", "--allow-outside-paths"], tmp_path)
     assert first.returncode == 1
     done = out.read_text(encoding="utf-8").splitlines()
     assert [json.loads(x)["kind"] for x in done] == ["reprint", "excerpt", "error", "error", "unrelated"]
     assert "not JSON" in json.loads(done[2])["error"] and "no such file" in json.loads(done[3])["error"]
     out.write_text(done[0] + "\n" + done[1][: len(done[1]) // 2], encoding="utf-8")
-    again = run(["scan", str(COUNTY_002), "corpus.jsonl", "-o", "out.jsonl", "--resume", "--workers", "1"], tmp_path)
+    again = run(["scan", str(COUNTY_002), "corpus.jsonl", "-o", "out.jsonl", "--resume", "--workers", "1", "--allow-outside-paths"], tmp_path)
     assert again.returncode == 1, again.stderr
     assert out.read_text(encoding="utf-8").splitlines() == done  # doc-1 kept, the torn line done again
 

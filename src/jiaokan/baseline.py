@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jiaokan.errors import InputError
 from jiaokan.findings import ALL_CODES, Finding
+from jiaokan.tomlfile import read_toml
 
 SCHEMA = "jiaokan.accepted/1"
 _FIELDS = ("code", "base", "witness", "before", "after", "file", "context", "reason")
@@ -105,17 +105,13 @@ def match(entries: Sequence[Accepted], candidates: Iterable[int], findings: Sequ
 def load(path: Path) -> Baseline:
     """Read a baseline; a malformed one is an input error naming the entry."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text, data = read_toml(path, "baseline", "fix its syntax, or write it again with --write-baseline")
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such baseline", "--baseline names a file that does not exist", "check the path, or create it with --write-baseline") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: the baseline is not valid TOML", str(exc), "fix its syntax, or write it again with --write-baseline") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the baseline", str(exc), "check the file's permissions and encoding") from exc
     schema = data.get("schema", SCHEMA)
     if schema != SCHEMA:
         raise InputError(f"{path}: unknown baseline schema {schema!r}", f"this jiaokan reads {SCHEMA}", "write it again with --write-baseline")
-    headers = [n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text.strip() == "[[accepted]]"]
+    headers = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[accepted]]"]
     raw = data.get("accepted", [])
     if not isinstance(raw, list):
         raise InputError(f"{path}: 'accepted' must be an array of tables", "write entries as [[accepted]]", "write it again with --write-baseline")

@@ -225,6 +225,7 @@ def check_cmd(
     include_cosmetic: Annotated[Optional[bool], typer.Option("--include-cosmetic/--no-include-cosmetic", help="List cosmetic differences too (default: no, or as configured).", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text format: print only the verdict line.")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Pass when no witness is left to check (the base given as the only witness, as a pre-commit hook may); default: exit 2.")] = False,
 ) -> None:
     """Check WITNESSES against BASE for CI: exit 0 clean, 1 new drift, 2 a usage or input error."""
     from jiaokan import baseline as bl
@@ -261,6 +262,7 @@ def check_cmd(
                 named_by = "--baseline" if baseline is not None else effective.sources["baseline"]
                 raise InputError(f"{path}: no such baseline", f"{named_by} names a file that does not exist", "check the path, or create it with --write-baseline")
         base_doc = read_document(base)
+        _witnesses_left(base, witnesses, allow_empty)
         with _Progress("checking") as bar:
             result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=bar.show if bar.on else None)
         if write_baseline is not None:
@@ -283,6 +285,16 @@ def check_cmd(
             text = render.check_verdict(result) if quiet else render.check_text(result, color=_use_color(output), width=_width(output))
         write_output(text, output)
     raise typer.Exit(result.exit_code)
+
+
+def _witnesses_left(base: str, witnesses: list[str], allow_empty: bool) -> None:
+    """A gate with nothing to check says so and fails (unless --allow-empty); the base given as a witness is skipped."""
+    from jiaokan.check import expand
+
+    if expand(witnesses, base=base) or allow_empty:
+        return
+    itself = "every WITNESS given is the base itself, which is skipped" if expand(witnesses) else "the witnesses given name no document"
+    raise InputError("no witness to check", itself, "name the copies to compare, or pass --allow-empty to pass with none (a commit that changed only the base)")
 
 
 @app.command("trace")
@@ -375,11 +387,12 @@ def scan_cmd(
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).", show_default=False)] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Processes (local engine; default: the machine's cores) or local-cluster workers.", show_default=False, min=1)] = None,
     rules: Annotated[Optional[str], typer.Option("--rules", help="Normalization rules, as for 'jiaokan normalize --rules'.", show_default=False)] = None,
+    allow_outside_paths: Annotated[bool, typer.Option("--allow-outside-paths", help="Let a JSONL corpus name files outside its own folder (a corpus you trust).")] = False,
 ) -> None:
     """Find the documents of a corpus that reprint, excerpt or quote BASE, and check each (JSONL out, a summary at the end)."""
     from jiaokan import render
     from jiaokan.ingest import read_document
-    from jiaokan.scan import Summary, corpus, count, scan
+    from jiaokan.scan import Summary, corpus, count, read_resume, scan, unique_ids
 
     with _mapped_errors():
         if resume and output is None:
@@ -387,20 +400,16 @@ def scan_cmd(
         base_doc = read_document(base)
         summary = Summary.empty()
         done: set[str] = set()
+        unique_ids(corpus_args, allow_outside=allow_outside_paths)  # before anything is written: --resume skips by id
         if resume and output is not None and output.is_file():
-            kept = []
-            for line in output.read_text(encoding="utf-8").splitlines():
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a line cut short by an interrupted run: done again
+            kept, resumed = read_resume(output)  # a line that is no record: one error naming it (the torn last one: dropped)
+            for record in resumed:
                 done.add(str(record["id"]))
                 summary.add(record)
-                kept.append(line + "\n")
             from jiaokan.atomic import write_atomic
 
-            write_atomic(output, "".join(kept))
-        items = (item for item in corpus(corpus_args) if item.id not in done)
+            write_atomic(output, kept)
+        items = (item for item in corpus(corpus_args, allow_outside=allow_outside_paths) if item.id not in done)
         sink = open(output, "a" if resume else "w", encoding="utf-8") if output is not None else sys.stdout  # noqa: SIM115
         try:
             with _Progress("scanning") as bar:

@@ -10,13 +10,13 @@ came from, so ``--show-config`` can say.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from jiaokan.errors import InputError
 from jiaokan.findings import ALL_CODES, SUBSTANTIVE_CODES
 from jiaokan.normalize import select_rules
+from jiaokan.tomlfile import read_toml
 
 FAIL_ON = ("substantive", "any", "none")
 BASELINE_NAME = "jiaokan-accepted.toml"
@@ -94,11 +94,9 @@ def read_config(path: Path) -> ConfigFile:
 
 def _read_table(path: Path) -> dict[str, object] | None:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML", str(exc), "fix the file's syntax") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the configuration", str(exc), "check the file's permissions and encoding") from exc
+        _, data = read_toml(path, "configuration", "fix the file's syntax")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: cannot read the configuration", "it has gone", "check the path") from exc
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("jiaokan") if isinstance(tool, dict) else None

@@ -28,6 +28,8 @@ from jiaokan.errors import InputError
 #: or the ``max_bytes`` argument).  Official documents are kilobytes; a
 #: multi-megabyte "document" is almost always the wrong file.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: The highest ``JIAOKAN_MAX_BYTES`` accepted: above it (or below 1) the variable is an error, not a limit.
+MAX_BYTES_CEILING = 4 * 1024**3
 
 FORMATS = ("text", "markdown", "html", "docx", "pdf")
 EXTENSIONS = {
@@ -134,19 +136,31 @@ def read_document(
     return document_from_bytes(data, path=shown, format=fmt)
 
 
+def max_bytes() -> int:
+    """The size limit in force: ``JIAOKAN_MAX_BYTES`` when set (checked), else ``DEFAULT_MAX_BYTES``."""
+    return _max_bytes(None)
+
+
 def _max_bytes(explicit: int | None) -> int:
     if explicit is not None:
         return explicit
     env = os.environ.get("JIAOKAN_MAX_BYTES")
     if env:
         try:
-            return int(env)
+            value = int(env)
         except ValueError:
             raise InputError(
-                f"JIAOKAN_MAX_BYTES={env!r} is not a number",
+                f"JIAOKAN_MAX_BYTES={env[:40]!r} is not a number",
                 "the size limit must be a whole number of bytes",
                 "set it like JIAOKAN_MAX_BYTES=50000000",
             ) from None
+        if not 1 <= value <= MAX_BYTES_CEILING:
+            raise InputError(
+                f"JIAOKAN_MAX_BYTES={env[:40]!r} is out of range",
+                f"the size limit must be from 1 to {MAX_BYTES_CEILING:,} bytes (4 GiB)",
+                "set it like JIAOKAN_MAX_BYTES=50000000, or unset it for the default 20 MB",
+            )
+        return value
     return DEFAULT_MAX_BYTES
 
 

@@ -46,11 +46,13 @@ import json
 import multiprocessing
 import os
 import re
+import stat
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jiaokan.diff import DiffResult, diff_documents
 from jiaokan.errors import InputError
@@ -89,18 +91,23 @@ class Item:
     path: str | None = None
     text: str | None = None
     error: str | None = None  # the input could not even be listed (bad JSONL line, glob matching nothing)
+    where: str | None = None  # where it was listed (a JSONL file's line), for messages about the corpus itself
 
 
-def corpus(inputs: Sequence[str]) -> Iterator[Item]:
-    """Items from folders, globs, files, and JSONL files of {"id", "text"} or {"id", "path"}, lazily."""
+def corpus(inputs: Sequence[str], *, allow_outside: bool = False) -> Iterator[Item]:
+    """Items from folders, globs, files, and JSONL files of {"id", "text"} or {"id", "path"}, lazily.
+
+    A JSONL ``path`` is resolved against the JSONL file's folder and must stay inside it (after symlinks) unless
+    ``allow_outside``; it must name a regular file.  A JSONL ``text`` is held to the size limit files are.
+    """
     from jiaokan.check import expand
 
     for source in inputs:
         if source.endswith(".jsonl") and os.path.isfile(source):
-            yield from _jsonl(source)
+            yield from _jsonl(source, allow_outside)
             continue
         for path, error in expand([source]):
-            yield Item(path, path=path, error=str(error) if error else None)
+            yield Item(path, path=path, error=str(error) if error else None, where=source)
 
 
 def count(inputs: Sequence[str]) -> int:
@@ -117,24 +124,163 @@ def count(inputs: Sequence[str]) -> int:
     return total
 
 
-def _jsonl(source: str) -> Iterator[Item]:
-    with open(source, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
+def unique_ids(inputs: Sequence[str], *, allow_outside: bool = False) -> int:
+    """Refuse a corpus in which two documents share an id (``--resume`` skips by id: one would be lost).
+
+    Ids are compared as the results write them, as text: ``1`` and ``"1"`` are one id.  A pass over the corpus
+    before anything is written (JSONL lines parsed, folders listed; no document is read).  Returns the count.
+    """
+    seen: dict[str, tuple[str, str]] = {}  # id -> (where, how it was written)
+    n = 0
+    for item in corpus(inputs, allow_outside=allow_outside):
+        n += 1
+        where = item.where or item.id
+        written = item.raw if isinstance(item, _Listed) else repr(item.id)
+        if item.id in seen:
+            first, as_written = seen[item.id]
+            same = "" if as_written == written else f" (written {as_written} there and {written} here: ids are compared as text)"
+            raise InputError(f"{where}: duplicate id {item.id!r}", f"{first} has it too{same}, and --resume skips by id, so one of them would be lost",
+                             "give every document its own id (a file or folder named twice: name it once)")
+        seen[item.id] = (where, written)
+    return n
+
+
+@dataclass(frozen=True, slots=True)
+class _Listed(Item):
+    """A JSONL item, with its id as the line wrote it (1 or "1"), for the duplicate check."""
+
+    raw: str = ""
+
+
+_KIND_OF_FILE = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
+                 (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _jsonl(source: str, allow_outside: bool = False) -> Iterator[Item]:
+    from jiaokan.ingest import max_bytes
+
+    limit = max_bytes()
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(source)))
+    with open(source, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            if not raw.strip():
                 continue
             where = f"{source}:{n}"
             try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield Item(where, error=f"{where}: not UTF-8 ({exc.reason} at byte {exc.start}); a JSONL corpus is UTF-8 text", where=where)
+                continue
+            if n == 1:
+                line = line.removeprefix("\ufeff")  # an editor's byte-order mark
+            try:
                 obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Item(where, error=f"{where}: not JSON: {exc.msg}; each line must be one object")
+            except (json.JSONDecodeError, RecursionError) as exc:
+                why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                yield Item(where, error=f"{where}: not JSON: {why}; each line must be one object", where=where)
                 continue
-            if not isinstance(obj, dict) or not isinstance(obj.get("id"), (str, int)) or not isinstance(obj.get("text", obj.get("path")), str):
-                yield Item(where, error=f'{where}: not a document: each line needs "id" and "text" (or "path")')
+            if (not isinstance(obj, dict) or type(obj.get("id")) not in (str, int)
+                    or not isinstance(obj.get("text", obj.get("path")), str)):
+                yield Item(where, error=f'{where}: not a document: each line needs "id" and "text" (or "path")', where=where)
                 continue
-            path = obj.get("path")
-            if isinstance(path, str) and not os.path.isabs(path):
-                path = str(Path(source).parent / path)
-            yield Item(str(obj["id"]), path=path if "text" not in obj else None, text=obj.get("text"))
+            doc_id, written = str(obj["id"]), json.dumps(obj["id"], ensure_ascii=False)
+            text = obj.get("text")
+            if isinstance(text, str):
+                yield _Listed(doc_id, text=text, error=_text_error(text, where, limit), where=where, raw=written)
+                continue
+            raw_path = obj["path"]
+            path = str(Path(source).parent / raw_path) if not os.path.isabs(raw_path) else raw_path
+            error = None if allow_outside else _outside(path, raw_path, folder, where)
+            yield _Listed(doc_id, path=path, error=error or _not_regular(path, where), where=where, raw=written)
+
+
+def _text_error(text: str, where: str, limit: int) -> str | None:
+    """Why a JSONL ``text`` cannot be compared: larger than the limit files are held to (its UTF-8 bytes), or not
+    encodable (a lone surrogate such as "\\ud800")."""
+    if len(text) > limit:
+        size = f"more than {limit:,} bytes"
+    else:
+        try:
+            encoded = len(text.encode("utf-8"))
+        except UnicodeEncodeError as exc:
+            return f'{where}: "text" is not valid Unicode: a lone surrogate at character {exc.start}; fix the line that wrote it'
+        if encoded <= limit:
+            return None
+        size = f"{encoded:,} bytes"
+    return (f'{where}: "text" too large ({size}): the limit is {limit:,} bytes, as for files; '
+            "check the line, or raise the limit with JIAOKAN_MAX_BYTES")
+
+
+def _outside(path: str, raw_path: str, folder: str, where: str) -> str | None:
+    """An error when a JSONL ``path`` resolves (after symlinks) outside the JSONL file's folder."""
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, folder]) == folder:
+        return None
+    return (f"{where}: path {raw_path!r} is outside the corpus's folder: a JSONL corpus names files in its own folder "
+            "(and below); move the file there, or pass --allow-outside-paths if the corpus is trusted")
+
+
+def _not_regular(path: str, where: str) -> str | None:
+    """An error when a JSONL ``path`` exists but is not a regular file (a FIFO would block the scan forever)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # reading it says what is wrong
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KIND_OF_FILE if test(mode)), "not a regular file")
+    return f"{path}: is {kind}, not a regular file: only regular files are read; name the file itself ({where})"
+
+
+def read_resume(path: Path) -> tuple[str, list[dict[str, object]]]:
+    """The results of an earlier scan, for ``--resume``: the text to keep and its records.
+
+    Only the last line may be cut short (an interrupted run): it is dropped, to be done again.  Any other line that
+    is not a record this scan writes is an error naming the file and the line — never a guess.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the results to resume", exc.strerror or str(exc), "check the file, or start again without --resume") from exc
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    kept: list[str] = []
+    records: list[dict[str, object]] = []
+    fix = "is -o the results of an earlier jiaokan scan? delete the line, or name a new file and drop --resume"
+    for n, raw in enumerate(lines, 1):
+        where = f"{path}:{n}"
+        try:
+            record = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            if n == len(lines):
+                break  # a line cut short by an interrupted run: done again
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "nested too deeply"
+            raise InputError(f"{where}: not a JSON line ({why})", "only the last line may be cut short (by an interrupted run)", fix) from exc
+        problem = _record_problem(record)
+        if problem is not None:
+            raise InputError(f"{where}: not a scan record", problem, fix)
+        kept.append(raw.decode("utf-8") + "\n")
+        records.append(record)
+    return "".join(kept), records
+
+
+def _record_problem(record: object) -> str | None:
+    """Why a resumed line is not a record this scan writes (what ``Summary.add`` and the id check rely on)."""
+    if not isinstance(record, dict):
+        return f'it is {type(record).__name__} {json.dumps(record, ensure_ascii=False)[:40]}, not an object with "id" and "kind"'
+    if "id" not in record:
+        return 'it has no "id"'
+    if not isinstance(record["id"], str):
+        return f'its "id" is {json.dumps(record["id"], ensure_ascii=False)[:40]}, not text'
+    if record.get("kind") not in KINDS:
+        return f'its "kind" is {json.dumps(record.get("kind"), ensure_ascii=False)[:40]}, not one of {", ".join(KINDS)}'
+    found = record.get("substantive", [])
+    if not isinstance(found, list) or not all(
+            isinstance(f, dict) and f.get("code") in REGISTRY and isinstance(f.get("base_norm"), str) and isinstance(f.get("witness_norm"), str)
+            for f in found):
+        return 'its "substantive" is not a list of findings with a known "code", "base_norm" and "witness_norm"'
+    return None
 
 
 def _hashes(stream: str) -> list[int]:
@@ -469,7 +615,7 @@ def scan(base: Document, items: Iterable[Item], *, engine: str = "local", worker
             from distributed import Client
         except ImportError as exc:
             raise InputError("--engine dask needs dask.distributed", "it is not installed", 'pip install "jiaokan[dask]"') from exc
-        client = Client(scheduler) if scheduler else Client(processes=True, n_workers=workers or 2, threads_per_worker=1, dashboard_address=None)
+        client = _connect(Client, scheduler) if scheduler else Client(processes=True, n_workers=workers or 2, threads_per_worker=1, dashboard_address=None)
         try:
             inflight = inflight or 8 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
             base_future = client.scatter(base, broadcast=True)
@@ -478,6 +624,55 @@ def scan(base: Document, items: Iterable[Item], *, engine: str = "local", worker
             client.close()
         return
     raise InputError(f"unknown engine {engine!r}", "engines are local and dask", "use --engine local or --engine dask")
+
+
+CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler before the scan gives up
+
+
+def _connect(client_class: Callable[..., Any], scheduler: str) -> Any:
+    """A client of the scheduler at ``scheduler``, or one clear error, within CONNECT_TIMEOUT.
+
+    The address is parsed and, for tcp and tls, the port is tried with a plain socket first: a client that fails to
+    connect leaves a half-built object whose clean-up prints tracebacks and waits.
+    """
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    fix = "give the address the scheduler prints at start, e.g. --scheduler tcp://host:8786"
+    try:
+        scheme, location = parse_address(scheduler)
+        host, port = parse_host_port(location) if scheme in ("tcp", "tls") else (None, None)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"--scheduler {scheduler!r} is not a scheduler address", str(exc).rstrip("."), fix) from exc
+    if host is not None:
+        try:
+            socket.create_connection((host, port), timeout=CONNECT_TIMEOUT).close()
+        except OSError as exc:
+            why = f"no answer within {CONNECT_TIMEOUT} s" if isinstance(exc, TimeoutError) else exc.strerror or str(exc) or type(exc).__name__
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler}", why,
+                             "check that it is running and reachable from here (dask scheduler prints its address)") from exc
+    import threading
+
+    import dask
+
+    box: dict[str, object] = {}
+
+    def build() -> None:  # in a thread: a peer that accepts and never answers would hold the handshake forever
+        try:
+            with dask.config.set({"distributed.comm.timeouts.connect": f"{CONNECT_TIMEOUT}s"}):
+                box["client"] = client_class(scheduler, timeout=CONNECT_TIMEOUT)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            box["error"] = exc
+
+    thread = threading.Thread(target=build, name="jiaokan-dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT + 2)
+    if "client" in box:
+        return box["client"]
+    failure = box.get("error")
+    why = f"no answer as a Dask scheduler within {CONNECT_TIMEOUT} s" if failure is None else str(failure).rstrip(".") or type(failure).__name__
+    raise InputError(f"cannot connect to the Dask scheduler at {scheduler}", why, fix) from (failure if isinstance(failure, BaseException) else None)
 
 
 # ---------------------------------------------------------------- summary
