@@ -315,6 +315,8 @@ def test_standard_output_in_latin_1(work: Path) -> None:
 
 
 def test_standard_output_in_latin_1_for_json_stays_valid_json(work: Path) -> None:
+    with open(work / "w.txt", "a", encoding="utf-8") as fh:
+        fh.write("\n第九条 𠀀𠀁 é\n")  # past U+FFFF too: written as a surrogate pair, which JSON reads back
     done = run("diff", "b.txt", "w.txt", "--format", "json", cwd=work, env={"PYTHONIOENCODING": "latin-1"})
     assert json.loads(done.stdout.decode("latin-1")) == json.loads(run("diff", "b.txt", "w.txt", "--format", "json", cwd=work).stdout)
 

@@ -151,6 +151,27 @@ def _silence_stdout() -> None:
         pass
 
 
+def _escape_errors() -> str:
+    """A codec error handler writing what an encoding cannot show as \\uXXXX (surrogate pairs past U+FFFF): readable,
+    and a JSON document stays valid JSON with the same value."""
+    import codecs
+
+    def escape(exc: UnicodeError) -> tuple[str, int]:
+        assert isinstance(exc, UnicodeEncodeError)
+        out = []
+        for ch in exc.object[exc.start:exc.end]:
+            o = ord(ch)
+            if o > 0xFFFF:
+                o -= 0x10000
+                out.append(f"\\u{0xD800 + (o >> 10):04x}\\u{0xDC00 + (o & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{o:04x}")
+        return "".join(out), exc.end
+
+    codecs.register_error("jiaokan-escape", escape)
+    return "jiaokan-escape"
+
+
 def _stdout_write(text: str) -> None:
     """Write to standard output; its failures are one line (exit 2), a closed pipe a quiet end (exit 141)."""
     out = sys.stdout
@@ -165,7 +186,7 @@ def _stdout_write(text: str) -> None:
                 _state["noted"] = True
                 sys.stderr.write(f"jiaokan: note: standard output is {encoding}, which cannot show all of this text; the rest is "
                                  "written as \\uXXXX escapes; set PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or write a UTF-8 file with -o\n")
-            out.write(text.encode(encoding, "backslashreplace").decode(encoding))
+            out.write(text.encode(encoding, _escape_errors()).decode(encoding))
         out.flush()
     except BrokenPipeError as exc:
         _silence_stdout()
