@@ -7,21 +7,25 @@ only with ``--debug``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from jiaokan import __version__
 from jiaokan.characters import json_safe, one_line
 from jiaokan.errors import InputError
+
+if TYPE_CHECKING:
+    from jiaokan.scan import Item
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 123
 
@@ -35,7 +39,17 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state = {"debug": False}
+_state: dict[str, object] = {"debug": False, "interrupted": None}
+EXIT_INTERRUPTED, EXIT_PIPE = 130, 141  # as a shell reports a process ended by SIGINT or SIGPIPE
+
+
+class _StdoutGone(Exception):
+    """The reader of standard output went away (``| head``): the run ends quietly, exit 141."""
+
+
+def _on_interrupt(message: str | Callable[[], str]) -> None:
+    """What the Ctrl-C line says was kept (a string, or a function asked at that moment)."""
+    _state["interrupted"] = message
 
 
 class OutputFormat(str, Enum):
@@ -96,26 +110,103 @@ def _mapped_errors() -> Iterator[None]:
     """Every command's body: an InputError is one line and exit 2, anything else exit 123 (typer.Exit passes)."""
     try:
         yield
-    except typer.Exit:
+    except (typer.Exit, _StdoutGone):
         raise
     except Exception as exc:  # noqa: BLE001 - mapped to exit codes
         _fail(exc)
 
 
-def _stdin_once(*paths: str) -> None:
-    """Standard input can be read once: at most one of the documents may be -."""
+def _stdin_once(*paths: str | None) -> None:
+    """Standard input can be read once: at most one of the documents may be -; and it must be open."""
     if paths.count("-") > 1:
         raise InputError("standard input given twice", "only one of the documents can be read from -", "save the others to files")
+    if "-" in paths and sys.stdin is None:
+        raise InputError("standard input: cannot read", "it is closed", "pipe the document in, or name its file instead of -")
+
+
+def _guard(output: Path | None, inputs: list[tuple[str, str]], *, folders: list[str] | None = None, option: str = "-o") -> None:
+    """Before any work: refuse an output that is an input, lies in a scanned folder, or is not a regular file."""
+    if output is None:
+        return
+    from jiaokan.atomic import check_output
+    from jiaokan.ingest import EXTENSIONS
+
+    check_output(output, inputs, folders=folders or [], extensions=EXTENSIONS, option=option)
+
+
+def _expanded(patterns: list[str], role: str, base: str | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (role, path) pairs and the folders that patterns of documents name (for _guard)."""
+    from jiaokan.check import expand
+
+    pairs = [(role, p) for p, error in expand(patterns, base=base) if error is None]
+    return pairs, [p for p in patterns if p != "-" and os.path.isdir(p)]
+
+
+def _silence_stdout() -> None:
+    """After standard output failed: point it at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _escape_errors() -> str:
+    """A codec error handler writing what an encoding cannot show as \\uXXXX (surrogate pairs past U+FFFF): readable,
+    and a JSON document stays valid JSON with the same value."""
+    import codecs
+
+    def escape(exc: UnicodeError) -> tuple[str, int]:
+        assert isinstance(exc, UnicodeEncodeError)
+        out = []
+        for ch in exc.object[exc.start:exc.end]:
+            o = ord(ch)
+            if o > 0xFFFF:
+                o -= 0x10000
+                out.append(f"\\u{0xD800 + (o >> 10):04x}\\u{0xDC00 + (o & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{o:04x}")
+        return "".join(out), exc.end
+
+    codecs.register_error("jiaokan-escape", escape)
+    return "jiaokan-escape"
+
+
+def _stdout_write(text: str) -> None:
+    """Write to standard output; its failures are one line (exit 2), a closed pipe a quiet end (exit 141)."""
+    out = sys.stdout
+    if out is None:
+        raise InputError("standard output: cannot write", "it is closed", "run without >&-, or write to a file with -o")
+    try:
+        try:
+            out.write(text)
+        except UnicodeEncodeError:
+            encoding = out.encoding or "ascii"
+            if not _state.get("noted"):
+                _state["noted"] = True
+                sys.stderr.write(f"jiaokan: note: standard output is {encoding}, which cannot show all of this text; the rest is "
+                                 "written as \\uXXXX escapes; set PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or write a UTF-8 file with -o\n")
+            out.write(text.encode(encoding, _escape_errors()).decode(encoding))
+        out.flush()
+    except BrokenPipeError as exc:
+        _silence_stdout()
+        raise _StdoutGone from exc
+    except OSError as exc:
+        from jiaokan.atomic import why_not
+
+        _silence_stdout()
+        raise InputError("standard output: cannot write", why_not(exc), "free some space, or write to a file with -o") from exc
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """stdout, or a file written atomically (temporary file + rename)."""
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from jiaokan.atomic import write_atomic
+    """stdout (also for -o - and -o /dev/stdout), or a file written atomically (temporary file + rename)."""
+    from jiaokan.atomic import is_stdout, write_atomic
 
+    if is_stdout(output):
+        _stdout_write(text)
+        return
+    assert output is not None
     write_atomic(output, text)
 
 
@@ -139,6 +230,9 @@ def normalize_cmd(
             return
         if file is None:
             raise InputError("no FILE given", "normalize needs a document to read", "name a file, or - for standard input (or use --list-rules)")
+        _stdin_once(file)
+        _guard(output, [("FILE", file)])
+        _interrupted_keeps(output)
         doc = read_document(file)
         result = normalize(doc, rules=rules)
         if fmt is OutputFormat.json:
@@ -151,24 +245,38 @@ def normalize_cmd(
 PIPED_WIDTH = 100  # the text report's width when stdout is not a terminal and COLUMNS is not set: stable in files
 
 
+def _is_stdout(output: Path | None) -> bool:
+    from jiaokan.atomic import is_stdout
+
+    return is_stdout(output)
+
+
+def _interrupted_keeps(output: Path | None) -> None:
+    _on_interrupt("interrupted; nothing was written" if _is_stdout(output) else f"interrupted; {output} was not changed")
+
+
 def _use_color(output: Path | None = None) -> bool:
     """Colour on stdout when it is a terminal, or when FORCE_COLOR is set (a CI log); never with NO_COLOR, on a
     dumb terminal (unless forced), or in a file written with -o."""
-    if output is not None and str(output) != "-":
+    from jiaokan.atomic import is_stdout
+
+    if not is_stdout(output):
         return False
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    return sys.stdout is not None and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def _width(output: Path | None = None) -> int:
     """The text report's width: the terminal's (rich's detection, which honours COLUMNS) when stdout is one;
     otherwise COLUMNS if set, else PIPED_WIDTH, so that piped output and files do not depend on a window."""
     columns = os.environ.get("COLUMNS", "")
-    to_stdout = output is None or str(output) == "-"
-    if to_stdout and sys.stdout.isatty():
+    from jiaokan.atomic import is_stdout
+
+    to_stdout = is_stdout(output)
+    if to_stdout and sys.stdout is not None and sys.stdout.isatty():
         from rich.console import Console
 
         return max(40, Console(file=sys.stdout).width)
@@ -194,6 +302,8 @@ def diff_cmd(
 
     with _mapped_errors():
         _stdin_once(base, witness)
+        _guard(output, [("BASE", base), ("WITNESS", witness)])
+        _interrupted_keeps(output)
         result = diff_files(base, witness, rules=rules)
         if fmt is DiffFormat.json:
             text = render.to_json(result.to_dict(include_cosmetic=include_cosmetic))
@@ -245,7 +355,9 @@ def check_cmd(
         }
         effective = cfg.resolve(found, overrides)
         settings = effective.settings
+        aux = [("configuration", str(found.path))] if found is not None else []
         if show_config:
+            _guard(output, aux)
             write_output(cfg.show(effective), output)
             raise typer.Exit(EXIT_CLEAN)
         if base is None or not witnesses:
@@ -254,13 +366,25 @@ def check_cmd(
         if no_baseline and baseline is not None:
             raise InputError("--baseline and --no-baseline both given", "they contradict each other", "drop one of them")
         accepted = None
+        pairs, folders = _expanded(witnesses, "WITNESS", base=base)
+        inputs = [("BASE", base), *pairs, *aux]
+        if write_baseline is not None:
+            # the baseline read may be the one rewritten (docs/ci.md: reasons kept); nothing else that is read may be
+            _guard(write_baseline, inputs, option="--write-baseline")
         if not no_baseline:
             path = Path(settings.baseline) if settings.baseline else cfg.default_baseline(effective.root)
             if path.is_file():
                 accepted = bl.load(path)
+                inputs.append(("baseline", str(path)))
             elif settings.baseline and write_baseline is None:
                 named_by = "--baseline" if baseline is not None else effective.sources["baseline"]
                 raise InputError(f"{path}: no such baseline", f"{named_by} names a file that does not exist", "check the path, or create it with --write-baseline")
+        if output is not None and write_baseline is not None and not _is_stdout(output) and os.path.abspath(output) == os.path.abspath(write_baseline):
+            raise InputError(f"-o {output}: refusing to write the report over the baseline", "--write-baseline names the same file", "write the report elsewhere")
+        if write_baseline is not None:
+            inputs.append(("--write-baseline file", str(write_baseline)))
+        _guard(output, inputs, folders=folders)
+        _interrupted_keeps(output)
         base_doc = read_document(base)
         _witnesses_left(base, witnesses, allow_empty)
         with _Progress("checking") as bar:
@@ -270,6 +394,7 @@ def check_cmd(
             previous = bl.load(write_baseline) if write_baseline.is_file() else accepted
             entries = baseline_entries(apply_baseline(result, previous), previous, write_baseline.parent)
             write_atomic(write_baseline, bl.dumps(entries, base=base))
+            _on_interrupt(f"interrupted; {write_baseline} was written, " + ("the report was not" if _is_stdout(output) else f"{output} was not changed"))
             typer.echo(f"jiaokan: wrote {render.plural(len(entries), 'accepted variant')} to {one_line(str(write_baseline))}; fill in each reason", err=True)
             result = apply_baseline(result, bl.load(write_baseline))
         for w in result.witnesses:
@@ -311,6 +436,8 @@ def trace_cmd(
 
     with _mapped_errors():
         _stdin_once(source, derived)
+        _guard(output, [("SOURCE", source), ("DERIVED", derived)])
+        _interrupted_keeps(output)
         result = trace_files(source, derived, rules=rules)
         if fmt is DiffFormat.json:
             text = render.to_json(result.to_dict())
@@ -356,6 +483,8 @@ def collate_cmd(
             paths.insert(0, base)
         if len(paths) < 2:
             raise InputError("collate needs at least two copies", f"{render.plural(len(paths), 'document')} given", "name two or more files, a folder or a glob")
+        _guard(output, [("DOC", p) for p in paths], folders=[p for p in docs if p != "-" and os.path.isdir(p)])
+        _interrupted_keeps(output)
         documents = [read_document(p) for p in paths]
         index = None if base == "auto" else paths.index(base)
         result = collate_documents(documents, base=index, rules=rules)
@@ -397,38 +526,118 @@ def scan_cmd(
     with _mapped_errors():
         if resume and output is None:
             raise InputError("--resume needs --output", "it continues the JSONL file named there", "add -o results.jsonl")
+        _stdin_once(base, *corpus_args)
+        to_file = not _is_stdout(output)
+        _scan_corpus_exists(corpus_args)
+        if to_file:
+            _guard_scan(output, base, corpus_args)
         base_doc = read_document(base)
         summary = Summary.empty()
         done: set[str] = set()
         unique_ids(corpus_args, allow_outside=allow_outside_paths)  # before anything is written: --resume skips by id
-        if resume and output is not None and output.is_file():
+        kept = ""
+        torn = False
+        if resume and to_file and output is not None and output.is_file():
             kept, resumed = read_resume(output)  # a line that is no record: one error naming it (the torn last one: dropped)
+            torn = kept.encode("utf-8") != output.read_bytes()
             for record in resumed:
                 done.add(str(record["id"]))
                 summary.add(record)
-            from jiaokan.atomic import write_atomic
+        items: Iterator[Item] = (item for item in corpus(corpus_args, allow_outside=allow_outside_paths) if item.id not in done)
+        if to_file:
+            assert output is not None
+            items = _not_the_output(items, output)
+        written = [0]
+        where = str(output) if to_file else "standard output"
+        _on_interrupt(lambda: (f"interrupted; {written[0]} new records written to {where}" + (", run again with --resume to continue" if to_file else "")
+                               if written[0] else ("interrupted; " + (f"{output} was not changed" if to_file else "nothing was written"))))
+        with _Progress("scanning") as bar:
+            total = count(corpus_args) - len(done) if bar.on else 0  # counted only for the bar's time left
+            records = scan(base_doc, items, engine=engine.value, workers=workers, scheduler=scheduler, rules=rules)
+            # the first record before the output is touched: rules, engine and scheduler fail here, leaving it as it was
+            first = next(records, None)
+            sink = None
+            try:
+                if to_file:
+                    assert output is not None
+                    if torn:
+                        from jiaokan.atomic import write_atomic
 
-            write_atomic(output, kept)
-        items = (item for item in corpus(corpus_args, allow_outside=allow_outside_paths) if item.id not in done)
-        sink = open(output, "a" if resume else "w", encoding="utf-8") if output is not None else sys.stdout  # noqa: SIM115
-        try:
-            with _Progress("scanning") as bar:
-                total = count(corpus_args) - len(done) if bar.on else 0  # counted only for the bar's time left
-                records = scan(base_doc, items, engine=engine.value, workers=workers, scheduler=scheduler, rules=rules)
-                for k, record in enumerate(records, 1):
-                    sink.write(json_safe(json.dumps(record, ensure_ascii=False, sort_keys=True)) + "\n")
-                    sink.flush()
-                    summary.add(record)
-                    bar.show(k, total, str(record["id"]))
-        finally:
-            if sink is not sys.stdout:
-                sink.close()
-        table = render.scan_text(summary, color=output is not None and _use_color(), width=_width())
-        if output is None:
+                        write_atomic(output, kept)
+                    try:
+                        sink = open(os.path.realpath(output), "a" if resume else "w", encoding="utf-8")  # noqa: SIM115 - through a link, kept
+                    except OSError as exc:
+                        from jiaokan.atomic import why_not
+
+                        raise InputError(f"-o {output}: cannot write", why_not(exc), "choose another output path") from exc
+                if first is not None:
+                    for k, record in enumerate(itertools.chain([first], records), 1):
+                        line = json_safe(json.dumps(record, ensure_ascii=False, sort_keys=True)) + "\n"
+                        if sink is None:
+                            _stdout_write(line)
+                        else:
+                            _sink_write(sink, line, output)
+                        written[0] = k
+                        summary.add(record)
+                        bar.show(k, total, str(record["id"]))
+            finally:
+                if sink is not None:
+                    sink.close()
+        table = render.scan_text(summary, color=to_file and _use_color(), width=_width())
+        if not to_file:
             sys.stderr.write(table)
         else:
             write_output(table, None)
     raise typer.Exit(EXIT_FINDINGS if summary.worst else EXIT_CLEAN)
+
+
+def _sink_write(sink: object, line: str, output: Path | None) -> None:
+    try:
+        sink.write(line)  # type: ignore[attr-defined]
+        sink.flush()  # type: ignore[attr-defined]
+    except OSError as exc:
+        from jiaokan.atomic import why_not
+
+        raise InputError(f"-o {output}: cannot write", why_not(exc), "free some space, then run again with --resume") from exc
+
+
+def _scan_corpus_exists(corpus_args: list[str]) -> None:
+    """A CORPUS argument naming nothing is a usage error before anything starts (not one error record and exit 0)."""
+    import glob
+
+    for arg in corpus_args:
+        if arg != "-" and not glob.has_magic(arg) and not os.path.lexists(arg):
+            raise InputError(f"{arg}: no such file or folder", "a CORPUS argument names nothing that exists", "check the path")
+
+
+def _guard_scan(output: Path | None, base: str, corpus_args: list[str]) -> None:
+    """scan -o: not the base, a corpus file, a JSONL corpus, a glob's match, nor a document-named file in a scanned folder."""
+    import glob
+
+    inputs = [("BASE", base)]
+    folders = []
+    for arg in corpus_args:
+        if arg == "-":
+            continue
+        if os.path.isdir(arg):
+            folders.append(arg)
+        elif glob.has_magic(arg):
+            inputs += [("CORPUS document", p) for p in glob.glob(arg, recursive=True)]
+        else:
+            inputs.append(("JSONL corpus" if arg.endswith(".jsonl") else "CORPUS document", arg))
+    _guard(output, inputs, folders=folders)
+
+
+def _not_the_output(items: Iterator[Item], output: Path) -> Iterator[Item]:
+    """A corpus document that is the output file (a JSONL line's "path") is an error record, never read while written."""
+    from dataclasses import replace
+
+    from jiaokan.atomic import _same
+
+    for item in items:
+        if item.path is not None and item.path != "-" and _same(item.path, str(output)):
+            item = replace(item, path=None, error=f"{item.path}: not read: it is the output file -o {output}; name another output")
+        yield item
 
 
 @app.command("review")
@@ -450,6 +659,10 @@ def review_cmd(
         found = cfg.read_config(config) if config is not None else cfg.find_config(Path.cwd())
         settings = cfg.resolve(found, {"rules": rules}).settings
         _stdin_once(base, *witnesses)
+        pairs, folders = _expanded(witnesses, "WITNESS", base=base)
+        aux = [("configuration", str(found.path))] if found is not None else []
+        _guard(output, [("BASE", base), *pairs, *aux], folders=folders)
+        _interrupted_keeps(output)
         base_doc = read_document(base)
         docs = []
         for path, error in expand(witnesses, base=base):
@@ -501,11 +714,18 @@ def main() -> None:
     """Console-script entry point: every way out maps to an exit code."""
     try:
         code = app(standalone_mode=False)
+        if code == EXIT_INTERRUPTED:  # typer turns KeyboardInterrupt into exit 130; no command exits 130 itself
+            raise KeyboardInterrupt
     except typer.Exit as exc:
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        typer.echo("jiaokan: interrupted", err=True)
-        code = 130
+        said = _state.get("interrupted")
+        message = said() if callable(said) else (said or "interrupted")
+        _quiet_write(sys.stderr, f"jiaokan: {message}\n")
+        code = EXIT_INTERRUPTED
+    except (_StdoutGone, BrokenPipeError):  # the reader went away (| head): end quietly, as cat and git do
+        _silence_stdout()
+        code = EXIT_PIPE
     except typer.TyperException as exc:  # click's usage errors: unknown option, missing argument ...
         if _state["debug"]:
             traceback.print_exc()
@@ -523,6 +743,14 @@ def main() -> None:
         typer.echo(f"jiaokan: internal error: {type(exc).__name__}: {one_line(str(exc))}", err=True)
         code = EXIT_INTERNAL
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _quiet_write(stream: object, text: str) -> None:
+    try:
+        stream.write(text)  # type: ignore[attr-defined]
+        stream.flush()  # type: ignore[attr-defined]
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

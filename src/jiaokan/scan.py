@@ -564,6 +564,9 @@ def check_item(base: Document, rules: str | None, item: Item) -> dict[str, objec
 
 
 def _pool_init(base: Document, rules: str | None) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback from every worker
     _scanner(base, rules)
 
 
