@@ -34,7 +34,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: (override with ``JIAOKAN_MAX_CHARS``).  The byte limit alone does not bound
 #: the work: a 6 MB ``.docx`` can hold 14 M characters.  The Civil Code, the
 #: longest Chinese law, is about 110,000 characters.
-DEFAULT_MAX_CHARS = 10_000_000
+DEFAULT_MAX_CHARS = 6_000_000
 
 FORMATS = ("text", "markdown", "html", "docx", "pdf")
 EXTENSIONS = {

@@ -51,6 +51,7 @@ class _Extractor(HTMLParser):
         self.ends: list[int] = []
         self.skip_depth = 0
         self.skip_stack: list[str] = []
+        self.break_at = -1  # len(parts) just after the last break emitted
 
     # absolute offset of the event being handled
     def _here(self) -> int:
@@ -74,8 +75,11 @@ class _Extractor(HTMLParser):
         return self.base + (close + 1 if close >= 0 else len(self.source))
 
     def _break(self, text: str) -> None:
+        if self.parts and self.parts[-1] == "\n\n" and self.break_at == len(self.parts):
+            return  # a paragraph break already ends the text: 400,000 block tags in a row make one, not 800,000 lines
         start = self._here()
         self._emit(text, start, self._tag_end(start), one_to_one=False)
+        self.break_at = len(self.parts)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SKIP_TAGS:
