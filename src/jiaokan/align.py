@@ -20,7 +20,7 @@ texts here).  Instead:
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -143,6 +143,7 @@ def align(base: Segmented, witness: Segmented, *, key: Callable[[str], str] | No
         chain = sorted((i, j) for j, i in (swapped[k] for k in longest_chain(swapped)))
     else:
         chain = [pairs[k] for k in longest_chain(pairs)]
+    chain = _repeats_in_gaps(a_sent, b_sent, chain, len(base.stream), len(witness.stream))
     on_chain = set(chain)
     moves = [
         Move(a_sent[i].start, a_sent[i].end, b_sent[j].start, b_sent[j].end)
@@ -163,6 +164,50 @@ def align(base: Segmented, witness: Segmented, *, key: Callable[[str], str] | No
         pa, pb = sa.end, sb.end
     ops.extend(_diff_gap(base, witness, pa, len(base.stream), pb, len(witness.stream), masked_a, masked_b))
     return Alignment(_merge(_slide(_join_split(_merge(ops), base, witness), base, witness)), moves, len(chain))
+
+
+def _repeats_in_gaps(a_sent: list[Sentence], b_sent: list[Sentence], chain: list[tuple[int, int]], a_len: int, b_len: int
+                     ) -> list[tuple[int, int]]:
+    """The chain with repeated sentences anchored in its gaps: a text occurring a different number of times in
+    the two copies is no exact anchor, so 100,000 copies of a paragraph against 99,990 left one gap of the whole
+    document (every copy deleted and inserted).  Between two anchors, the copies of such a text pair in order,
+    the first with the first, as far as the fewer go (symmetric: swapping the copies swaps the pairs); a
+    sentence too short to anchor pairs so only in a gap too large to diff at once.  Linear in the sentences."""
+    out: list[tuple[int, int]] = []
+    pi = pj = 0
+    for i, j in [*chain, (len(a_sent), len(b_sent))]:
+        if i - pi > 0 and j - pj > 0:
+            big = (a_sent[i - 1].end - a_sent[pi].start) * (b_sent[j - 1].end - b_sent[pj].start) > MAX_DIRECT_CELLS
+            if big or (i - pi > 1 or j - pj > 1):
+                out.extend(_pair_repeats(a_sent[pi:i], b_sent[pj:j], big))
+        if i < len(a_sent):
+            out.append((i, j))
+        pi, pj = i + 1, j + 1
+    return out
+
+
+def _pair_repeats(a: list[Sentence], b: list[Sentence], tiny_too: bool) -> list[tuple[int, int]]:
+    """Pairs (in order) of a gap's sentences whose text repeats in it, the k-th copy with the k-th copy, kept
+    only while they stay in order (a longest increasing run of them)."""
+    short = 1 if tiny_too else MIN_ANCHOR_CHARS
+    count_a = Counter(s.text for s in a if len(s.text) >= short)
+    count_b = Counter(s.text for s in b if len(s.text) >= short)
+    repeated = {t for t in count_a if t in count_b and (count_a[t] > 1 or count_b[t] > 1)}
+    if not repeated:
+        return []
+    where_b: dict[str, list[int]] = defaultdict(list)
+    for s in b:
+        if s.text in repeated:
+            where_b[s.text].append(s.index)
+    seen: Counter[str] = Counter()
+    pairs = []
+    for s in a:
+        if s.text in repeated:
+            k = seen[s.text]
+            seen[s.text] += 1
+            if k < len(where_b[s.text]):
+                pairs.append((s.index, where_b[s.text][k]))
+    return [pairs[k] for k in longest_chain(pairs)]
 
 
 def _group_moves(moves: list[Move]) -> list[Move]:

@@ -155,7 +155,70 @@ def compile_framing(patterns: tuple[str, ...]) -> Callable[[str], bool] | None:
             compiled.append(re.compile(p))
         except re.error as exc:
             raise InputError(f"framing pattern {p!r} is not a valid regular expression", str(exc), "fix it in the configuration (Python re syntax)") from exc
+        if nested_repetition(p):
+            raise InputError(
+                f"framing pattern {p!r} repeats a repetition",
+                "a group holding an unbounded quantifier is itself repeated without bound (like (\\w+\\s?)+), which can take "
+                "exponential time on a paragraph that almost matches",
+                "write it without the nested repetition, e.g. ^[\\w\\s]+$ for ^(\\w+\\s?)+$",
+            )
     return lambda paragraph: any(c.fullmatch(paragraph) for c in compiled)
+
+
+def nested_repetition(pattern: str) -> bool:
+    """Does ``pattern`` hold a group with an unbounded quantifier (``*``, ``+``, ``{n,}``) that is itself
+    quantified without bound?  A conservative check over the pattern's text (no private ``re`` API): it
+    may refuse a safe pattern (an atomic group, a possessive quantifier), never passes ``(a+)+``."""
+    stack: list[bool] = []  # per open group: does it hold an unbounded quantifier?
+    last_group = False  # the atom just closed is a group holding one
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        atom_group = False
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+        elif c == "(":
+            stack.append(False)
+            i += 1
+        elif c == ")":
+            atom_group = stack.pop() if stack else False
+            i += 1
+        elif c in "*+{":
+            unbounded = c != "{"
+            j = i + 1
+            if c == "{":
+                m = re.match(r"\{(\d*)(,?)(\d*)\}", pattern[i:])
+                if not m:
+                    i += 1
+                    last_group = False
+                    continue
+                unbounded = bool(m.group(2)) and not m.group(3)
+                j = i + m.end()
+            if unbounded:
+                if last_group:
+                    return True
+                if stack:
+                    stack[-1] = True
+            i = j
+            if i < n and pattern[i] in "?+":
+                i += 1
+            last_group = False
+            continue
+        else:
+            i += 1
+        if atom_group and stack:
+            stack[-1] = True  # the enclosing group holds it too
+        last_group = atom_group
+    return False
 
 
 def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset[str], framing: Callable[[str], bool] | None) -> DiffResult:

@@ -16,6 +16,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import sys
 import zipfile
 from dataclasses import dataclass, field
@@ -30,6 +31,12 @@ from jiaokan.errors import InputError
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: The highest ``JIAOKAN_MAX_BYTES`` accepted: above it (or below 1) the variable is an error, not a limit.
 MAX_BYTES_CEILING = 4 * 1024**3
+
+#: Refuse documents whose decoded text is longer than this many characters
+#: (override with ``JIAOKAN_MAX_CHARS``).  The byte limit alone does not bound
+#: the work: a 6 MB ``.docx`` can hold 14 M characters.  The Civil Code, the
+#: longest Chinese law, is about 110,000 characters.
+DEFAULT_MAX_CHARS = 6_000_000
 
 FORMATS = ("text", "markdown", "html", "docx", "pdf")
 EXTENSIONS = {
@@ -117,7 +124,10 @@ def read_document(
     if p.is_dir():
         raise InputError(f"{shown}: is a directory", "jiaokan compares files, not folders", "name a file inside it (or a glob where the command takes one)")
     try:
-        size = p.stat().st_size
+        st = os.stat(shown)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(shown, st.st_mode)
+        size = st.st_size
         if size > limit:
             raise _too_large(shown, limit, size)
         with p.open("rb") as fh:
@@ -139,6 +149,50 @@ def read_document(
 def max_bytes() -> int:
     """The size limit in force: ``JIAOKAN_MAX_BYTES`` when set (checked), else ``DEFAULT_MAX_BYTES``."""
     return _max_bytes(None)
+
+
+def _not_regular(shown: str, mode: int) -> InputError:
+    kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device" if (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) else "not a regular file"
+    return InputError(
+        f"{shown}: is {kind}",
+        "jiaokan reads regular files only (reading a pipe or a device could wait forever or never end)",
+        "save the document to a file first, or pipe it to standard input as -",
+    )
+
+
+def max_chars(explicit: int | None = None) -> int:
+    """The limit on a document's decoded characters: ``explicit``, else ``JIAOKAN_MAX_CHARS``, else
+    :data:`DEFAULT_MAX_CHARS`."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("JIAOKAN_MAX_CHARS")
+    if env:
+        try:
+            value = int(env)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise InputError(
+                f"JIAOKAN_MAX_CHARS={env!r} is not a number of characters",
+                "the text limit must be a whole, non-negative number",
+                "set it like JIAOKAN_MAX_CHARS=20000000",
+            )
+        return value
+    return DEFAULT_MAX_CHARS
+
+
+def check_text_size(text: str | int, source: str, limit: int | None = None) -> None:
+    """Refuse a decoded text (or a count of characters) longer than :func:`max_chars`, with one
+    :class:`InputError` naming ``source``.  Every format is checked after decoding; a JSONL corpus's
+    ``"text"`` field should be checked the same way."""
+    n = text if isinstance(text, int) else len(text)
+    cap = max_chars(limit)
+    if n > cap:
+        raise InputError(
+            f"{source}: too much text ({'more than ' if isinstance(text, int) else ''}{n:,} characters)",
+            f"the limit is {cap:,} characters, far beyond any single official document",
+            "check it is the right file, or raise the limit with JIAOKAN_MAX_CHARS",
+        )
 
 
 def _max_bytes(explicit: int | None) -> int:
@@ -202,6 +256,7 @@ def document_from_bytes(data: bytes, *, path: str, format: str | None = None) ->
     else:
         text, encoding = decode(data, path)
         meta_fields = ()
+    check_text_size(text, path)
     if not text.strip():
         if text or fmt in ("docx", "pdf"):
             why = "it contains only whitespace" if text else "no text layer was found"
@@ -212,7 +267,7 @@ def document_from_bytes(data: bytes, *, path: str, format: str | None = None) ->
     body_start = 0
     fields: list[tuple[str, str]] = list(meta_fields)
     if fmt in (None, "text", "markdown", "html"):
-        fm = _front_matter(text)
+        fm = _front_matter(text, path)
         if fm is not None:
             body_start, fm_fields = fm
             fields.extend(fm_fields)
@@ -255,38 +310,54 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+# A declaration counts only where markup makes one (a <meta> tag, an XML declaration at the start), never
+# from the body text, and only as a hint: it is used if it names a Chinese encoding and the text it gives
+# reads as Chinese.  Bounded patterns on the first 4 KB.
+_DECLARED = re.compile(rb"""<meta\b[^<>]{0,500}?charset\s{0,20}=\s{0,20}["']?\s{0,20}([A-Za-z0-9_\-]{1,40})|\A(?:\xef\xbb\xbf)?\s{0,100}<\?xml\b[^<>]{0,200}?encoding\s{0,20}=\s{0,20}["']([A-Za-z0-9_\-]{1,40})""", re.I)
+_DECLARED_CHINESE = {
+    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+    "euc-cn": "gb18030", "big5": "big5", "big5-hkscs": "big5hkscs", "big5hkscs": "big5hkscs", "cp950": "big5",
+}
 _CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
-    """Decode bytes of a Chinese document; refuse rather than guess badly."""
+    """Decode bytes of a Chinese document; refuse rather than guess badly.
+
+    A byte-order mark is trusted only when the text it gives is text: binary content, or GBK bytes behind
+    a UTF-16 mark, is refused as binary.  A declared charset is a hint, verified like any guess."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return _checked(_strict(data[len(bom):], enc, path), enc, path), enc
+            if enc == "utf-8":
+                return _checked(_strict(data[len(bom):], enc, path), enc, path), enc
+            text = _try_decode(data[len(bom):], enc)
+            if text is None or _control_heavy(text) or not _plausible(text, strict=True):
+                raise _binary(path)
+            return text, enc
     try:
         return _checked(data.decode("utf-8"), "utf-8", path), "utf-8"
     except UnicodeDecodeError:
         pass
     m = _DECLARED.search(data[:4096])
     if m:
-        declared = m.group(1).decode("ascii").lower()
-        enc = "gb18030" if declared in ("gb2312", "gbk", "gb18030", "x-gbk") else declared
-        try:
-            codecs.lookup(enc)
-            return _checked(data.decode(enc), enc, path), enc
-        except (LookupError, UnicodeDecodeError):
-            pass
+        declared = (m.group(1) or m.group(2)).decode("ascii").lower().replace("_", "-")
+        enc = _DECLARED_CHINESE.get(declared)
+        if enc is not None:
+            text = _try_decode(data, enc)
+            if text is not None and not _control_heavy(text) and _plausible(text, strict=True):
+                return text, enc
     if b"\x00" in data:
         # UTF-16 without a byte-order mark: Chinese text has NULs only in its
         # ASCII characters, too few for _utf16_shape, so try it directly.
         for enc in ("utf-16-le", "utf-16-be"):
             text = _try_decode(data, enc)
-            if text is not None and not _control_heavy(text) and _plausible(text):
+            if text is not None and not _control_heavy(text) and _plausible(text, strict=True) and (_utf16_shape(data) or _reads_as_chinese(text)):
                 return text, enc
         if not _utf16_shape(data):
             raise _binary(path)
+    if _control_bytes(data):
+        raise _binary(path)  # before any guess: C0 controls no 8-bit text has (UTF-16 was tried above)
     import charset_normalizer  # deferred: costs ~40 ms to import
 
     best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
@@ -306,8 +377,22 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
 def _try_decode(data: bytes, enc: str) -> str | None:
     try:
         return data.decode(enc)
-    except UnicodeDecodeError:
+    except (UnicodeError, LookupError):
         return None
+
+
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def _control_bytes(data: bytes) -> bool:
+    """Control bytes no 8-bit text encoding produces (UTF-16 does, inside its code units)."""
+    sample = data[:100_000]
+    return len(_CONTROL_BYTES.findall(sample)) > max(3, len(sample) // 2000) or b"\x00" in sample[:8]
+
+
+def _reads_as_chinese(text: str) -> bool:
+    han = _HAN.findall(text[:20_000])
+    return len(han) >= 8 and sum(c in _COMMON_HAN for c in han) >= len(han) * 0.1
 
 
 # The most frequent characters of Chinese prose, simplified and traditional:
@@ -324,15 +409,19 @@ _COMMON_HAN = frozenset(
     "則處據務聯導"
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_ODD = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\uf8ff\ufff0-\uffff\u0370-\u1fff\u2c00-\u2dff\ua000-\uabff]")
 _FOREIGN = re.compile(r"[^\s\x20-\x7e\xa0-\u04ff\u2000-\u27bf\u3000-\u312f\u3400-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
-def _plausible(text: str) -> bool:
-    """Does decoded text read as a Chinese document (not mojibake)?"""
+def _plausible(text: str, *, strict: bool = False) -> bool:
+    """Does decoded text read as a Chinese document (not mojibake)?  ``strict`` (a byte-order mark, a
+    declaration or BOM-less UTF-16 to verify) also refuses private-use, unassigned and control characters."""
     sample = text[:20_000]
     visible = len(sample) - sum(c.isspace() for c in sample)
     if visible and len(_FOREIGN.findall(sample)) > visible * 0.1:
         return False  # mostly neither Chinese, ASCII nor punctuation
+    if strict and visible and len(_ODD.findall(sample)) > visible * 0.02:
+        return False
     han = _HAN.findall(sample)
     if len(han) >= 30 and sum(c in _COMMON_HAN for c in han) < len(han) * 0.1:
         return False
@@ -372,7 +461,7 @@ def _checked(text: str, enc: str, path: str) -> str:
 def _binary(path: str) -> InputError:
     return InputError(
         f"{path}: looks like a binary file",
-        "it contains NUL or control bytes that no text document has",
+        "it contains NUL or control bytes that no text document has (or bytes its byte-order mark does not fit)",
         "give the document itself (.txt, .html, .md, .docx or .pdf)",
     )
 
@@ -411,17 +500,43 @@ def _docx_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, ValueError, RuntimeError) as exc:
         raise bad from exc
     paragraphs: list[str] = []
+    cap = max_chars()
+    total = 0
     for p in root.iter(f"{_W}p"):
         parts: list[str] = []
         for el in p.iter():
             if el.tag == f"{_W}t" and el.text:
                 parts.append(el.text)
+                total += len(el.text)
+                if total > cap:  # refuse before building the whole text
+                    check_text_size(total, path)
             elif el.tag == f"{_W}tab":
                 parts.append("\t")
             elif el.tag in (f"{_W}br", f"{_W}cr"):
                 parts.append("\n")
         paragraphs.append("".join(parts))
     return "\n".join(paragraphs), tuple(fields)
+
+
+_PDF_CONTENT_LIMIT = 24 * 1024 * 1024  # decoded content-stream bytes, summed over pages
+
+
+def _pdf_content_size(page: object, sizes: dict[int, int]) -> int:
+    """Decoded bytes of a page's content streams, each stream decoded once (``sizes`` caches by id)."""
+    contents = page.get("/Contents")  # type: ignore[attr-defined]
+    if contents is None:
+        return 0
+    items = contents.get_object()
+    refs = list(items) if isinstance(items, list) else [contents]
+    n = 0
+    for ref in refs:
+        obj = ref.get_object()
+        key = id(obj)
+        if key not in sizes:
+            get = getattr(obj, "get_data", None)
+            sizes[key] = len(get()) if get else 0
+        n += sizes[key]
+    return n
 
 
 _PDF_PLACEHOLDERS = frozenset({"", "untitled", "anonymous", "unknown", "unspecified", "none", "null"})
@@ -444,7 +559,25 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]
                 ok = 0
             if not ok:
                 raise InputError(f"{path}: is an encrypted PDF", "it needs a password to read its text", "save an unprotected copy or export the text")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = []
+        total = 0
+        content = 0
+        sizes: dict[int, int] = {}
+        # Bound the work before extracting anything: pages may share one huge content stream (2,000
+        # pages × 6 MB), which pypdf would parse once per page (about 1 MB a second).
+        for page in reader.pages:
+            content += _pdf_content_size(page, sizes)
+            if content > _PDF_CONTENT_LIMIT:
+                raise InputError(
+                    f"{path}: too much PDF content (its pages' content streams exceed {_PDF_CONTENT_LIMIT:,} bytes)",
+                    "that is far beyond any document's text layer (pages sharing one huge stream?)",
+                    "check where the file came from, or export its text",
+                )
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            total += len(text)
+            check_text_size(total, path)
+            pages.append(text)
         fields: list[tuple[str, str]] = []
         info = reader.metadata or {}
         for key in ("/Title", "/Author", "/CreationDate"):
@@ -471,15 +604,42 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]
 _FRONT_MATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
-def _front_matter(text: str) -> tuple[int, list[tuple[str, str]]] | None:
+class _YamlAlias(Exception):
+    pass
+
+
+def _load_yaml(source: str) -> object:
+    """``yaml.safe_load`` refusing anchors and aliases: their expansion is unbounded (a 32 KB "billion laughs"
+    becomes gigabytes once its values are turned into strings)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise _YamlAlias
+            return super().compose_node(parent, index)
+
+    loader = Loader(source)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _front_matter(text: str, path: str = "<text>") -> tuple[int, list[tuple[str, str]]] | None:
     m = _FRONT_MATTER.match(text)
     if not m:
         return None
     fields: list[tuple[str, str]] = []
     try:
-        import yaml
-
-        data = yaml.safe_load(m.group(1))
+        data = _load_yaml(m.group(1))
+    except _YamlAlias:
+        raise InputError(
+            f"{path}: front matter uses YAML anchors or aliases (&name, *name)",
+            "front matter needs none, and nested aliases can expand to gigabytes (a 'billion laughs')",
+            "write the values out, without & and *",
+        ) from None
     except Exception:  # noqa: BLE001 - malformed YAML is still front matter
         data = None
     if isinstance(data, dict):
@@ -490,7 +650,9 @@ def _front_matter(text: str) -> tuple[int, list[tuple[str, str]]] | None:
     return m.end(), fields
 
 
-_HTML_TAG = re.compile(r"<(?:p|div|br|span|a|table|tr|td|li|ul|h[1-6]|body|html|head|meta|script|style|section|article)\b[^>]*>|<!doctype html", re.I)
+# No pattern here scans past the next "<" (or a bound): on untrusted text every match attempt must end
+# soon, or 400,000 unclosed <title> make a search quadratic.
+_HTML_TAG = re.compile(r"<(?:p|div|br|span|a|table|tr|td|li|ul|h[1-6]|body|html|head|meta|script|style|section|article)\b[^<>]{0,2000}>|<!doctype html", re.I)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -501,19 +663,29 @@ def _looks_like_html(text: str) -> bool:
     return len(_HTML_TAG.findall(sample)) >= 3
 
 
-_META_TAG = re.compile(r"<meta\s+[^>]*?(?:name|property)\s*=\s*[\"']([^\"']+)[\"'][^>]*?content\s*=\s*[\"']([^\"']*)[\"']", re.I)
-_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_META_OPEN = re.compile(r"<meta\s[^<>]{0,4000}>", re.I)
+_META_ATTR = re.compile(r"""\b(name|property|content)\s*=\s*(?:"([^"]{0,4000})"|'([^']{0,4000})')""", re.I)
+_TITLE_OPEN = re.compile(r"<title\b[^<>]{0,2000}>", re.I)
+_TITLE_CLOSE = re.compile(r"</title\s{0,100}>", re.I)
 
 
 def _html_meta(text: str) -> list[tuple[str, str]]:
     import html
 
     fields = []
-    m = _TITLE_TAG.search(text)
-    if m and m.group(1).strip():
-        fields.append(("title", html.unescape(m.group(1)).strip()))
-    for name, content in _META_TAG.findall(text[:200_000]):
-        if content.strip():
+    m = _TITLE_OPEN.search(text)
+    if m:  # the first <title> and the first </title> after it: one pass, however many are unclosed
+        close = _TITLE_CLOSE.search(text, m.end())
+        title = text[m.end(): close.start()] if close else ""
+        if title.strip():
+            fields.append(("title", html.unescape(title).strip()))
+    for tag in _META_OPEN.finditer(text[:200_000]):
+        attrs: dict[str, str] = {}
+        for a in _META_ATTR.finditer(tag.group(0)):
+            attrs.setdefault(a.group(1).lower(), a.group(2) if a.group(2) is not None else a.group(3))
+        name = attrs.get("name") or attrs.get("property")
+        content = attrs.get("content")
+        if name and content and content.strip():
             fields.append((name.lower(), html.unescape(content).strip()))
     return fields
 
@@ -522,7 +694,7 @@ _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\s*(?:19|20)\d\
 _DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d\d-\d{1,2}-\d{1,2}|[〇一二三四五六七八九零○]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
 _SOURCE = re.compile(r"(?:来源|來源|出处|出處)\s*[:：]\s*([^\n\r<]{1,40})")
 _TITLE_LINE = re.compile(r"^[^\n\r<>]{0,40}(?:关于|關於|關于|关於)[^\n\r<>]{2,60}(?:意见|意見|通知|决定|決定|办法|辦法|规定|規定|方案|规划|規劃|纲要|綱要|报告|報告|批复|批覆|函|条例|條例)\s*$", re.M)
-_TAGS = re.compile(r"<[^>]*>")
+_TAGS = re.compile(r"<[^<>]*>")
 _RUBY_ANNOTATION = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 
 

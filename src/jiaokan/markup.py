@@ -25,6 +25,21 @@ SKIP_TAGS = frozenset("script style head noscript template iframe object svg mat
 LINE_TAGS = frozenset({"br"})
 
 
+# A "<" the event parser may see: one that opens a tag, an end tag, a comment, a declaration or a
+# processing instruction closed within a bound, with no other "<" before its ">" (outside quotes).  Any
+# other "<" is text, and is shown to the parser as a placeholder of the same length: the standard
+# library's parser is quadratic on 500,000 "</" or 12,000 unclosed "<meta name=..." (it rescans to the
+# end of the input for each), and makes an event of every bare "<".
+_TAG_LIKE = re.compile(
+    r"""<(?!(?:/?[A-Za-z](?:[^<>"']|"[^"]{0,2000}"|'[^']{0,2000}'){0,4000}>|!--|![^<>]{0,4000}>|\?[^<>]{0,4000}>))"""
+)
+_PLACEHOLDER = "\ue000"  # private use: data to the parser; the source's own "<" is what is emitted
+
+
+def _for_parser(source: str) -> str:
+    return _TAG_LIKE.sub(_PLACEHOLDER, source) if "<" in source else source
+
+
 class _Extractor(HTMLParser):
     def __init__(self, source: str, base: int) -> None:
         super().__init__(convert_charrefs=False)
@@ -36,6 +51,7 @@ class _Extractor(HTMLParser):
         self.ends: list[int] = []
         self.skip_depth = 0
         self.skip_stack: list[str] = []
+        self.break_at = -1  # len(parts) just after the last break emitted
 
     # absolute offset of the event being handled
     def _here(self) -> int:
@@ -59,8 +75,11 @@ class _Extractor(HTMLParser):
         return self.base + (close + 1 if close >= 0 else len(self.source))
 
     def _break(self, text: str) -> None:
+        if self.parts and self.parts[-1] == "\n\n" and self.break_at == len(self.parts):
+            return  # a paragraph break already ends the text: 400,000 block tags in a row make one, not 800,000 lines
         start = self._here()
         self._emit(text, start, self._tag_end(start), one_to_one=False)
+        self.break_at = len(self.parts)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SKIP_TAGS:
@@ -91,6 +110,9 @@ class _Extractor(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         start = self._here()
+        if _PLACEHOLDER in data:  # the text as it is in the source ("<" the parser was not shown)
+            rel = start - self.base
+            data = self.source[rel: rel + len(data)]
         # Line breaks in HTML source are spaces, not paragraph breaks.
         self._emit(data.replace("\r", " ").replace("\n", " "), start, start + len(data), one_to_one=True)
 
@@ -122,7 +144,7 @@ def html_text(original: str, start: int, end: int) -> MappedText:
     source = original[start:end]
     parser = _Extractor(source, start)
     try:
-        parser.feed(source)
+        parser.feed(_for_parser(source))
         parser.close()
     except (AssertionError, ValueError):  # malformed beyond what the parser tolerates
         pass
@@ -132,9 +154,12 @@ def html_text(original: str, start: int, end: int) -> MappedText:
 _MD_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6}[ \t]+)", re.M)
 _MD_EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)")
 _MD_EMPHASIS_END = re.compile(r"(?<=\S)(\*\*|__|~~)")
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+# Linear on any line: no pattern scans past the next character that could start another match
+# ("[" for a link's text, "(" for its target, "<" for a tag), so 2,000,000 "[" or 1,000,000 "<a" on one
+# line cost one pass, not a quadratic search.
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
 _MD_QUOTE = re.compile(r"^[ \t]{0,3}(>[ \t]?)+", re.M)
-_MD_INLINE_TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
+_MD_INLINE_TAG = re.compile(r"</?[a-zA-Z][^<>\n]*>")
 
 
 def markdown_text(mt: MappedText, *, code: str) -> MappedText:
@@ -170,7 +195,7 @@ def markdown_text(mt: MappedText, *, code: str) -> MappedText:
     return b.build()
 
 
-_ANY_TAG = re.compile(r"<[^>]*>")
+_ANY_TAG = re.compile(r"<[^<>]*>")
 
 
 def plain_text(html_text: str) -> str:

@@ -185,10 +185,11 @@ def canonical(text: str) -> str:
     a key under which a Taiwan copy's sentence equals the mainland one (for pairing moved sentences, never shown)."""
     lexicon = regional_lexicon()
     reps = _representatives()
+    firsts = _first_characters()
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
-        found = lexicon.partners(text, i)
+        found = lexicon.partners(text, i) if text[i] in firsts else None
         if found:
             word = found[-1][0]
             out.append(reps[word])
@@ -209,6 +210,12 @@ def regional_words(text: str) -> set[str]:
         if ch in starts:
             found.update(word for word, partners in lexicon.partners(text, i) if any(partners.values()))
     return found
+
+
+@lru_cache(maxsize=1)
+def _first_characters() -> frozenset[str]:
+    """Characters that start some word of the lexicon (a look-up per character only there)."""
+    return frozenset(word[0] for word in regional_lexicon().pairs)
 
 
 @lru_cache(maxsize=1)
