@@ -479,6 +479,7 @@ _BRACKET_YEAR = re.compile(r"[\[［【(（]\s*((?:19|20)\d\d)\s*[\]］】)）](?
 _DOTS = r"(?:\.(?:[ \t\u3000\xa0]*\.){2,}|。(?:[ \t\u3000\xa0]*。){2,}|…|⋯(?:[ \t\u3000\xa0]*⋯)+)"  # one ⋯ alone is a symbol
 _ELLIPSIS = re.compile(_DOTS + r"(?:[ \t\u3000\xa0]*" + _DOTS + ")*")  # a run of them is one ellipsis: 。。。…
 _PERIOD = re.compile(r"\.")
+_BLANK_LINE = re.compile(r"\n[ \t\u3000]{0,16}\n")
 # ASCII angle brackets around Chinese text are brackets (<中华人民共和国…法>, ‹…>), not signs (a<b)
 _ANGLE = re.compile(f"[<〈]([^<>〈〉]{{0,60}}?[{_CJK}][^<>〈〉]{{0,60}}?)[>〉]")  # (line breaks inside: a wrap, a page break)
 _INLINE_SPACE = " \t\u3000\xa0\u2002\u2003\u2009\u200b\u202f\u205f"
@@ -520,7 +521,13 @@ def rule_punctuation(mt: MappedText, doc: Document) -> MappedText:
         return _PUNCT_ASCII[m.group(0)]
 
     def period(m: re.Match[str]) -> str | None:
-        before, after = _around(mt.text, m.start(), m.end())
+        text = mt.text
+        before, after = _around(text, m.start(), m.end())
+        # never judged across a blank line: the paragraph before is another sentence's, and page furniture the
+        # layout rule takes out later must not decide it differently on a second pass (idempotence)
+        gap = text[max(0, m.start() - 16):m.start()]
+        if before and "\n" in gap and not gap.rstrip(" \t\u3000").endswith(before) and _BLANK_LINE.search(gap.rsplit(before, 1)[-1]):
+            before = ""
         return "。" if is_cjk(before) or (before != "" and before in "”）》") else None
 
     mt = substitute(mt, _BRACKET_YEAR, lambda m: f"〔{m.group(1)}〕", code=Code.PUNCTUATION)
