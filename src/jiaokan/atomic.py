@@ -36,7 +36,7 @@ def _kind(mode: int) -> str:
     return "it is not a regular file"
 
 
-def _same(a: str, b: str) -> bool:
+def same_file(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
     except (OSError, ValueError):
@@ -86,7 +86,7 @@ def check_output(
         raise InputError(f"{shown}: cannot write", f"the folder {os.path.dirname(name) or '.'} is not writable (read-only or not yours)", "choose a folder you can write to")
     if st is not None:
         for role, other in inputs:
-            if other and other != "-" and os.path.exists(other) and _same(name, other):
+            if other and other != "-" and os.path.exists(other) and same_file(name, other):
                 what = f"the {role} itself" if other == name else f"the {role} {other}"
                 raise InputError(f"{shown}: refusing to write over an input", f"it is {what}", "choose another output file; an output never replaces an input")
     exts = {e.lower() for e in extensions}

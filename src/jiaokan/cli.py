@@ -632,10 +632,10 @@ def _not_the_output(items: Iterator[Item], output: Path) -> Iterator[Item]:
     """A corpus document that is the output file (a JSONL line's "path") is an error record, never read while written."""
     from dataclasses import replace
 
-    from jiaokan.atomic import _same
+    from jiaokan.atomic import same_file
 
     for item in items:
-        if item.path is not None and item.path != "-" and _same(item.path, str(output)):
+        if item.path is not None and item.path != "-" and same_file(item.path, str(output)):
             item = replace(item, path=None, error=f"{item.path}: not read: it is the output file -o {output}; name another output")
         yield item
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from jiaokan.diff import DiffResult, diff_documents
 from jiaokan.findings import SUBSTANTIVE, Span
 from jiaokan.ingest import Document
-from jiaokan.review import _project
+from jiaokan.review import project_starts
 from jiaokan.segment import Segmented
 
 SCHEMA = "jiaokan.collate/1"
@@ -249,7 +249,7 @@ def _copies(docs: Sequence[Document], base: int, others: list[int], results: lis
 def _rows(base_seg: Segmented, results: list[DiffResult], base: int, others: list[int], n: int) -> list[Row]:
     paras = base_seg.paragraphs
     starts = [p.start for p in paras]
-    projected = [_project(r, starts) + [len(r.witness_seg.stream)] for r in results]  # type: ignore[union-attr]
+    projected = [project_starts(r, starts) + [len(r.witness_seg.stream)] for r in results]  # type: ignore[union-attr]
     rows = []
     for k, para in enumerate(paras):
         spans: list[Span | None] = [None] * n

@@ -163,7 +163,7 @@ def _stream_starts(seg: Segmented) -> list[int]:
     return [*seg.original_starts(), len(seg.normalized.document.text)]
 
 
-def _project(result: DiffResult, xs: Sequence[int]) -> list[int]:
+def project_starts(result: DiffResult, xs: Sequence[int]) -> list[int]:
     """Witness stream offsets of base stream offsets ``xs`` (ascending): what aligns before x goes before.
 
     Inside a replaced passage the place is proportional, snapped to the nearest witness paragraph start
@@ -297,7 +297,7 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
         assert result.witness_seg is not None and result.alignment is not None, "build_review needs full diff results"
         display = _Display(result.witness)
         w_starts = _stream_starts(result.witness_seg)
-        projected = _project(result, [p.start for p in paras])
+        projected = project_starts(result, [p.start for p in paras])
         w_bounds = [0] + [display.index(w_starts[x]) for x in projected] + [len(display.text)]
         marks: list[_Mark] = []
 
