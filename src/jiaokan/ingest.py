@@ -165,20 +165,7 @@ def max_chars(explicit: int | None = None) -> int:
     :data:`DEFAULT_MAX_CHARS`."""
     if explicit is not None:
         return explicit
-    env = os.environ.get("JIAOKAN_MAX_CHARS")
-    if env:
-        try:
-            value = int(env)
-        except ValueError:
-            value = -1
-        if value < 0:
-            raise InputError(
-                f"JIAOKAN_MAX_CHARS={env!r} is not a number of characters",
-                "the text limit must be a whole, non-negative number",
-                "set it like JIAOKAN_MAX_CHARS=20000000",
-            )
-        return value
-    return DEFAULT_MAX_CHARS
+    return _env_limit("JIAOKAN_MAX_CHARS", DEFAULT_MAX_CHARS, MAX_BYTES_CEILING, "characters", "20000000")
 
 
 def check_text_size(text: str | int, source: str, limit: int | None = None) -> None:
@@ -198,24 +185,23 @@ def check_text_size(text: str | int, source: str, limit: int | None = None) -> N
 def _max_bytes(explicit: int | None) -> int:
     if explicit is not None:
         return explicit
-    env = os.environ.get("JIAOKAN_MAX_BYTES")
-    if env:
-        try:
-            value = int(env)
-        except ValueError:
-            raise InputError(
-                f"JIAOKAN_MAX_BYTES={env[:40]!r} is not a number",
-                "the size limit must be a whole number of bytes",
-                "set it like JIAOKAN_MAX_BYTES=50000000",
-            ) from None
-        if not 1 <= value <= MAX_BYTES_CEILING:
-            raise InputError(
-                f"JIAOKAN_MAX_BYTES={env[:40]!r} is out of range",
-                f"the size limit must be from 1 to {MAX_BYTES_CEILING:,} bytes (4 GiB)",
-                "set it like JIAOKAN_MAX_BYTES=50000000, or unset it for the default 20 MB",
-            )
-        return value
-    return DEFAULT_MAX_BYTES
+    return _env_limit("JIAOKAN_MAX_BYTES", DEFAULT_MAX_BYTES, MAX_BYTES_CEILING, "bytes", "50000000")
+
+
+def _env_limit(name: str, default: int, ceiling: int, unit: str, example: str) -> int:
+    """A size limit set in the environment (checked: a whole number from 1 to ``ceiling``), else ``default``."""
+    env = os.environ.get(name)
+    if not env:
+        return default
+    try:
+        value = int(env)
+    except ValueError:
+        raise InputError(f"{name}={env[:40]!r} is not a number", f"the limit must be a whole number of {unit}",
+                         f"set it like {name}={example}") from None
+    if not 1 <= value <= ceiling:
+        raise InputError(f"{name}={env[:40]!r} is out of range", f"the limit must be from 1 to {ceiling:,} {unit}",
+                         f"set it like {name}={example}, or unset it for the default {default:,}")
+    return value
 
 
 def _too_large(shown: str, limit: int, size: int | None = None) -> InputError:
