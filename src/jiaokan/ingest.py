@@ -328,11 +328,11 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     m = _DECLARED.search(data[:4096])
     if m:
         declared = (m.group(1) or m.group(2)).decode("ascii").lower().replace("_", "-")
-        enc = _DECLARED_CHINESE.get(declared)
-        if enc is not None:
-            text = _try_decode(data, enc)
+        chinese = _DECLARED_CHINESE.get(declared)
+        if chinese is not None:
+            text = _try_decode(data, chinese)
             if text is not None and not _control_heavy(text) and _plausible(text, strict=True):
-                return text, enc
+                return text, chinese
     if b"\x00" in data:
         # UTF-16 without a byte-order mark: Chinese text has NULs only in its
         # ASCII characters, too few for _utf16_shape, so try it directly.
