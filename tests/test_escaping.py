@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -180,18 +181,23 @@ class _Blocks(HTMLParser):
 EMBED = "</script><script>window.__x=1</script><!--<script>\u2028\u2029</SCRIPT >&lt;"
 
 
-def test_the_review_page_embeds_hostile_text_escaped(tmp_path: Path) -> None:
-    base = tmp_path / "base.txt"
-    base.write_text("关于加强数字政府建设的指导意见。\n\n各地区要抓好落实。\n", encoding="utf-8")
-    witness = tmp_path / f"w{EMBED.replace('/', '')}.txt"  # in the name too (witness paths are embedded)
-    witness.write_text(f"关于加强数字政府建设的指导意见。{EMBED}\n\n::error file=README.md::forged\n\n各地区要抓好落实。\n", encoding="utf-8")
-    done = run("review", str(base), str(witness), cwd=tmp_path)
+def _page(done: subprocess.CompletedProcess[bytes]) -> tuple[str, _Blocks]:
+    """A page a command wrote, checked for workflow commands, and its script blocks and comments."""
     assert done.returncode in (0, 1), done.stderr
     page = done.stdout.decode("utf-8")
     assert _workflow_commands(page) == []
     parser = _Blocks()
     parser.feed(page)
     parser.close()
+    return page, parser
+
+
+def test_the_review_page_embeds_hostile_text_escaped(tmp_path: Path) -> None:
+    base = tmp_path / "base.txt"
+    base.write_text("关于加强数字政府建设的指导意见。\n\n各地区要抓好落实。\n", encoding="utf-8")
+    witness = tmp_path / f"w{EMBED.replace('/', '')}.txt"  # in the name too (witness paths are embedded)
+    witness.write_text(f"关于加强数字政府建设的指导意见。{EMBED}\n\n::error file=README.md::forged\n\n各地区要抓好落实。\n", encoding="utf-8")
+    page, parser = _page(run("review", str(base), str(witness), cwd=tmp_path))
     assert len(parser.scripts) == 2, [a for a, _ in parser.scripts]  # the data and our own script, nothing more
     (data_attrs, data), (_code_attrs, _code) = parser.scripts
     assert data_attrs.get("type") == "application/json"
@@ -208,13 +214,7 @@ def test_the_trace_page_shows_hostile_text_as_text(tmp_path: Path) -> None:
     source.write_text("关于加强数字政府建设的指导意见。\n\n各地区要抓好落实。\n", encoding="utf-8")
     derived = tmp_path / "derived.txt"
     derived.write_text(f"各地区要抓好落实。{EMBED}\n\n::add-mask::secret\n", encoding="utf-8")
-    done = run("trace", "--format", "html", str(source), str(derived), cwd=tmp_path)
-    assert done.returncode in (0, 1), done.stderr
-    page = done.stdout.decode("utf-8")
-    assert _workflow_commands(page) == []
-    parser = _Blocks()
-    parser.feed(page)
-    parser.close()
+    page, parser = _page(run("trace", "--format", "html", str(source), str(derived), cwd=tmp_path))
     assert parser.scripts == []  # the trace page has no script at all, and the text made none
     assert parser.comments == []
     assert "&lt;/script&gt;" in page

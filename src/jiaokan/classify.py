@@ -104,9 +104,12 @@ def pair_moves(omitted: Sequence[tuple[str, int, int]], added: Sequence[tuple[st
     # Only passages sharing many trigrams can be this alike: an index of the added ones' trigrams, the commonest
     # (a formula every article has) left out, keeps this near linear where most articles were rewritten.
     index: dict[str, list[int]] = {}
+    distinct: dict[int, int] = {}  # added passage -> how many distinct trigrams it has
     for j, (y, _, _) in enumerate(added):
         if len(y) >= MOVE_MIN_CHARS:
-            for g in _trigrams(y):
+            grams_y = _trigrams(y)
+            distinct[j] = len(grams_y)
+            for g in grams_y:
                 index.setdefault(g, []).append(j)
     candidates: list[tuple[float, int, int, int, int]] = []
     for i, (x, _, _) in enumerate(omitted):
@@ -121,7 +124,7 @@ def pair_moves(omitted: Sequence[tuple[str, int, int]], added: Sequence[tuple[st
                     shared[j] = shared.get(j, 0) + 1
         for j, n in shared.items():
             y = added[j][0]
-            if n < SHARED_TRIGRAMS * min(len(grams), len(_trigrams(y))) or min(len(x), len(y)) < 0.6 * max(len(x), len(y)):
+            if n < SHARED_TRIGRAMS * min(len(grams), distinct[j]) or min(len(x), len(y)) < 0.6 * max(len(x), len(y)):
                 continue
             score = fuzz.ratio(x, y, score_cutoff=MOVE_RATIO)
             if score:
