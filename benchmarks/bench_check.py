@@ -27,7 +27,7 @@ from _timing import best  # benchmarks/ is on sys.path when run as a script
 from jiaokan import baseline as bl
 from jiaokan import read_document
 from jiaokan.check import baseline_entries, check
-from jiaokan.config import CheckSettings
+from jiaokan.config import Settings
 from jiaokan.diff import diff_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def main() -> None:
         folder = Path(tmp)
         paths = write_witnesses(folder, args.witnesses)
         base = read_document(str(BASE))
-        settings = CheckSettings()
+        settings = Settings()
         pattern = str(folder / "*.txt")
 
         t_check = best(lambda: check(base, [pattern], settings=settings), args.repeat)

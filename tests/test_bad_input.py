@@ -212,7 +212,7 @@ def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
         assert done.returncode == 2
         assert done.stdout == b""
         assert "Traceback" not in err
-        assert "--bogus" in err or "no FILE given" in err
+        assert "--bogus" in err or "normalize needs FILE" in err
 
 
 # --------------------------------------------------------------------------

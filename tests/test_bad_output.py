@@ -139,7 +139,8 @@ def test_scan_jsonl_path_naming_the_output_is_not_read(work: Path) -> None:
     (work / "c.jsonl").write_text(json.dumps({"id": "x", "path": "r.jsonl"}) + "\n", encoding="utf-8")
     (work / "r.jsonl").write_text("", encoding="utf-8")
     done = run("scan", "b.txt", "c.jsonl", "-o", "r.jsonl", "--workers", "1", cwd=work)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 2, done.stderr  # a document of the corpus not read: an input error (docs/cli.md)
+    assert done.stderr.decode().splitlines()[-1].startswith("jiaokan: error: 1 document of the corpus could not be read")
     (record,) = [json.loads(x) for x in (work / "r.jsonl").read_text(encoding="utf-8").splitlines()]
     assert record["kind"] == "error" and "it is the output file" in record["error"]
 
@@ -334,7 +335,7 @@ def _interrupted(patch: str, args: list[str], cwd: Path) -> subprocess.Completed
 
 def test_ctrl_c_during_diff_keeps_the_output(work: Path) -> None:
     (work / "r.txt").write_text("old report\n", encoding="utf-8")
-    patch = "import jiaokan.diff as d\ndef boom(*a, **k): raise KeyboardInterrupt\nd.diff_files = boom"
+    patch = "import jiaokan.diff as d\ndef boom(*a, **k): raise KeyboardInterrupt\nd.diff_prepared = boom"
     done = _interrupted(patch, ["diff", "b.txt", "w.txt", "-o", "r.txt"], work)
     assert done.returncode == 130
     assert done.stderr.decode().splitlines() == ["jiaokan: interrupted; r.txt was not changed"]

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from jiaokan import normalize, read_document
-from jiaokan.diff import compile_framing, diff_documents
+from jiaokan.config import Settings, compile_framing
+from jiaokan.diff import diff_documents
 from jiaokan.errors import InputError
 from jiaokan.findings import Code
 from jiaokan.ingest import DEFAULT_MAX_CHARS, check_text_size, document_from_bytes, document_from_text, max_chars
@@ -129,7 +130,7 @@ def test_a_framing_pattern_with_nested_repetition_is_refused(pattern: str) -> No
         compile_framing((pattern,))
     base, witness = document_from_text(BODY + "\n"), document_from_text(BODY + "\n")
     with pytest.raises(InputError, match="repeats a repetition"):
-        diff_documents(base, witness, framing=(pattern,))
+        diff_documents(base, witness, settings=Settings(framing_patterns=(pattern,)))
 
 
 def test_safe_framing_patterns_still_work() -> None:

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from jiaokan import serialize
+from jiaokan.config import Settings
 from jiaokan.diff import diff_documents, diff_files
 from jiaokan.findings import Parts
 from jiaokan.ingest import document_from_text
@@ -88,7 +90,7 @@ def test_one_deleted_article_renumbers_the_rest_in_one_finding() -> None:
 
 def test_renumbering_is_substantive_when_the_setting_says_so() -> None:
     base, witness = laws_with_article_68_deleted()
-    result = diff_documents(doc(base, "b"), doc(witness, "w"), substantive_codes=("paragraph-omission", "renumbering"))
+    result = diff_documents(doc(base, "b"), doc(witness, "w"), settings=Settings(substantive_codes=("paragraph-omission", "renumbering")))
     assert [f.severity for f in result.findings if f.code == "renumbering"] == ["substantive"]
 
 
@@ -218,7 +220,7 @@ def test_the_same_change_in_many_places_is_one_group_in_text_json_and_sarif(tmp_
     assert [p.base.line for p in group.places()] == [1 + 2 * k for k in range(40)]
     data = json.loads(run("diff", str(base), str(witness), "--format", "json").stdout)
     assert len(data["findings"]) == 1 and data["findings"][0]["parts_kind"] == "places" and len(data["findings"][0]["parts"]) == 40
-    assert data == json.loads(json.dumps(result.to_dict()))  # the JSON is the library's result
+    assert data == json.loads(json.dumps(serialize.data(result)))  # the JSON is the library's result
     text = run("diff", str(base), str(witness)).stdout
     assert "×40" in text and "… and 32 more" in text
     sarif = json.loads(run("check", str(base), str(witness), "-f", "sarif").stdout)

@@ -18,7 +18,8 @@ import yaml
 
 from jiaokan import read_document
 from jiaokan.check import check
-from jiaokan.config import CheckSettings
+from jiaokan import serialize
+from jiaokan.config import Settings
 
 from .conftest import COUNTY_002, ROOT
 
@@ -210,7 +211,7 @@ def test_an_edit_inside_the_context_still_matches_on_the_other_side(site: Path, 
     # the context is the base's: a witness edit beside the drift leaves it whole (a finding of its own) ...
     page.write_text(page.read_text(encoding="utf-8").replace("构建全方位、多层级", "构建全面、多层级"), encoding="utf-8")
     monkeypatch.chdir(site)
-    result = check(read_document("official.txt"), ["site/news/drifted.txt"], settings=CheckSettings(), accepted=accepted)
+    result = check(read_document("official.txt"), ["site/news/drifted.txt"], settings=Settings(), accepted=accepted)
     (w,) = result.witnesses
     pairs = sorted((f.base_norm, f.witness_norm, s) for f, s in zip(w.result.findings, w.statuses) if f.severity == "substantive")
     assert pairs == [("全方位", "全面", "new"), ("多层次", "多层级", "accepted")]
@@ -218,7 +219,7 @@ def test_an_edit_inside_the_context_still_matches_on_the_other_side(site: Path, 
     # ... and when the base itself is revised just before it (and the page follows), half the context still matches
     official = site / "official.txt"
     official.write_text(OFFICIAL.replace("构建全方位、多层次", "构建全面、多层次"), encoding="utf-8")
-    result = check(read_document("official.txt"), ["site/news/drifted.txt"], settings=CheckSettings(), accepted=accepted)
+    result = check(read_document("official.txt"), ["site/news/drifted.txt"], settings=Settings(), accepted=accepted)
     (w,) = result.witnesses
     assert [(f.base_norm, s) for f, s in zip(w.result.findings, w.statuses) if f.severity == "substantive"] == [("多层次", "accepted")]
     assert w.result.findings[[f.severity for f in w.result.findings].index("substantive")].before != accepted.entries[0].before
@@ -403,8 +404,8 @@ def test_json_equals_the_library_result(site: Path, monkeypatch: pytest.MonkeyPa
     drifted(site)
     r = run(["check", "official.txt", "site/news", "-f", "json"], site)
     monkeypatch.chdir(site)
-    result = check(read_document("official.txt"), ["site/news"], settings=CheckSettings())
-    assert json.loads(r.stdout) == result.to_dict()
+    result = check(read_document("official.txt"), ["site/news"], settings=Settings())
+    assert json.loads(r.stdout) == serialize.data(result)
     assert run(["check", "official.txt", "site/news", "-f", "json"], site).stdout == r.stdout  # byte-identical
     schema = json.loads(resources.files("jiaokan").joinpath("schemas/check-1.json").read_text(encoding="utf-8"))
     diff_schema = json.loads(resources.files("jiaokan").joinpath("schemas/diff-1.json").read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from jiaokan import read_document
+from jiaokan import read_document, serialize
 from jiaokan.collate import collate_documents
 
 from .conftest import COUNTY_002, ROOT, VENDOR_001, XINHUA_000
@@ -72,7 +72,7 @@ def test_cli_json_html_and_base(family: list[Path], collation, tmp_path: Path) -
     r = subprocess.run([*CLI, "collate", *map(str, family), "-f", "json"], check=False, capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 1  # variant places
     data = json.loads(r.stdout)
-    assert data == collation.to_dict()
+    assert data == serialize.data(collation)
     schema = json.loads(resources.files("jiaokan").joinpath("schemas/collate-1.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
     # the alignment table: the summary has text only in some rows

@@ -14,7 +14,7 @@ import jsonschema
 import opencc
 import pytest
 
-from jiaokan import document_from_text, normalize_text, read_document
+from jiaokan import document_from_text, normalize_text, read_document, serialize
 from jiaokan.diff import diff_documents, diff_files
 
 from .conftest import ALL_SAMPLES, CASES, COUNTY_002, VENDOR_001
@@ -351,14 +351,14 @@ def test_json_matches_the_schema_and_the_library() -> None:
     assert done.returncode == 1  # substantive findings
     data = json.loads(done.stdout)
     jsonschema.validate(data, SCHEMA)
-    assert data == diff_files(str(VENDOR_001), str(COUNTY_002)).to_dict()
+    assert data == serialize.data(diff_files(str(VENDOR_001), str(COUNTY_002)))
     assert data["schema"] == "jiaokan.diff/1"
     insertion = [f for f in data["findings"] if f["code"] == "wording-deletion"][0]
     assert insertion["witness"]["start"] == insertion["witness"]["end"]  # a pure deletion is a point in the witness
 
 
 def test_json_with_cosmetic_findings_validates_too() -> None:
-    data = diff_files(str(VENDOR_001), str(COUNTY_002)).to_dict(include_cosmetic=True)
+    data = serialize.data(diff_files(str(VENDOR_001), str(COUNTY_002)), include_cosmetic=True)
     jsonschema.validate(data, SCHEMA)
     assert {f["code"] for f in data["findings"]} >= {"ruby", "script", "punctuation"}
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jiaokan import document_from_text, normalize, normalize_text, read_document
+from jiaokan import document_from_text, normalize, normalize_text, read_document, serialize
 from jiaokan.errors import InputError
 from jiaokan.normalize import RULE_NAMES, han_number, is_reading, select_rules
 
@@ -199,7 +199,7 @@ def test_cli_json_equals_library_result() -> None:
         [sys.executable, "-m", "jiaokan.cli", "normalize", str(COUNTY_002), "--format", "json"],
         capture_output=True, text=True, check=True,
     )
-    assert json.loads(out.stdout) == normalize(read_document(str(COUNTY_002))).to_dict()
+    assert json.loads(out.stdout) == serialize.data(normalize(read_document(str(COUNTY_002))))
 
 
 def test_cli_text_shows_original_line_numbers() -> None:

@@ -188,10 +188,10 @@ def test_sarif_shows_a_group_as_one_result_with_its_places() -> None:
 
     from jiaokan import render_ci
     from jiaokan.check import NEW, check
-    from jiaokan.config import CheckSettings
+    from jiaokan.config import Settings
     from jiaokan.ingest import read_document
 
-    gate = check(read_document(VENDOR_001), [str(COUNTY_002)], settings=CheckSettings())
+    gate = check(read_document(VENDOR_001), [str(COUNTY_002)], settings=Settings())
     w = gate.witnesses[0]
     assert w.result is not None
     first = w.result.substantive[1]

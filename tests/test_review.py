@@ -105,7 +105,7 @@ def test_document_text_is_escaped(tmp_path: Path) -> None:
     witness = tmp_path / "witness.txt"
     witness.write_text(f"关于加强数字政府建设的指导意见。\n\n{payload}\n\n各地区要抓好落实。\n", encoding="utf-8")
     r = run(["review", str(base), str(witness), "-o", "page.html"], tmp_path)
-    assert r.returncode == 1, r.stderr
+    assert r.returncode == 0, r.stderr  # the page was written: review exits 0 unless --fail-on asks otherwise
     page = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;&lt;img src=x onerror=&#34;window.__xss=2&#34;&gt; &amp; &lt;/div&gt;" in page
     assert "window.__xss=1</script>" not in page and "<img" not in page
@@ -115,7 +115,9 @@ def test_document_text_is_escaped(tmp_path: Path) -> None:
 def test_diff_format_html_is_the_one_witness_review(tmp_path: Path) -> None:
     r1 = run(["diff", str(VENDOR_001), str(COUNTY_002), "--format", "html", "-o", "a.html"], tmp_path)
     r2 = run(["review", str(VENDOR_001), str(COUNTY_002), "-o", "b.html"], tmp_path)
-    assert r1.returncode == r2.returncode == 1
+    assert (r1.returncode, r2.returncode) == (1, 0)  # diff judges; review writes a page, and judges only when asked
+    r3 = run(["review", str(VENDOR_001), str(COUNTY_002), "--fail-on", "substantive", "-o", "d.html"], tmp_path)
+    assert r3.returncode == 1 and (tmp_path / "d.html").read_bytes() == (tmp_path / "b.html").read_bytes()
     a = (tmp_path / "a.html").read_bytes()
     assert a == (tmp_path / "b.html").read_bytes()
     run(["review", str(VENDOR_001), str(COUNTY_002), "-o", "c.html"], tmp_path)
@@ -144,7 +146,7 @@ def ten_witnesses(folder: Path) -> list[Path]:
 def test_ten_witnesses_under_5_mb(tmp_path: Path) -> None:
     paths = ten_witnesses(tmp_path)
     r = run(["review", str(VENDOR_001), *map(str, paths), "-o", "ten.html"], tmp_path)
-    assert r.returncode == 1, r.stderr
+    assert r.returncode == 0, r.stderr
     page = (tmp_path / "ten.html").read_text(encoding="utf-8")
     assert len(page.encode("utf-8")) < 5_000_000
     for k in range(10):
@@ -165,7 +167,7 @@ def test_html_witness_shows_its_text_not_its_tags(tmp_path: Path) -> None:
         (["review", "missing.txt", "w.txt"], "no such file"),
         (["review", "w.txt", "missing.txt"], "no such file"),
         (["review", "w.txt", "*.pdf"], "no file matches"),
-        (["review", "w.txt"], "Missing argument"),
+        (["review", "w.txt"], "review needs WITNESS"),
     ],
     ids=["missing-base", "missing-witness", "glob-nothing", "no-witness"],
 )

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from jiaokan import normalize_text
+from jiaokan import normalize_text, serialize
 from jiaokan.trace import trace_files
 
 from .conftest import COUNTY_002, PROVINCES_003, ROOT, STUDY_004, VENDOR_001, XINHUA_000
@@ -135,7 +135,7 @@ def test_json_contract(tmp_path: Path) -> None:
     r = subprocess.run([*CLI, "trace", str(VENDOR_001), str(XINHUA_000), "-f", "json"], check=False, capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 1  # drifted quotations
     data = json.loads(r.stdout)
-    assert data == trace_files(str(VENDOR_001), str(XINHUA_000)).to_dict()
+    assert data == serialize.data(trace_files(str(VENDOR_001), str(XINHUA_000)))
     again = subprocess.run([*CLI, "trace", str(VENDOR_001), str(XINHUA_000), "-f", "json"], check=False, capture_output=True, text=True, env=env, timeout=120)
     assert again.stdout == r.stdout
     schemas = resources.files("jiaokan").joinpath("schemas")

@@ -12,6 +12,7 @@ import opencc
 import pytest
 
 from jiaokan import document_from_text, normalize, normalize_text
+from jiaokan.config import Settings
 from jiaokan.diff import DiffResult, diff_documents
 
 from .conftest import ROOT
@@ -118,7 +119,7 @@ def test_shared_words_are_never_rewritten() -> None:
 def test_the_regional_rule_can_be_switched_off() -> None:
     base, witness = "加强数据安全管理。", "加強資料安全管理。"
     on = diff_documents(document_from_text(base), document_from_text(witness))
-    off = diff_documents(document_from_text(base), document_from_text(witness), rules="all,-regional")
+    off = diff_documents(document_from_text(base), document_from_text(witness), settings=Settings(rules="all,-regional"))
     assert substantive(on) == [] and substantive(off) == [("wording-substitution", "数据安全", "资料安全")]
 
 

@@ -14,17 +14,24 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from jiaokan import baseline as bl
-from jiaokan.config import CheckSettings
-from jiaokan.diff import DiffResult, diff_documents
+from jiaokan.config import Settings
+from jiaokan.diff import DiffResult, diff_prepared
 from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, SUBSTANTIVE, Finding, Parts
 from jiaokan.ingest import EXTENSIONS, Document, read_document
+from jiaokan.prepare import prepare
 
-SCHEMA = "jiaokan.check/1"
-NEW, ACCEPTED, BELOW = "new", "accepted", "below-threshold"
-PASS, FAIL, ERROR = "pass", "fail", "error"
+Status = Literal["new", "accepted", "below-threshold"]  # of a finding
+Verdict = Literal["pass", "fail", "error"]  # of a witness, and of the run
+NEW: Status = "new"
+ACCEPTED: Status = "accepted"
+BELOW: Status = "below-threshold"
+PASS: Verdict = "pass"
+FAIL: Verdict = "fail"
+ERROR: Verdict = "error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +40,12 @@ class WitnessCheck:
 
     path: str
     result: DiffResult | None = None
-    statuses: tuple[str, ...] = ()  # one per result.findings
+    statuses: tuple[Status, ...] = ()  # one per result.findings
     accepted_by: tuple[bl.Accepted | None, ...] = ()  # the baseline entry that accepted it
     error: str | None = None
 
     @property
-    def status(self) -> str:
+    def status(self) -> Verdict:
         if self.error is not None:
             return ERROR
         return FAIL if NEW in self.statuses else PASS
@@ -48,7 +55,7 @@ class WitnessCheck:
         assert self.result is not None
         return [f for f, s in zip(self.result.findings, self.statuses) if s == NEW]
 
-    def count(self, status: str) -> int:
+    def count(self, status: Status) -> int:
         return self.statuses.count(status)
 
 
@@ -57,13 +64,13 @@ class CheckResult:
     """Everything ``jiaokan check`` reports, and the verdict."""
 
     base: Document
-    settings: CheckSettings
+    settings: Settings
     witnesses: tuple[WitnessCheck, ...]
     stale: tuple[bl.Accepted, ...]
     baseline: str | None  # the accepted-variants file used
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> Verdict:
         statuses = {w.status for w in self.witnesses}
         return ERROR if ERROR in statuses else FAIL if FAIL in statuses else PASS
 
@@ -75,7 +82,7 @@ class CheckResult:
     def include_cosmetic(self) -> bool:
         return self.settings.include_cosmetic or self.settings.fail_on == "any"
 
-    def listed(self, w: WitnessCheck) -> list[tuple[Finding, str, str]]:
+    def listed(self, w: WitnessCheck) -> list[tuple[Finding, Status, str]]:
         """(finding, status, reason) of the findings a report shows for one witness."""
         if w.result is None:
             return []
@@ -84,38 +91,6 @@ class CheckResult:
             for f, s, e in zip(w.result.findings, w.statuses, w.accepted_by)
             if self.include_cosmetic or f.severity != COSMETIC
         ]
-
-    def to_dict(self) -> dict[str, object]:
-        """The ``jiaokan.check/1`` JSON document: a ``jiaokan.diff/1`` document per witness, and the verdict."""
-        witnesses = []
-        for w in self.witnesses:
-            entry: dict[str, object] = {"path": w.path, "status": w.status}
-            if w.result is None:
-                entry["error"] = w.error
-            else:
-                entry["counts"] = {NEW: w.count(NEW), ACCEPTED: w.count(ACCEPTED), BELOW: w.count(BELOW)}
-                doc = w.result.to_dict(include_cosmetic=True)
-                shown = self.listed(w)
-                doc["findings"] = [_with_status(f.to_dict(), s, r) for f, s, r in shown]
-                entry["diff"] = doc
-            witnesses.append(entry)
-        return {
-            "schema": SCHEMA,
-            "verdict": self.verdict,
-            "fail_on": self.settings.fail_on,
-            "base": {"path": self.base.path, "sha256": self.base.sha256},
-            "baseline": self.baseline,
-            "witnesses": witnesses,
-            "stale": [e.to_dict() for e in self.stale],
-        }
-
-
-def _with_status(d: dict[str, object], status: str, reason: str) -> dict[str, object]:
-    d["status"] = status
-    if status == ACCEPTED:
-        d["reason"] = reason
-    return d
-
 
 def fails(f: Finding, fail_on: str) -> bool:
     """Does this finding count against ``fail-on``?"""
@@ -164,12 +139,13 @@ def check(
     base: Document,
     witnesses: Sequence[str],
     *,
-    settings: CheckSettings,
+    settings: Settings,
     accepted: bl.Baseline | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> CheckResult:
     """Diff each witness against ``base``, then decide with the accepted variants."""
     items = expand(witnesses, base=base.path)
+    prepared = prepare(base, settings=settings)  # once, not once per witness
     checks: list[WitnessCheck] = []
     for k, (path, error) in enumerate(items):
         if progress is not None:
@@ -182,9 +158,7 @@ def check(
         except InputError as exc:
             checks.append(WitnessCheck(path, error=str(exc)))
             continue
-        result = diff_documents(
-            base, doc, rules=settings.rules, substantive_codes=settings.substantive_codes, framing=settings.framing_patterns
-        )
+        result = diff_prepared(prepared, prepare(doc, settings=settings), settings=settings)
         checks.append(WitnessCheck(path, result.light()))  # kept until the report: without the offset maps
     if progress is not None:
         progress(len(items), len(items), "")
@@ -209,7 +183,7 @@ def apply_baseline(result: CheckResult, accepted: bl.Baseline | None) -> CheckRe
 
 
 def _statuses(
-    result: DiffResult, settings: CheckSettings, accepted: bl.Baseline | None, used: set[int], checked: set[int]
+    result: DiffResult, settings: Settings, accepted: bl.Baseline | None, used: set[int], checked: set[int]
 ) -> tuple[tuple[str, ...], tuple[bl.Accepted | None, ...]]:
     findings = result.findings
     statuses = [NEW if fails(f, settings.fail_on) else BELOW for f in findings]

@@ -16,18 +16,18 @@ differences), diff every other copy against it, then
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jiaokan.diff import DiffResult, diff_documents
+from jiaokan.config import Settings
+from jiaokan.diff import DiffResult, diff_prepared
 from jiaokan.findings import SUBSTANTIVE, Span
 from jiaokan.ingest import Document
+from jiaokan.prepare import Prepared, prepare
 from jiaokan.review import project_starts
 from jiaokan.segment import Segmented
 
-SCHEMA = "jiaokan.collate/1"
 PARTIAL = 0.6  # a copy covering less of the base than this is partial (a summary, an excerpt)
 
 
@@ -41,16 +41,6 @@ class Place:
     readings: tuple[str | None, ...]  # per copy, in Collation.copies order; None: no text there
     majority: str
 
-    def to_dict(self, paths: Sequence[str]) -> dict[str, object]:
-        return {
-            "index": self.index,
-            "base": self.base.to_dict(),
-            "heading": self.heading,
-            "readings": {p: r for p, r in zip(paths, self.readings)},
-            "majority": self.majority,
-        }
-
-
 @dataclass(frozen=True, slots=True)
 class Copy:
     path: str
@@ -60,18 +50,6 @@ class Copy:
     substantive: int  # substantive findings against the base
     closest: str | None  # the copy it shares most unusual readings with
     shared: tuple[int, ...]  # those places
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "sha256": self.sha256,
-            "coverage": round(self.coverage, 3),
-            "partial": self.partial,
-            "substantive": self.substantive,
-            "closest": self.closest,
-            "shared_unusual_readings": list(self.shared),
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -89,29 +67,27 @@ class Collation:
     rows: tuple[Row, ...]
     results: tuple[DiffResult, ...]  # each other copy against the base, for the review page
 
-    def to_dict(self) -> dict[str, object]:
-        paths = [c.path for c in self.copies]
-        return {
-            "schema": SCHEMA,
-            "base": {"path": paths[self.base], "chosen": self.chosen, "why": self.why},
-            "copies": [c.to_dict() for c in self.copies],
-            "places": [p.to_dict(paths) for p in self.places],
-            "table": [{"heading": r.heading, "copies": {p: (s.to_dict() if s else None) for p, s in zip(paths, r.spans)}} for r in self.rows],
-        }
+def collate_documents(docs: Sequence[Document], *, base: int | None = None, settings: Settings | None = None) -> Collation:
+    settings = settings or Settings()
+    return collate_prepared([prepare(d, settings=settings) for d in docs], base=base, settings=settings)
 
 
-def collate_documents(docs: Sequence[Document], *, base: int | None = None, rules: str | None = None) -> Collation:
-    if len(docs) < 2:
+def collate_prepared(prepared: Sequence[Prepared], *, base: int | None = None, settings: Settings | None = None) -> Collation:
+    """Collate copies prepared once each; choosing the base diffs every pair, and those diffs are the collation's."""
+    if len(prepared) < 2:
         raise ValueError("collation needs at least two copies")
+    docs = [p.document for p in prepared]
+    pairs: dict[tuple[int, int], DiffResult] = {}
     if base is None:
-        base, why = _choose_base(docs, rules)
+        pairs = {(i, j): diff_prepared(prepared[i], prepared[j], settings=settings)
+                 for i in range(len(prepared)) for j in range(len(prepared)) if i != j}
+        base, why = _choose_base(docs, pairs)
         chosen = "auto"
     else:
         chosen, why = "given", f"{docs[base].path} was given as the base"
-    results = [diff_documents(docs[base], d, rules=rules) for k, d in enumerate(docs) if k != base]
     others = [k for k in range(len(docs)) if k != base]
-    base_seg = results[0].base_seg
-    assert base_seg is not None
+    results = [pairs.get((base, k)) or diff_prepared(prepared[base], prepared[k], settings=settings) for k in others]
+    base_seg = prepared[base].segmented
     covered = [_covered(r) for r in results]
     full = [sum(e - s for s, e in _merge(cov)) / max(1, len(base_seg.stream)) >= PARTIAL for cov in covered]
     places = _places(base_seg, results, covered, full, base, others, len(docs))
@@ -133,17 +109,17 @@ def _has(covered: list[tuple[int, int]], a1: int, a2: int) -> bool:
     return any(s < hi and e > lo for s, e in covered)
 
 
-def _choose_base(docs: Sequence[Document], rules: str | None) -> tuple[int, str]:
+def _choose_base(docs: Sequence[Document], pairs: dict[tuple[int, int], DiffResult]) -> tuple[int, str]:
     """The most complete copy (it accounts for most of the others' text, to the percent), then the most
     agreed-with: the fewest substantive differences from the other full copies (a summary differs from
     everything and says nothing about which full copy is right)."""
     scores = []
-    for i, d in enumerate(docs):
+    for i in range(len(docs)):
         shares, diffs = [], []
-        for j, other in enumerate(docs):
+        for j in range(len(docs)):
             if i == j:
                 continue
-            r = diff_documents(d, other, rules=rules)
+            r = pairs[(i, j)]
             assert r.witness_seg is not None and r.base_seg is not None
             equal = [op for op in r.pairing if op.tag == "equal"]
             shares.append(sum(op.b2 - op.b1 for op in equal) / max(1, len(r.witness_seg.stream)))
@@ -169,8 +145,6 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
     # every substantive wording finding of every full copy, on base stream offsets; a partial copy (a summary)
     # is read at these places where it has text, but its own rewording makes no place
     spans: list[tuple[int, int, int, str]] = []  # (a1, a2, copy, reading)
-    starts = base_seg.original_starts()
-    inverse = {s: k for k, s in enumerate(starts)}
     findings_of = {col: [p for f in r.findings for p in f.places()] for col, r in zip(others, results)}  # each place
     for col, r, is_full in zip(others, results, full):
         if not is_full:
@@ -178,8 +152,8 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
         for f in findings_of[col]:
             if f.severity != SUBSTANTIVE or not f.info.variant:
                 continue
-            a1 = inverse.get(f.base.start, bisect.bisect_left(starts, f.base.start))
-            a2 = a1 + len(f.base_norm)
+            assert f.stream is not None
+            a1, a2 = f.stream[0], f.stream[1]
             spans.append((a1, a2, col, f.witness_norm))
     spans.sort()
     groups: list[list[tuple[int, int, int, str]]] = []
@@ -207,9 +181,9 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
             if not is_full and readings[col] is not None:
                 # a summary that has text here: its own words at this place, if it changed them
                 for f in findings_of[col]:
-                    x1 = inverse.get(f.base.start, -1)
-                    if f.severity == SUBSTANTIVE and f.info.variant and a1 <= x1 and x1 + len(f.base_norm) <= a2 and f.base_norm:
-                        readings[col] = base_seg.stream[a1:x1] + f.witness_norm + base_seg.stream[x1 + len(f.base_norm):a2]
+                    x1, x2 = f.stream[:2] if f.stream else (-1, -1)
+                    if f.severity == SUBSTANTIVE and f.info.variant and a1 <= x1 and x2 <= a2 and f.base_norm:
+                        readings[col] = base_seg.stream[a1:x1] + f.witness_norm + base_seg.stream[x2:a2]
         votes = Counter(r for r in readings if r is not None)
         majority = max(votes.items(), key=lambda kv: (kv[1], kv[0] == base_text))[0]
         para = base_seg.paragraphs[base_seg.para_of[min(a1, len(base_seg.para_of) - 1)]]

@@ -1,39 +1,59 @@
-"""Settings for ``jiaokan check``: defaults, then a configuration file, then flags.
+"""Settings shared by every command: defaults, then a configuration file, then flags.
 
 The file is ``jiaokan.toml`` (keys at the top level) or the ``[tool.jiaokan]``
 table of ``pyproject.toml``, found as ruff and black find theirs: in the
 current folder or the nearest parent, stopping at the repository root.  It is
 data (``tomllib``), never evaluated.  Every effective value remembers where it
-came from, so ``--show-config`` can say.
+came from, so ``--show-config`` can say.  One :class:`Settings` is read by every
+command (black's model): each command uses the fields in :data:`USES`, and a
+key it does not use is still validated, so a typo is an error everywhere.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from pathlib import Path
+from typing import Literal, get_args
 
 from jiaokan.errors import InputError
 from jiaokan.findings import ALL_CODES, SUBSTANTIVE_CODES
 from jiaokan.normalize import select_rules
 from jiaokan.tomlfile import read_toml
 
-FAIL_ON = ("substantive", "any", "none")
+FailOn = Literal["substantive", "any", "none"]
+FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
+Command = Literal["normalize", "diff", "check", "trace", "collate", "scan", "review"]
 BASELINE_NAME = "jiaokan-accepted.toml"
 CONFIG_NAMES = ("jiaokan.toml", "pyproject.toml")
 
 
 @dataclass(frozen=True, slots=True)
-class CheckSettings:
-    """What ``jiaokan check`` does; passed by keyword through the stages."""
+class Settings:
+    """What a run does; passed by keyword through the stages, the same object for every command."""
 
-    fail_on: str = "substantive"  # fail on findings at or above: substantive | any | none
+    fail_on: FailOn = "substantive"  # fail on findings at or above: substantive | any | none
     rules: str = "all"  # normalization rules, as for --rules
     framing_patterns: tuple[str, ...] = ()  # regular expressions matching a site's own paragraphs in full
     substantive_codes: tuple[str, ...] = SUBSTANTIVE_CODES
     baseline: str | None = None  # accepted variants file; None: jiaokan-accepted.toml beside the config, if present
     include_cosmetic: bool = False  # list cosmetic findings in reports (always listed with fail-on any)
 
+
+# the settings each command reads; the others are validated and shown as not used
+_COMPARE = frozenset({"rules", "framing_patterns", "substantive_codes"})
+USES: dict[Command, frozenset[str]] = {
+    "normalize": frozenset({"rules"}),
+    "diff": _COMPARE | {"include_cosmetic"},
+    "check": frozenset(f.name for f in fields(Settings)),
+    "trace": frozenset({"rules"}),
+    "collate": _COMPARE,
+    "scan": _COMPARE,
+    "review": _COMPARE,
+}
 
 # file key -> settings field
 _KEYS = {
@@ -61,10 +81,23 @@ class ConfigFile:
 class Effective:
     """The settings in force, where each came from, and the project root."""
 
-    settings: CheckSettings
+    settings: Settings
     sources: dict[str, str] = field(default_factory=dict)  # settings field -> "default" | file label | "command line"
     config: ConfigFile | None = None
     root: Path = Path(".")
+    command: Command = "check"
+
+
+def load(command: Command, *, config: Path | None = None, flags: dict[str, object] | None = None, cwd: Path | None = None) -> Effective:
+    """What every command does first: the file named by ``--config`` (or the nearest one found upward from the
+    working folder), then the flags given; a flag the command does not take is a programming error."""
+    start = cwd or Path.cwd()
+    found = read_config(config) if config is not None else find_config(start)
+    given = flags or {}
+    stray = [k for k, v in given.items() if v is not None and k not in USES[command]]
+    if stray:
+        raise TypeError(f"{command} does not use the settings {stray}")
+    return replace(resolve(found, given, cwd=start), command=command)
 
 
 def find_config(start: Path) -> ConfigFile | None:
@@ -106,8 +139,8 @@ def _read_table(path: Path) -> dict[str, object] | None:
 
 def resolve(config: ConfigFile | None, overrides: dict[str, object], *, cwd: Path | None = None) -> Effective:
     """Defaults, then the file's values, then ``overrides`` (flags given on the command line)."""
-    settings = CheckSettings()
-    sources = {f.name: "default" for f in fields(CheckSettings)}
+    settings = Settings()
+    sources = {f.name: "default" for f in fields(Settings)}
     root = (cwd or Path.cwd()) if config is None else config.path.parent
     if config is not None:
         values = _from_table(config)
@@ -170,8 +203,6 @@ def _validate(name: str, value: object, where: str) -> None:
         if unknown:
             raise InputError(f"{where}: unknown finding code {unknown[0]!r}", "codes are listed in docs/findings.md", "use one of: " + ", ".join(ALL_CODES))
     if name == "framing_patterns":
-        from jiaokan.diff import compile_framing
-
         try:
             compile_framing(tuple(value))  # type: ignore[arg-type]
         except InputError as exc:
@@ -179,10 +210,11 @@ def _validate(name: str, value: object, where: str) -> None:
 
 
 def show(effective: Effective) -> str:
-    """The effective settings as TOML, each with where it came from."""
+    """The effective settings a command uses, as TOML, each with where it came from."""
     import tomli_w
 
     s = effective.settings
+    uses = USES[effective.command]
     values = {
         "fail-on": s.fail_on,
         "rules": s.rules,
@@ -192,12 +224,17 @@ def show(effective: Effective) -> str:
         "include-cosmetic": s.include_cosmetic,
     }
     head = [
-        "# jiaokan check: effective settings",
+        f"# jiaokan {effective.command}: effective settings",
         f"# configuration file: {effective.config.label if effective.config else 'none found'}",
     ]
+    unused = [key for key in values if _KEYS[key] not in uses]
+    if unused:
+        head.append(f"# not used by {effective.command}: {', '.join(unused)}")
     lines = []
     for key, value in values.items():
         name = _KEYS[key]
+        if name not in uses:
+            continue
         source = effective.sources[name]
         if name == "baseline" and s.baseline is None:
             source += ", used when present" if not default_baseline(effective.root).exists() else ""
@@ -216,3 +253,83 @@ def shown_path(path: Path) -> str:
         return Path(os.path.relpath(path)).as_posix() if path.is_absolute() and path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
     except ValueError:  # another drive
         return str(path)
+
+
+@lru_cache(maxsize=32)
+def compile_framing(patterns: tuple[str, ...]) -> Callable[[str], bool] | None:
+    """A test "does one of the patterns match this whole paragraph"; a bad pattern is an input error.
+
+    Each is compiled on its own, so its flags, group names and backreferences are its own.
+    """
+    if not patterns:
+        return None
+    compiled = []
+    for p in patterns:
+        try:
+            compiled.append(re.compile(p))
+        except re.error as exc:
+            raise InputError(f"framing pattern {p!r} is not a valid regular expression", str(exc), "fix it in the configuration (Python re syntax)") from exc
+        if nested_repetition(p):
+            raise InputError(
+                f"framing pattern {p!r} repeats a repetition",
+                "a group holding an unbounded quantifier is itself repeated without bound (like (\\w+\\s?)+), which can take "
+                "exponential time on a paragraph that almost matches",
+                "write it without the nested repetition, e.g. ^[\\w\\s]+$ for ^(\\w+\\s?)+$",
+            )
+    return lambda paragraph: any(c.fullmatch(paragraph) for c in compiled)
+
+
+def nested_repetition(pattern: str) -> bool:
+    """Does ``pattern`` hold a group with an unbounded quantifier (``*``, ``+``, ``{n,}``) that is itself
+    quantified without bound?  A conservative check over the pattern's text (no private ``re`` API): it
+    may refuse a safe pattern (an atomic group, a possessive quantifier), never passes ``(a+)+``."""
+    stack: list[bool] = []  # per open group: does it hold an unbounded quantifier?
+    last_group = False  # the atom just closed is a group holding one
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        atom_group = False
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+        elif c == "(":
+            stack.append(False)
+            i += 1
+        elif c == ")":
+            atom_group = stack.pop() if stack else False
+            i += 1
+        elif c in "*+{":
+            unbounded = c != "{"
+            j = i + 1
+            if c == "{":
+                m = re.match(r"\{(\d*)(,?)(\d*)\}", pattern[i:])
+                if not m:
+                    i += 1
+                    last_group = False
+                    continue
+                unbounded = bool(m.group(2)) and not m.group(3)
+                j = i + m.end()
+            if unbounded:
+                if last_group:
+                    return True
+                if stack:
+                    stack[-1] = True
+            i = j
+            if i < n and pattern[i] in "?+":
+                i += 1
+            last_group = False
+            continue
+        else:
+            i += 1
+        if atom_group and stack:
+            stack[-1] = True  # the enclosing group holds it too
+        last_group = atom_group
+    return False

@@ -8,7 +8,6 @@ Every finding is located in both ORIGINAL texts.
 from __future__ import annotations
 
 import bisect
-import gc
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -22,15 +21,16 @@ from jiaokan.characters import visible
 from jiaokan.classify import ADDITIONS, OMISSIONS, Located, groups, pair_moves, units
 from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Span, severity_of
-from jiaokan.ingest import Document, read_document
+from jiaokan.config import Settings
+from jiaokan.ingest import Document
 from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
 from jiaokan.markup import plain_text
-from jiaokan.normalize import Edit, Normalized, is_title, normalize
+from jiaokan.normalize import Edit, Normalized, is_title
 from jiaokan.numbers import is_number_change
 from jiaokan.regional import CONVERTED, EVIDENCE, Judged, Pair, canonical, clusters, judge, regional_words
-from jiaokan.segment import Segmented, segment, word_tokenizer
+from jiaokan.prepare import Prepared, prepare, prepare_file
+from jiaokan.segment import Segmented, word_tokenizer
 
-SCHEMA = "jiaokan.diff/1"
 
 _DIGIT_RUNS = re.compile(r"\d+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
@@ -54,14 +54,6 @@ class Summary:
     by_code: dict[str, int]
     set_aside: int | None = None  # paragraphs left out by framing patterns; None when none were given
     structural: int = 0  # runs of renumbered labels
-
-    def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"substantive": self.substantive, "structural": self.structural, "cosmetic": self.cosmetic,
-                                  "framing": self.framing, "by_code": dict(self.by_code)}
-        if self.set_aside is not None:
-            out["set_aside"] = self.set_aside
-        return out
-
 
 @dataclass(frozen=True, slots=True)
 class DiffResult:
@@ -102,129 +94,35 @@ class DiffResult:
     def listed(self, *, include_cosmetic: bool = False) -> list[Finding]:
         return [f for f in self.findings if include_cosmetic or f.severity != COSMETIC]
 
-    def to_dict(self, *, include_cosmetic: bool = False) -> dict[str, object]:
-        """The ``jiaokan.diff/1`` JSON document."""
-        return {
-            "schema": SCHEMA,
-            "base": {"path": self.base.path, "sha256": self.base.sha256},
-            "witness": {"path": self.witness.path, "sha256": self.witness.sha256},
-            "rules": list(self.rules),
-            "findings": [f.to_dict() for f in self.listed(include_cosmetic=include_cosmetic)],
-            "summary": self.summary.to_dict(),
-        }
+def diff_files(base: str, witness: str, *, settings: Settings | None = None) -> DiffResult:
+    settings = settings or Settings()
+    return diff_prepared(prepare_file(base, settings=settings), prepare_file(witness, settings=settings), settings=settings)
 
 
-def diff_files(base: str, witness: str, *, rules: str | None = None, substantive_codes: Iterable[str] | None = None,
-               framing: Iterable[str] = ()) -> DiffResult:
-    return diff_documents(read_document(base), read_document(witness), rules=rules, substantive_codes=substantive_codes, framing=framing)
+def diff_documents(base: Document, witness: Document, *, settings: Settings | None = None) -> DiffResult:
+    """Compare a witness with a base: prepare both (normalize, segment), then align, find, classify.
 
-
-def diff_documents(base: Document, witness: Document, *, rules: str | None = None, substantive_codes: Iterable[str] | None = None,
-                   framing: Iterable[str] = ()) -> DiffResult:
-    """Compare a witness with a base: normalize, segment, align, find, classify.
-
-    ``substantive_codes`` (default: :data:`SUBSTANTIVE_CODES`) decides which
-    codes are substantive; others are cosmetic, or framing.  ``framing`` holds
-    regular expressions for a site's own header and footer: a paragraph one of
+    ``settings.substantive_codes`` decides which codes are substantive; others are cosmetic, or framing.
+    ``settings.framing_patterns`` hold regular expressions for a site's own header and footer: a paragraph one of
     them matches in full (normalized text) is set aside before alignment.
     """
-    codes = frozenset(SUBSTANTIVE_CODES if substantive_codes is None else substantive_codes)
-    patterns = compile_framing(tuple(framing))
-    # The stages allocate many small objects that all live until the end; the
-    # cyclic garbage collector's repeated scans of them grow with input size
-    # (measured: 12% of the time at 16x the directive), and find nothing.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _diff(base, witness, rules, codes, patterns)
-    finally:
-        if enabled:
-            gc.enable()
+    settings = settings or Settings()
+    return diff_prepared(prepare(base, settings=settings), prepare(witness, settings=settings), settings=settings)
 
 
-def compile_framing(patterns: tuple[str, ...]) -> Callable[[str], bool] | None:
-    """A test "does one of the patterns match this whole paragraph"; a bad pattern is an input error.
-
-    Each is compiled on its own, so its flags, group names and backreferences are its own.
-    """
-    if not patterns:
-        return None
-    compiled = []
-    for p in patterns:
-        try:
-            compiled.append(re.compile(p))
-        except re.error as exc:
-            raise InputError(f"framing pattern {p!r} is not a valid regular expression", str(exc), "fix it in the configuration (Python re syntax)") from exc
-        if nested_repetition(p):
-            raise InputError(
-                f"framing pattern {p!r} repeats a repetition",
-                "a group holding an unbounded quantifier is itself repeated without bound (like (\\w+\\s?)+), which can take "
-                "exponential time on a paragraph that almost matches",
-                "write it without the nested repetition, e.g. ^[\\w\\s]+$ for ^(\\w+\\s?)+$",
-            )
-    return lambda paragraph: any(c.fullmatch(paragraph) for c in compiled)
+def diff_prepared(base: Prepared, witness: Prepared, *, settings: Settings | None = None) -> DiffResult:
+    """Compare two prepared documents (each prepared once, however many times it is compared)."""
+    settings = settings or Settings()
+    for p in (base, witness):
+        if not p.prepared_for(settings):
+            raise ValueError(f"{p.document.path} was prepared with other rules or framing patterns than these settings")
+    return _diff(base, witness, frozenset(settings.substantive_codes), bool(settings.framing_patterns))
 
 
-def nested_repetition(pattern: str) -> bool:
-    """Does ``pattern`` hold a group with an unbounded quantifier (``*``, ``+``, ``{n,}``) that is itself
-    quantified without bound?  A conservative check over the pattern's text (no private ``re`` API): it
-    may refuse a safe pattern (an atomic group, a possessive quantifier), never passes ``(a+)+``."""
-    stack: list[bool] = []  # per open group: does it hold an unbounded quantifier?
-    last_group = False  # the atom just closed is a group holding one
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        atom_group = False
-        if c == "\\":
-            i += 2
-        elif c == "[":
-            j = i + 1
-            if j < n and pattern[j] == "^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
-            i = j + 1
-        elif c == "(":
-            stack.append(False)
-            i += 1
-        elif c == ")":
-            atom_group = stack.pop() if stack else False
-            i += 1
-        elif c in "*+{":
-            unbounded = c != "{"
-            j = i + 1
-            if c == "{":
-                m = re.match(r"\{(\d*)(,?)(\d*)\}", pattern[i:])
-                if not m:
-                    i += 1
-                    last_group = False
-                    continue
-                unbounded = bool(m.group(2)) and not m.group(3)
-                j = i + m.end()
-            if unbounded:
-                if last_group:
-                    return True
-                if stack:
-                    stack[-1] = True
-            i = j
-            if i < n and pattern[i] in "?+":
-                i += 1
-            last_group = False
-            continue
-        else:
-            i += 1
-        if atom_group and stack:
-            stack[-1] = True  # the enclosing group holds it too
-        last_group = atom_group
-    return False
-
-
-def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset[str], framing: Callable[[str], bool] | None) -> DiffResult:
-    nb = normalize(base, rules=rules)
-    nw = normalize(witness, rules=rules)
-    sa, sw = segment(nb, leave_out=framing), segment(nw, leave_out=framing)
+def _diff(pa: Prepared, pw: Prepared, codes: frozenset[str], framed: bool) -> DiffResult:
+    base, witness = pa.document, pw.document
+    sa, sw = pa.segmented, pw.segmented
+    nb = sa.normalized
     # aligned with the numbers of labels and references masked: a renumbered article still pairs with itself
     la, lw = find_labels(sa), find_labels(sw)
     key = canonical if "regional" in nb.rules else None
@@ -239,7 +137,7 @@ def _diff(base: Document, witness: Document, rules: str | None, codes: frozenset
     by_code = Counter(f.code for f in findings)
     set_aside = tuple(_span_of(seg, lo, hi) for seg in (sa, sw) for lo, hi in seg.set_aside)
     summary = Summary(counts[SUBSTANTIVE], counts[COSMETIC], counts[FRAMING], dict(sorted(by_code.items())),
-                      len(set_aside) if framing is not None else None, counts[STRUCTURAL])
+                      len(set_aside) if framed else None, counts[STRUCTURAL])
     pairing = tuple(sorted(finder.pairing, key=lambda op: (op.a1, op.a2, op.b1)))
     return DiffResult(base, witness, findings, summary, nb.rules, sa, sw, alignment, pairing, codes, set_aside)
 
@@ -282,7 +180,6 @@ class _Finder:
         self.sb = ([x.start for x in witness.sentences], [x.end for x in witness.sentences])
         self.renumbered: dict[str, list[tuple[int, int]]] = {"base": [], "witness": []}  # label numbers that changed
         self.moved_labels: list[tuple[Finding, Role]] = []  # renumbered labels and references inside moved passages
-        self.where: dict[int, tuple[int, int, int, int]] = {}  # id(finding) -> the stream ranges it came from
         self.unjudged: list[tuple[Finding, Paired]] = []  # references whose article was not found renumbered
         self.moved_numbers: dict[tuple[str, int], int] = {}  # (unit, old) -> new, of articles moved and edited
         self._in_label: Callable[[Op], bool] = lambda op: False  # a change inside a paired label's number (judged there)
@@ -297,7 +194,8 @@ class _Finder:
         self.out.append(self.make(code, a1, a2, b1, b2, message, base_span=base_span, witness_span=witness_span))
 
     def located(self, f: Finding) -> Located:
-        return Located(f, *self.where[id(f)])
+        assert f.stream is not None
+        return Located(f, *f.stream)
 
     def make(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str, *,
              base_span: Span | None = None, witness_span: Span | None = None) -> Finding:
@@ -316,16 +214,14 @@ class _Finder:
                 context=para.heading if para else "",
                 before=a.stream[max(0, a1 - CONTEXT_CHARS):a1],
                 after=a.stream[a2:a2 + CONTEXT_CHARS],
+                stream=(a1, a2, b1, b2),
             )
         )
-        self.where[id(f)] = (a1, a2, b1, b2)
         return f
 
     def holding(self, head: Finding, parts: list[Finding], kind: Parts) -> Finding:
         """``head`` holding ``parts`` (where it came from kept)."""
-        f = replace(head, parts=tuple(parts), parts_kind=kind if parts else Parts.NONE)
-        self.where[id(f)] = self.where[id(head)]
-        return f
+        return replace(head, parts=tuple(parts), parts_kind=kind if parts else Parts.NONE)
 
     # ------------------------------------------------------------ zones
 
@@ -426,7 +322,6 @@ class _Finder:
             if k in heads:
                 places = [top[i] for i in heads[k]]
                 head = replace(f, message=f"{f.message} — the same change in {len(places)} places")
-                self.where[id(head)] = self.where[id(f)]
                 out.append(self.holding(head, places, Parts.PLACES))
             elif k not in members:
                 out.append(f)
@@ -460,8 +355,8 @@ class _Finder:
         """An omitted passage and an added one that are the same text (its labels' numbers aside, a few edits
         allowed) are one move, holding the edits made to it."""
         # a passage moved to the very start or end of one copy lies in its wrapper zone: framed there, yet a move
-        framed_a = [self.located(f) for f in findings if f.code == Code.FRAMING and self.where[id(f)][1] > self.where[id(f)][0]]
-        framed_b = [self.located(f) for f in findings if f.code == Code.FRAMING and self.where[id(f)][3] > self.where[id(f)][2]]
+        framed_a = [self.located(f) for f in findings if f.code == Code.FRAMING and f.stream and f.stream[1] > f.stream[0]]
+        framed_b = [self.located(f) for f in findings if f.code == Code.FRAMING and f.stream and f.stream[3] > f.stream[2]]
         omitted = [self.located(f) for f in findings if f.severity == SUBSTANTIVE and f.code in OMISSIONS] + framed_a
         added = [self.located(f) for f in findings if f.severity == SUBSTANTIVE and f.code in ADDITIONS] + framed_b
         if not omitted or not added:
@@ -923,7 +818,7 @@ class _Finder:
         whole = (pa.start, pa.end) == (mv.a1, mv.a2) or (pb.start, pb.end) == (mv.b1, mv.b2)
         code = Code.PARAGRAPH_MOVE if whole else Code.SENTENCE_MOVE
         text = self.a.stream[mv.a1:mv.a2]
-        held = [(f, role) for f, role in self.moved_labels if mv.a1 <= self.where[id(f)][0] < mv.a2]
+        held = [(f, role) for f, role in self.moved_labels if f.stream and mv.a1 <= f.stream[0] < mv.a2]
         inner = [f for f, _ in held]
         if len(inner) == 1:
             said = f", {inner[0].message}"

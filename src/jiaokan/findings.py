@@ -204,16 +204,12 @@ class Span:
     column: int
     text: str
 
-    def to_dict(self) -> dict[str, object]:
-        return {"start": self.start, "end": self.end, "line": self.line, "column": self.column, "text": self.text}
-
-
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One difference between base and witness, located in both originals."""
 
     code: str
-    severity: str
+    severity: Severity
     base: Span
     witness: Span
     message: str
@@ -224,6 +220,9 @@ class Finding:
     after: str = ""  # and just after
     parts: tuple[Finding, ...] = ()  # what ``parts_kind`` says: a group's places, a move's inner edits, a unit's paragraphs
     parts_kind: Parts = Parts.NONE
+    # where it lies in the compared streams, base [a1, a2) and witness [b1, b2): what the review page, a collation
+    # and a scan place it by (not in the JSON: offsets of a normalized text are no place a reader can open)
+    stream: tuple[int, int, int, int] | None = None
 
     @property
     def info(self) -> CodeInfo:
@@ -249,16 +248,3 @@ class Finding:
             return (self, *(p for part in self.parts for p in part.places()))
         return (self,)
 
-    def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {
-            "code": self.code,
-            "severity": str(self.severity),
-            "base": self.base.to_dict(),
-            "witness": self.witness.to_dict(),
-            "message": self.message,
-            "context": self.context,
-        }
-        if self.parts:
-            out["parts_kind"] = str(self.parts_kind)
-            out["parts"] = [p.to_dict() for p in self.parts]
-        return out

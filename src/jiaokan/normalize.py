@@ -139,37 +139,6 @@ class Normalized:
         return [ed for ed in index.edits[lo:hi]
                 if (ed.norm_start < j and ed.norm_end > i) or (ed.norm_start == ed.norm_end and i < ed.norm_start < j)]
 
-    def to_dict(self, *, edits: bool = False) -> dict[str, object]:
-        """The JSON form (schema ``jiaokan.normalize/1``)."""
-        doc = self.document
-        paragraphs = []
-        for p in self.paragraphs():
-            s, e = self.original_span(p.start, p.end)
-            line, col = doc.locate(s)
-            end_line, end_col = doc.locate(max(s, e - 1))
-            item: dict[str, object] = {
-                "index": p.index, "text": p.text, "start": s, "end": e,
-                "line": line, "column": col, "end_line": end_line, "end_column": end_col,
-            }
-            if edits:
-                item["edits"] = [
-                    {"start": ed.start, "end": ed.end, "original": ed.original, "normalized": ed.normalized,
-                     "written": ed.written, "code": str(ed.code), "rule": ed.rule}
-                    for ed in self.edits(p.start, p.end)
-                ]
-            paragraphs.append(item)
-        return {
-            "schema": "jiaokan.normalize/1",
-            "path": doc.path,
-            "sha256": doc.sha256,
-            "format": doc.format,
-            "encoding": doc.encoding,
-            "rules": list(self.rules),
-            "metadata": doc.metadata.as_dict(),
-            "paragraphs": paragraphs,
-        }
-
-
 def _edits(mapped: MappedText, original: str) -> tuple[Edit, ...]:
     """Every mark of the map as an :class:`Edit`: where it lies in the normalized text, what the rule read and wrote."""
     marks = mapped.marks

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Sequence
 
-from jiaokan.characters import json_safe, no_workflow_commands, one_line, visible
+from jiaokan import serialize
+from jiaokan.characters import no_workflow_commands, one_line, visible
 from jiaokan.check import ACCEPTED, NEW, CheckResult
 from jiaokan.diff import DiffResult
 from jiaokan.findings import SUBSTANTIVE, Finding, Kind, Parts, Section, Span
@@ -16,11 +16,6 @@ from jiaokan.trace import TraceResult
 from jiaokan.normalize import Normalized, Rule
 
 
-def to_json(data: object) -> str:
-    """Deterministic JSON: same inputs, byte-identical output."""
-    return json_safe(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)) + "\n"
-
-
 def rules_text(rules: Sequence[Rule]) -> str:
     width = max(len(r.name) for r in rules)
     codes = max(len(", ".join(r.codes)) for r in rules)
@@ -28,7 +23,7 @@ def rules_text(rules: Sequence[Rule]) -> str:
 
 
 def normalized_text(result: Normalized, *, show_map: bool = False) -> str:
-    data = result.to_dict(edits=show_map)
+    data = serialize.normalized(result, edits=show_map)
     paragraphs = data["paragraphs"]
     assert isinstance(paragraphs, list)
     lines = [
@@ -424,7 +419,7 @@ def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) ->
 
     buf = io.StringIO()
     console = _console(buf, color, width)
-    summary = result.to_dict()["summary"]
+    summary = serialize.trace(result)["summary"]
     console.print(Text(f"jiaokan trace  source {_name(result.source.path)}  derived {_name(result.derived.path)}", style="bold"))
     console.print(Text("  ".join(f"{n} {r}" for r, n in summary.items())))  # type: ignore[union-attr]
     for p in result.passages:
@@ -488,7 +483,7 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
 
     buf = io.StringIO()
     console = _console(buf, color, width)
-    data = summary.to_dict()
+    data = serialize.scan_summary(summary)
     kinds = data["kinds"]
     assert isinstance(kinds, dict)
     console.print(Text(f"jiaokan scan: {plural(sum(kinds.values()), 'document')} — " + ", ".join(f"{n} {k}" for k, n in kinds.items()), style="bold"))

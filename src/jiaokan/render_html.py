@@ -18,7 +18,7 @@ from importlib import resources
 
 from markupsafe import Markup
 
-from jiaokan import __version__
+from jiaokan import __version__, serialize
 from jiaokan.characters import visible
 from jiaokan.findings import COSMETIC, SUBSTANTIVE
 from jiaokan.markup import plain_text
@@ -134,7 +134,7 @@ def trace_html(result: TraceResult) -> str:
     policy = f"default-src 'none'; style-src {_sha256(css)}; script-src 'none'; base-uri 'none'; form-action 'none'"
     return _no_commands(template.render(
         result=result,
-        summary=result.to_dict()["summary"],
+        summary=serialize.trace(result)["summary"],
         symbols=_SYMBOLS,
         css=Markup(css),
         csp=Markup(policy),

@@ -24,6 +24,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from jiaokan import serialize
+from jiaokan.config import Settings
 from jiaokan.diff import DiffResult
 from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, STRUCTURAL, SUBSTANTIVE, Finding, Kind, Parts
 from jiaokan.ingest import Document
@@ -334,7 +336,7 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
                 place(e, replace(_shown(j, e), parent=top))
         columns.append(_cells(display, w_bounds, marks))
         by_code = dict(result.summary.by_code)
-        infos.append(WitnessInfo(result.witness.path, result.summary.to_dict(), by_code, {c: result.severity_of(c) for c in by_code}))
+        infos.append(WitnessInfo(result.witness.path, serialize.summary(result.summary), by_code, {c: result.severity_of(c) for c in by_code}))
     base_cells = _cells(base_display, base_bounds, base_marks)
 
     def framing_for(j: int) -> Callable[[Piece], bool]:
@@ -373,8 +375,10 @@ def _shown(j: int, f: Finding) -> Shown:
     )
 
 
-def review_documents(base: Document, witnesses: Sequence[Document], **diff_settings: object) -> Review:
-    """Diff each witness against ``base`` (settings as for ``diff_documents``) and build the review."""
-    from jiaokan.diff import diff_documents
+def review_documents(base: Document, witnesses: Sequence[Document], *, settings: Settings | None = None) -> Review:
+    """Diff each witness against ``base`` (the base prepared once) and build the review."""
+    from jiaokan.diff import diff_prepared
+    from jiaokan.prepare import prepare
 
-    return build_review(base, [diff_documents(base, w, **diff_settings) for w in witnesses])  # type: ignore[arg-type]
+    prepared = prepare(base, settings=settings)
+    return build_review(base, [diff_prepared(prepared, prepare(w, settings=settings), settings=settings) for w in witnesses])

@@ -54,14 +54,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jiaokan.diff import DiffResult, diff_documents
+from jiaokan import serialize
+from jiaokan.config import Settings
+from jiaokan.diff import DiffResult, diff_prepared
 from jiaokan.errors import InputError
 from jiaokan.findings import REGISTRY, Finding, Kind, Parts
 from jiaokan.ingest import Document, document_from_text, read_document
-from jiaokan.normalize import normalize
-from jiaokan.segment import Segmented, segment
+from jiaokan.prepare import prepare
+from jiaokan.segment import Segmented
 
-SCHEMA = "jiaokan.scan/1"
 SHINGLE = 5
 REPRINT_COVERAGE = 0.8
 PASSAGE_SHINGLES = 12  # a distinctive passage has at least this many shingles that are not formulas of the genre
@@ -339,10 +340,11 @@ class Screen:
 class Scanner:
     """The base, prepared once per process: normalized, segmented, shingled, its shingles indexed by position."""
 
-    def __init__(self, base: Document, rules: str | None = None) -> None:
+    def __init__(self, base: Document, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.prepared = prepare(base, settings=self.settings)
         self.base = base
-        self.rules = rules
-        self.seg: Segmented = segment(normalize(base, rules=rules))
+        self.seg: Segmented = self.prepared.segmented
         self.grams = _hashes(self.seg.stream)
         self.first: dict[int, int] = {}  # shingle -> its first position in the base
         self.next = [-1] * len(self.grams)  # position -> the same shingle's next position
@@ -431,25 +433,26 @@ class Scanner:
         except InputError as exc:
             record.update(kind="error", error=str(exc).rstrip("; ").rstrip(": "))
             return record
-        screen = self.screen(segment(normalize(doc, rules=self.rules)).stream)
+        prepared = prepare(doc, settings=self.settings)  # once: the screen, the diff and the trace all read it
+        screen = self.screen(prepared.stream)
         kind = screen.kind
         record.update(sha256=doc.sha256, containment=round(screen.containment, 3), coverage=round(screen.coverage, 3), quoted=screen.quoted,
                       kind=kind)
         if kind in ("reprint", "excerpt"):
-            result = diff_documents(self.base, doc, rules=self.rules)
+            result = diff_prepared(self.prepared, prepared, settings=self.settings)
             if kind == "reprint":
                 findings = result.substantive
             else:
                 findings, stretches = _inside(result)
                 record["stretches"] = stretches
             record["counts"] = dict(Counter(f.code for f in result.findings if f.severity != "substantive" or f in findings))
-            record["substantive"] = [_finding(f) for f in findings]
+            record["substantive"] = [serialize.scan_finding(f) for f in findings]
         elif kind == "quotation":
-            from jiaokan.trace import trace_documents
+            from jiaokan.trace import trace_prepared
 
-            trace = trace_documents(self.base, doc, rules=self.rules)
+            trace = trace_prepared(self.prepared, prepared)
             record["counts"] = dict(Counter(p.relation for p in trace.passages))
-            record["substantive"] = [_finding(f) for p in trace.passages if p.relation == "drifted" for f in p.findings]
+            record["substantive"] = [serialize.scan_finding(f) for p in trace.passages if p.relation == "drifted" for f in p.findings]
         return record
 
 
@@ -481,10 +484,6 @@ def _in_order(passages: list[Passage]) -> int:
             tree[k] = max(tree[k], here)
             k += k & -k
     return best
-
-
-def _finding(f: Finding) -> dict[str, object]:
-    return f.to_dict() | {"base_norm": f.base_norm, "witness_norm": f.witness_norm}
 
 
 def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
@@ -550,24 +549,24 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
 _WORKER: dict[str, Scanner] = {}
 
 
-def _scanner(base: Document, rules: str | None) -> Scanner:
-    key = f"{base.sha256}:{rules}"
+def _scanner(base: Document, settings: Settings) -> Scanner:
+    key = f"{base.sha256}:{settings!r}"
     if key not in _WORKER:
         _WORKER.clear()
-        _WORKER[key] = Scanner(base, rules)
+        _WORKER[key] = Scanner(base, settings)
     return _WORKER[key]
 
 
-def check_item(base: Document, rules: str | None, item: Item) -> dict[str, object]:
+def check_item(base: Document, settings: Settings, item: Item) -> dict[str, object]:
     """What a worker runs: the base's scanner is built once per process and kept."""
-    return _scanner(base, rules).check(item)
+    return _scanner(base, settings).check(item)
 
 
-def _pool_init(base: Document, rules: str | None) -> None:
+def _pool_init(base: Document, settings: Settings) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback from every worker
-    _scanner(base, rules)
+    _scanner(base, settings)
 
 
 def _pool_check(item: Item) -> dict[str, object]:
@@ -599,18 +598,18 @@ def _bounded(submit: Callable[[Item], object], result: Callable[[object], dict[s
 
 
 def scan(base: Document, items: Iterable[Item], *, engine: str = "local", workers: int | None = None, scheduler: str | None = None,
-         rules: str | None = None, inflight: int | None = None) -> Iterator[dict[str, object]]:
+         settings: Settings | None = None, inflight: int | None = None) -> Iterator[dict[str, object]]:
     """One record per item, in input order, from the chosen engine."""
-    Scanner(base, rules)  # prepared here first: a bad rule or base fails now, not in every worker (a pool would hang)
+    settings = settings or Settings()
+    first = Scanner(base, settings)  # prepared here first: a bad rule or base fails now, not in every worker (a pool would hang)
     if engine == "local":
         workers = workers or os.cpu_count() or 1
         inflight = inflight or workers * 8
         if workers == 1:
-            scanner = Scanner(base, rules)
-            yield from (scanner.check(item) for item in items)
+            yield from (first.check(item) for item in items)
             return
         ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ctx.Pool(workers, initializer=_pool_init, initargs=(base, rules)) as pool:
+        with ctx.Pool(workers, initializer=_pool_init, initargs=(base, settings)) as pool:
             yield from _bounded(lambda it: pool.apply_async(_pool_check, (it,)), lambda r: r.get(timeout=DOCUMENT_TIMEOUT), items, inflight)  # type: ignore[attr-defined]
         return
     if engine == "dask":
@@ -622,7 +621,7 @@ def scan(base: Document, items: Iterable[Item], *, engine: str = "local", worker
         try:
             inflight = inflight or 8 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
             base_future = client.scatter(base, broadcast=True)
-            yield from _bounded(lambda it: client.submit(check_item, base_future, rules, it, pure=False), lambda f: f.result(timeout=DOCUMENT_TIMEOUT), items, inflight)  # type: ignore[attr-defined]
+            yield from _bounded(lambda it: client.submit(check_item, base_future, settings, it, pure=False), lambda f: f.result(timeout=DOCUMENT_TIMEOUT), items, inflight)  # type: ignore[attr-defined]
         finally:
             client.close()
         return
@@ -706,10 +705,3 @@ class Summary:
         if found:
             self.worst.append((len(found), str(record["id"])))
 
-    def to_dict(self, top: int = 10) -> dict[str, object]:
-        worst = sorted(self.worst, key=lambda x: (-x[0], x[1]))[:top]
-        return {
-            "kinds": {k: self.kinds.get(k, 0) for k in KINDS},
-            "drifts": [{"base": b, "copy": c, "documents": n, "of": self.copies} for (b, c), n in sorted(self.drifts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]],
-            "most_substantive": [{"id": i, "substantive": n} for n, i in worst],
-        }

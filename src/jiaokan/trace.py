@@ -31,12 +31,12 @@ from rapidfuzz.distance import Indel, Levenshtein
 from jiaokan.align import Op, opcodes
 from jiaokan.diff import widen_to_words
 from jiaokan.findings import SUBSTANTIVE, Code, Finding, Span
-from jiaokan.ingest import Document, read_document
-from jiaokan.normalize import normalize
+from jiaokan.config import Settings
+from jiaokan.ingest import Document
 from jiaokan.numbers import is_number_change
-from jiaokan.segment import Segmented, segment
+from jiaokan.prepare import Prepared, prepare, prepare_file
+from jiaokan.segment import Segmented
 
-SCHEMA = "jiaokan.trace/1"
 RELATIONS = ("verbatim", "drifted", "paraphrase", "unsourced")
 DRIFT_SCORE = 85.0
 LOOSE_SCORE = 70.0  # below DRIFT_SCORE, drifted only when few characters differ
@@ -67,17 +67,6 @@ class Passage:
     findings: tuple[Finding, ...] = ()
     heading: str = ""  # of the source paragraph
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "derived": self.derived.to_dict(),
-            "source": self.source.to_dict() if self.source else None,
-            "relation": self.relation,
-            "score": round(self.score, 3),
-            "heading": self.heading,
-            "findings": [f.to_dict() for f in self.findings],
-        }
-
-
 @dataclass(frozen=True, slots=True)
 class Coverage:
     source_paragraphs: int
@@ -87,17 +76,6 @@ class Coverage:
     paragraphs: tuple[tuple[Span, str, str], ...]  # (span, heading, quoted | paraphrased | unused)
     dropped: tuple[Span, ...]  # source clauses a quoted sentence left out
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "source_paragraphs": self.source_paragraphs,
-            "quoted": self.quoted,
-            "paraphrased": self.paraphrased,
-            "unused": self.unused,
-            "paragraphs": [{"source": s.to_dict(), "heading": h, "use": u} for s, h, u in self.paragraphs],
-            "dropped": [s.to_dict() for s in self.dropped],
-        }
-
-
 @dataclass(frozen=True, slots=True)
 class TraceResult:
     source: Document
@@ -106,30 +84,21 @@ class TraceResult:
     coverage: Coverage
     rules: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, object]:
-        """The ``jiaokan.trace/1`` JSON document."""
-        counts = Counter(p.relation for p in self.passages)
-        return {
-            "schema": SCHEMA,
-            "source": {"path": self.source.path, "sha256": self.source.sha256},
-            "derived": {"path": self.derived.path, "sha256": self.derived.sha256},
-            "rules": list(self.rules),
-            "passages": [p.to_dict() for p in self.passages],
-            "coverage": self.coverage.to_dict(),
-            "summary": {r: counts.get(r, 0) for r in RELATIONS},
-        }
+def trace_files(source: str, derived: str, *, settings: Settings | None = None) -> TraceResult:
+    return trace_prepared(prepare_file(source, settings=settings), prepare_file(derived, settings=settings))
 
 
-def trace_files(source: str, derived: str, *, rules: str | None = None) -> TraceResult:
-    return trace_documents(read_document(source), read_document(derived), rules=rules)
+def trace_documents(source: Document, derived: Document, *, settings: Settings | None = None) -> TraceResult:
+    return trace_prepared(prepare(source, settings=settings), prepare(derived, settings=settings))
 
 
-def trace_documents(source: Document, derived: Document, *, rules: str | None = None) -> TraceResult:
-    ns, nd = normalize(source, rules=rules), normalize(derived, rules=rules)
-    src, der = segment(ns), segment(nd)
-    tracer = _Tracer(src, der)
+def trace_prepared(source: Prepared, derived: Prepared) -> TraceResult:
+    """Where each clause of ``derived`` comes from in ``source`` (both prepared once, with the same settings)."""
+    if (source.rules, source.framing_patterns) != (derived.rules, derived.framing_patterns):
+        raise ValueError("the source and the derived text were prepared with different settings")
+    tracer = _Tracer(source.segmented, derived.segmented)
     passages = tracer.run()
-    return TraceResult(source, derived, tuple(passages), tracer.coverage(passages), ns.rules)
+    return TraceResult(source.document, derived.document, tuple(passages), tracer.coverage(passages), source.normalized.rules)
 
 
 # ---------------------------------------------------------------------------
@@ -414,7 +383,7 @@ class _Tracer:
     def finding(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str) -> Finding:
         return Finding(code, SUBSTANTIVE, self.span(self.s, a1, a2), self.span(self.d, b1, b2), message,
                        self.stream[a1:a2], self.d.stream[b1:b2], self.heading(a1),
-                       self.stream[max(0, a1 - 16):a1], self.stream[a2:a2 + 16])
+                       self.stream[max(0, a1 - 16):a1], self.stream[a2:a2 + 16], stream=(a1, a2, b1, b2))
 
     def heading(self, s: int) -> str:
         if not self.s.para_of:

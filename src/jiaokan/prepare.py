@@ -1,0 +1,52 @@
+"""Stages 1-3 as one step: a document read, normalized and segmented, once per run.
+
+Every command compares prepared documents (diff, check, trace, collate, scan,
+review): a collation of N copies prepares each copy once, not N-1 times; a scan
+prepares the base once and each reprint once, whether the screen alone, the
+diff or the trace reads it.  A prepared document remembers the settings it was
+prepared with, so it is never compared under other rules by mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jiaokan.config import Settings, compile_framing
+from jiaokan.ingest import Document, read_document
+from jiaokan.normalize import Normalized, normalize
+from jiaokan.segment import Segmented, segment
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document, its normalized text (with the offset map back to the original) and its comparison stream."""
+
+    document: Document
+    segmented: Segmented
+    rules: str  # as given in the settings (the resolved rule names are in ``normalized.rules``)
+    framing_patterns: tuple[str, ...]
+
+    @property
+    def normalized(self) -> Normalized:
+        return self.segmented.normalized
+
+    @property
+    def stream(self) -> str:
+        return self.segmented.stream
+
+    def prepared_for(self, settings: Settings) -> bool:
+        """Was it prepared as ``settings`` would prepare it (the same rules and framing patterns)?"""
+        return self.rules == settings.rules and self.framing_patterns == tuple(settings.framing_patterns)
+
+
+def prepare(document: Document, *, settings: Settings | None = None) -> Prepared:
+    """Normalize with ``settings.rules`` and segment, setting aside the paragraphs the framing patterns match."""
+    settings = settings or Settings()
+    patterns = tuple(settings.framing_patterns)
+    segmented = segment(normalize(document, rules=settings.rules), leave_out=compile_framing(patterns))
+    return Prepared(document, segmented, settings.rules, patterns)
+
+
+def prepare_file(path: str, *, settings: Settings | None = None) -> Prepared:
+    """Read (``-`` is standard input) and prepare."""
+    return prepare(read_document(path), settings=settings)
