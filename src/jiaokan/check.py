@@ -184,9 +184,9 @@ def apply_baseline(result: CheckResult, accepted: bl.Baseline | None) -> CheckRe
 
 def _statuses(
     result: DiffResult, settings: Settings, accepted: bl.Baseline | None, used: set[int], checked: set[int]
-) -> tuple[tuple[str, ...], tuple[bl.Accepted | None, ...]]:
+) -> tuple[tuple[Status, ...], tuple[bl.Accepted | None, ...]]:
     findings = result.findings
-    statuses = [NEW if fails(f, settings.fail_on) else BELOW for f in findings]
+    statuses: list[Status] = [NEW if fails(f, settings.fail_on) else BELOW for f in findings]
     by: list[bl.Accepted | None] = [None] * len(findings)
     if accepted is not None:
         candidates = accepted.entries_for(result.witness.path)
@@ -229,11 +229,11 @@ def baseline_entries(result: CheckResult, previous: bl.Baseline | None, folder: 
         if w.result is None:
             continue
         key = bl.file_key(w.path, folder)
-        for f, s, e in zip(w.result.findings, w.statuses, w.accepted_by):
-            if e is not None and e.file is None:
-                if e not in kept_global:  # an entry for any witness stays one entry
-                    kept_global.add(e)
-                    out.append(e)
+        for f, s, by in zip(w.result.findings, w.statuses, w.accepted_by):
+            if by is not None and by.file is None:
+                if by not in kept_global:  # an entry for any witness stays one entry
+                    kept_global.add(by)
+                    out.append(by)
             elif s in (NEW, ACCEPTED):
-                out.extend(bl.entry_for(p, key, e.reason if e else "") for p in accepted_places(f))
+                out.extend(bl.entry_for(p, key, by.reason if by else "") for p in accepted_places(f))
     return out

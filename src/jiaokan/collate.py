@@ -166,13 +166,13 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
         else:
             groups.append([s])
             hi = s[1]
-    places = []
+    places: list[Place] = []
     for g in groups:
         a1, a2 = min(x[0] for x in g), max(x[1] for x in g)
         base_text = base_seg.stream[a1:a2]
         readings: list[str | None] = [None] * n
         readings[base] = base_text
-        for col, r, cov in zip(others, results, covered):
+        for col, cov in zip(others, covered):
             readings[col] = base_text if _has(cov, a1, a2) else None
         for x1, x2, col, reading in g:
             # the copy's reading of the whole place: its own words where it differs, the base's around them
@@ -184,7 +184,7 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
                     x1, x2 = f.stream[:2] if f.stream else (-1, -1)
                     if f.severity == SUBSTANTIVE and f.info.variant and a1 <= x1 and x2 <= a2 and f.base_norm:
                         readings[col] = base_seg.stream[a1:x1] + f.witness_norm + base_seg.stream[x2:a2]
-        votes = Counter(r for r in readings if r is not None)
+        votes = Counter(reading for reading in readings if reading is not None)
         majority = max(votes.items(), key=lambda kv: (kv[1], kv[0] == base_text))[0]
         para = base_seg.paragraphs[base_seg.para_of[min(a1, len(base_seg.para_of) - 1)]]
         places.append(Place(len(places), base_seg.span(a1, a2), para.heading, tuple(readings), majority))
@@ -196,9 +196,9 @@ def _copies(docs: Sequence[Document], base: int, others: list[int], results: lis
     n = len(docs)
     unusual: list[set[tuple[int, str]]] = [set() for _ in range(n)]
     for p in places:
-        for k, r in enumerate(p.readings):
-            if r is not None and r != p.majority:
-                unusual[k].add((p.index, r))
+        for k, reading in enumerate(p.readings):
+            if reading is not None and reading != p.majority:
+                unusual[k].add((p.index, reading))
     coverage = [1.0] * n
     substantive = [0] * n
     base_len = 0
@@ -209,7 +209,8 @@ def _copies(docs: Sequence[Document], base: int, others: list[int], results: lis
         substantive[col] = r.summary.substantive
     out = []
     for k in range(n):
-        best, shared = None, ()
+        best: str | None = None
+        shared: tuple[int, ...] = ()
         for j in range(n):
             if j == k:
                 continue
@@ -223,14 +224,16 @@ def _copies(docs: Sequence[Document], base: int, others: list[int], results: lis
 def _rows(base_seg: Segmented, results: list[DiffResult], base: int, others: list[int], n: int) -> list[Row]:
     paras = base_seg.paragraphs
     starts = [p.start for p in paras]
-    projected = [project_starts(r, starts) + [len(r.witness_seg.stream)] for r in results]  # type: ignore[union-attr]
+    witness_segs = [r.witness_seg for r in results]
+    assert all(seg is not None for seg in witness_segs), "a collation keeps full diff results"
+    projected = [[*project_starts(r, starts), len(seg.stream)] for r, seg in zip(results, witness_segs) if seg is not None]
     rows = []
     for k, para in enumerate(paras):
         spans: list[Span | None] = [None] * n
         spans[base] = base_seg.span(para.start, para.end)
-        for col, r, proj in zip(others, results, projected):
+        for col, seg, proj in zip(others, witness_segs, projected):
             lo, hi = proj[k], proj[k + 1]
-            spans[col] = r.witness_seg.span(lo, hi) if hi > lo else None  # type: ignore[arg-type]
+            spans[col] = seg.span(lo, hi) if seg is not None and hi > lo else None
         rows.append(Row(para.heading, tuple(spans)))
     return rows
 

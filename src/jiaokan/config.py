@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from jiaokan.errors import InputError
 from jiaokan.findings import ALL_CODES, SUBSTANTIVE_CODES
@@ -88,7 +88,7 @@ class Effective:
     command: Command = "check"
 
 
-def load(command: Command, *, config: Path | None = None, flags: dict[str, object] | None = None, cwd: Path | None = None) -> Effective:
+def load(command: Command, *, config: Path | None = None, flags: Mapping[str, object] | None = None, cwd: Path | None = None) -> Effective:
     """What every command does first: the file named by ``--config`` (or the nearest one found upward from the
     working folder), then the flags given; a flag the command does not take is a programming error."""
     start = cwd or Path.cwd()
@@ -137,7 +137,7 @@ def _read_table(path: Path) -> dict[str, object] | None:
     return data
 
 
-def resolve(config: ConfigFile | None, overrides: dict[str, object], *, cwd: Path | None = None) -> Effective:
+def resolve(config: ConfigFile | None, overrides: Mapping[str, object], *, cwd: Path | None = None) -> Effective:
     """Defaults, then the file's values, then ``overrides`` (flags given on the command line)."""
     settings = Settings()
     sources = {f.name: "default" for f in fields(Settings)}
@@ -146,7 +146,7 @@ def resolve(config: ConfigFile | None, overrides: dict[str, object], *, cwd: Pat
         values = _from_table(config)
         settings = replace(settings, **values)
         sources.update({k: config.label for k in values})
-    flags = {k: v for k, v in overrides.items() if v is not None}
+    flags: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}  # each checked by _validate
     for key, value in flags.items():
         if key not in sources:
             raise TypeError(f"unknown setting {key}")
@@ -156,9 +156,10 @@ def resolve(config: ConfigFile | None, overrides: dict[str, object], *, cwd: Pat
     return Effective(settings, sources, config, root)
 
 
-def _from_table(config: ConfigFile) -> dict[str, object]:
+def _from_table(config: ConfigFile) -> dict[str, Any]:
+    """The file's values by settings field, each checked by _validate."""
     where = config.label
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     extend: list[str] = []
     for key, value in config.table.items():
         if key not in _KEYS:
@@ -173,7 +174,7 @@ def _from_table(config: ConfigFile) -> dict[str, object]:
             value = tuple(value)
         if key == "extend-substantive-codes":
             _validate(name, value, where)
-            extend.extend(value)  # type: ignore[arg-type]
+            extend.extend(_strings(value))
             continue
         _validate(name, value, where)
         if name == "baseline":
@@ -181,7 +182,7 @@ def _from_table(config: ConfigFile) -> dict[str, object]:
         out[name] = value
     if extend:
         base = out.get("substantive_codes", SUBSTANTIVE_CODES)
-        out["substantive_codes"] = tuple(dict.fromkeys([*base, *extend]))  # type: ignore[misc]
+        out["substantive_codes"] = tuple(dict.fromkeys([*base, *extend]))
     return out
 
 
@@ -199,14 +200,20 @@ def _validate(name: str, value: object, where: str) -> None:
     if name == "include_cosmetic" and not isinstance(value, bool):
         raise InputError(f"{where}: '{key}' must be true or false", f"it is {value!r}", f"write {key} = true")
     if name == "substantive_codes":
-        unknown = [c for c in value if c not in ALL_CODES]  # type: ignore[union-attr]
+        unknown = [c for c in _strings(value) if c not in ALL_CODES]
         if unknown:
             raise InputError(f"{where}: unknown finding code {unknown[0]!r}", "codes are listed in docs/findings.md", "use one of: " + ", ".join(ALL_CODES))
     if name == "framing_patterns":
         try:
-            compile_framing(tuple(value))  # type: ignore[arg-type]
+            compile_framing(_strings(value))
         except InputError as exc:
             raise InputError(f"{where}: {key}: {exc.what}", exc.why, exc.fix) from exc
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A list of strings from a file or the command line (already checked to be one)."""
+    assert isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+    return tuple(value)
 
 
 def show(effective: Effective) -> str:
