@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 TOLERANCE = 2  # characters between a pure insertion and what is matched with it
@@ -108,15 +109,15 @@ def publish(text: str, out: str | None) -> None:
         Path(out).write_text(text, encoding="utf-8")
 
 
-def examples_by_kind(sections: tuple[tuple[str, list[tuple[object, str]]], ...], kinds: list[str], examples: int) -> list[str]:
+def examples_by_kind(sections: tuple[tuple[str, list[tuple[Any, str]]], ...], kinds: list[str], examples: int) -> list[str]:
     """Report lines: per section, the first ``examples`` items of each noise kind (items are (outcome, line) with
     ``outcome.noise``, ``.text`` and ``.seed``)."""
     lines: list[str] = []
     for title, items in sections:
         lines += ["", f"## {title} (up to {examples} per noise kind)", ""]
         for kind in kinds:
-            got = [(o, x) for o, x in items if getattr(o, "noise") == kind][:examples]
+            got = [(o, x) for o, x in items if o.noise == kind][:examples]
             if got:
                 lines.append(f"- **{kind}**")
-                lines += [f"  - {getattr(o, 'text')} seed {getattr(o, 'seed')}: {x}" for o, x in got]
+                lines += [f"  - {o.text} seed {o.seed}: {x}" for o, x in got]
     return lines

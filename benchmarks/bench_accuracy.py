@@ -48,7 +48,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "accuracy"))
 
 import generate as gen  # noqa: E402  (benchmarks/accuracy/generate.py)
-from _harness import examples_by_kind, bipartite, publish  # noqa: E402
+from _harness import bipartite, examples_by_kind, publish  # noqa: E402
 
 from jiaokan.findings import SUBSTANTIVE, Finding, Span  # noqa: E402
 from jiaokan.ingest import Document, document_from_text  # noqa: E402
@@ -252,7 +252,8 @@ def report(outcomes: list[Outcome], noises: list[str], desc: str, command: str, 
            "paragraph or the ones beside it (by default they keep a paragraph away from an omitted one): the hardest case",
            "for an alignment, where one gap holds a dropped passage and an edit."] if crowded else []),
         "",
-        "| noise | witnesses | expected edits | matched | substantive findings | precision | recall | FP (split) | noise-only witnesses | noise-only findings | noise-only witnesses with any | errors | mean ms |",
+        "| noise | witnesses | expected edits | matched | substantive findings | precision | recall | FP (split) "
+        "| noise-only witnesses | noise-only findings | noise-only witnesses with any | errors | mean ms |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 

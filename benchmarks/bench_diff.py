@@ -17,16 +17,20 @@ import argparse
 import difflib
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
-from rapidfuzz.distance import Levenshtein
-
 from _timing import best  # benchmarks/ is on sys.path when run as a script
+from rapidfuzz.distance import Levenshtein
 
 from jiaokan import document_from_text, normalize, read_document
 from jiaokan.diff import diff_documents
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _difflib_opcodes(a: str, b: str) -> object:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
 
 
 def main() -> None:
@@ -56,9 +60,9 @@ def main() -> None:
         bd, wd = document_from_text(bt, path="base"), document_from_text(wt, path="witness")
         na, nb = normalize(bd).text, normalize(wd).text
         reps = max(1, args.repeat if k < 16 else 2)
-        t_j = best(lambda: diff_documents(bd, wd), reps)
-        t_r = best(lambda: Levenshtein.opcodes(na, nb), reps)
-        t_d = best(lambda: difflib.SequenceMatcher(None, na, nb, autojunk=False).get_opcodes(), 1) if k <= args.difflib_max else None
+        t_j = best(partial(diff_documents, bd, wd), reps)
+        t_r = best(partial(Levenshtein.opcodes, na, nb), reps)
+        t_d = best(partial(_difflib_opcodes, na, nb), 1) if k <= args.difflib_max else None
         first.setdefault("j", t_j)
         first.setdefault("r", t_r)
         if t_d is not None:

@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "accuracy"))
 
 import generate as gen  # noqa: E402  (benchmarks/accuracy/generate.py: make_edits and load_text only)
-from _harness import examples_by_kind, publish, TOLERANCE, bipartite, clip, engine_identity, git_revision, in_context, near, time_limit  # noqa: E402
+from _harness import TOLERANCE, bipartite, clip, engine_identity, examples_by_kind, git_revision, in_context, near, publish, time_limit  # noqa: E402
 from noise import NOISES, parse_kinds  # noqa: E402
 
 from jiaokan.diff import diff_documents  # noqa: E402
@@ -166,7 +166,8 @@ def report(outcomes: list[Outcome], kinds: list[str], texts: list[str], seeds: i
         f"(a pure insertion: within {TOLERANCE} characters); each edit matches once. Noise-only witnesses have no edits: every",
         "substantive finding on them is false. Goal: precision and recall 1, no substantive finding on noise-only witnesses.",
         "",
-        "| noise | witnesses | expected edits | matched | substantive findings | precision | recall | FP (split) | noise-only witnesses | noise-only substantive findings | noise-only witnesses with any | errors | mean s |",
+        "| noise | witnesses | expected edits | matched | substantive findings | precision | recall | FP (split) "
+        "| noise-only witnesses | noise-only substantive findings | noise-only witnesses with any | errors | mean s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 

@@ -28,6 +28,7 @@ spread.
 """
 
 import argparse
+import contextlib
 import hashlib
 import os
 import platform
@@ -48,10 +49,8 @@ def implementation():
         return ("unknown", "unknown")
     found = []
     for dist in DISTRIBUTIONS:
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             found.append((dist, metadata.version(dist)))
-        except metadata.PackageNotFoundError:
-            pass
     if len(found) == 1:
         return found[0]
     if not found:
@@ -97,7 +96,7 @@ def config_name_check(config):
             conv = opencc.OpenCC(name)
             conv.convert("\u8edf\u9ad4")  # force lazy loading, if any
             results.append("`%s` ok" % name)
-        except Exception as exc:  # report, do not fail the benchmark
+        except Exception as exc:  # noqa: BLE001 - report, do not fail the benchmark
             results.append("`%s` %s" % (name, type(exc).__name__))
     return ", ".join(results)
 

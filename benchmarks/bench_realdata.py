@@ -63,7 +63,8 @@ import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,7 +72,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "accuracy"))
 
-from _harness import publish, bipartite, clip, engine_identity, git_revision, in_context, near, time_limit  # noqa: E402
+from _harness import bipartite, clip, engine_identity, git_revision, in_context, near, publish, time_limit  # noqa: E402
 from diff_match_patch import diff_match_patch  # noqa: E402
 from generate import deletion_range, insertion_range  # noqa: E402  (accuracy/generate.py: equivalent placements)
 from noise import NOISES, parse_kinds  # noqa: E402
@@ -341,7 +342,7 @@ def unit_map(a: str, b: str, kind: str) -> dict[int, int]:
     anchors = _increasing(exact)
     pairs = list(anchors)
     bounds = [(-1, -1), *anchors, (len(la), len(lb))]
-    for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
+    for (i0, j0), (i1, j1) in pairwise(bounds):
         if i1 - i0 > 1 and j1 - j0 > 1:
             pairs += _align(la, lb, list(range(i0 + 1, i1)), list(range(j0 + 1, j1)))
     return {la[i].number: lb[j].number for i, j in sorted(pairs)}
@@ -403,7 +404,7 @@ def follows_shift(a: str, b: str, i1: int, i2: int, j1: int, j2: int, articles: 
         return False
     na = [cn_number(m.group("n")) for m in _REFERENCE.finditer(wa)]
     nb = [cn_number(m.group("n")) for m in _REFERENCE.finditer(wb)]
-    pairs = [(x, y) for x, y in zip(na, nb) if x != y]
+    pairs = [(x, y) for x, y in zip(na, nb, strict=False) if x != y]  # as far as both go
     return bool(pairs) and all(articles.get(x) == y for x, y in pairs)
 
 
@@ -513,7 +514,7 @@ def load_pairs(data: Path) -> list[dict[str, str]]:
     return json.loads((data / "pairs.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pair(key: str) -> tuple[dict[str, str], Plain, Plain, tuple[Region, ...], tuple[Run, ...]]:
     data = Path(_SETTINGS[0].data)
     meta = next(p for p in load_pairs(data) if p["key"] == key)
@@ -681,7 +682,7 @@ def run_one(item: tuple[str, str, str]) -> Outcome:
         codes[p.code] = codes.get(p.code, 0) + 1
     out.codes = codes
     out.fps = [_fp_line(old, witness, p) for p in false[:examples]]
-    out.misses = [_miss_line(old, r) for r, h in zip(real, hit) if not h][:examples]
+    out.misses = [_miss_line(old, r) for r, h in zip(real, hit, strict=True) if not h][:examples]
     out.peer_found = sum(any(reach(s, e, r) for s, e, _, _ in peer_body) for r in real)
     peer_on = [(s, e, j1, j2) for s, e, j1, j2 in peer_body if any(reach(s, e, r) for r in changed)]
     out.peer_on_truth = len(peer_on)
@@ -937,7 +938,7 @@ def update_headline(path: Path, outcomes: list[Outcome], kinds: list[str], comma
 
 def show_truth(data: Path, key: str) -> str:
     _init(Settings(str(data), 0.0, 1.0, 8))
-    meta, old, new, regions, label_runs = _pair(key)
+    meta, old, _new, regions, label_runs = _pair(key)
     lines = [f"# {key} {meta['title']}: {meta['old']} -> {meta['new']}", ""]
     for r in regions:
         kind = f"{r.kind}/{r.via}" if r.via == "reference" else r.kind

@@ -121,7 +121,7 @@ def score(source_text: str, summary: str, items: list[dict[str, object]], path: 
         if it["changed"]:
             drifted_total += 1
             word = str(it["changed"])
-            drifted_caught += any(p.relation == "drifted" and any(word in f.base_norm or f.base_norm in word and f.base_norm for f in p.findings) for p in over)
+            drifted_caught += any(p.relation == "drifted" and any(word in f.base_norm or (f.base_norm in word and f.base_norm) for f in p.findings) for p in over)
     return right, len(items), drifted_caught, drifted_total
 
 
@@ -139,9 +139,9 @@ def main() -> None:
             for seed in range(args.seeds):
                 summary, items = make_summary(text, f"{path.name}:{seed}")
                 got = score(text, summary, items, path.name)
-                doc = [a + b for a, b in zip(doc, got)]
+                doc = [a + b for a, b in zip(doc, got, strict=True)]
             rows.append((path.name, *doc))
-            totals = [a + b for a, b in zip(totals, doc)]
+            totals = [a + b for a, b in zip(totals, doc, strict=True)]
     lines = [
         "# Trace accuracy (generated summaries)",
         "",

@@ -62,7 +62,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -92,7 +92,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # OpenCC
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter(config: str):  # type: ignore[no-untyped-def]  # opencc has no type hints
     import opencc
 
@@ -163,7 +163,7 @@ def nfd_ruby(text: str, rng: random.Random, title: str) -> str:
     for m in _HAN_RUN.finditer(text):
         out.append(text[pos:m.start()])
         run = m.group()
-        for ch, reading in zip(run, _readings(run)):
+        for ch, reading in zip(run, _readings(run), strict=True):
             out.append(ch)
             if rng.random() < rate and reading and reading != ch and reading.isalpha():
                 out.append(unicodedata.normalize("NFD", f"{opening}{reading}{closing}"))

@@ -584,7 +584,7 @@ PAGE_NUMBERS = ("- {n} -", "— {n} —", "－{n}－", "第 {n} 页", "第{n}页
 def noise_pages(text: str, rng: random.Random) -> str:
     """Paginate: N lines of W characters a page, a running header, a page number,
     and a paragraph that crosses a page end cut there, mid-sentence."""
-    paras = [p for p in text.split("\n")]
+    paras = text.split("\n")
     width = rng.randint(24, 34)
     total_lines = sum(max(1, -(-len(p) // width)) for p in paras)
     per_page = min(rng.randint(15, 24), max(5, total_lines // 4))
@@ -604,7 +604,7 @@ def noise_pages(text: str, rng: random.Random) -> str:
         cut = room * width
         # cut between two Han characters near the page end (跨业务的协 / 同管理和服务水平)
         best = None
-        for d in range(0, 20):
+        for d in range(20):
             for k in (cut - d, cut + d):
                 # before a Han character, after a Han one (or after ruby, which goes first)
                 if 0 < k < len(p) and is_han(p[k]) and (is_han(p[k - 1]) or p[k - 1] == ")"):

@@ -23,6 +23,8 @@ import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal, cast
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
@@ -35,12 +37,17 @@ MIN_ANCHOR_CHARS = 4
 MIN_NEAR_CHARS = 8  # a sentence paired by its key (not its text) must say something
 NEAR_MATCH_RATIO = 70.0
 
+#: What an alignment step does; the strings difflib and rapidfuzz use, compared and serialized as they are.
+OpTag = Literal["equal", "replace", "insert", "delete"]
+#: (tag, a1, a2, b1, b2): an edit operation over two strings, as :func:`opcodes` gives it.
+Opcode = tuple[OpTag, int, int, int, int]
+
 
 @dataclass(frozen=True, slots=True)
 class Op:
     """One alignment step over the two streams: equal, replace, delete or insert."""
 
-    tag: str
+    tag: OpTag
     a1: int
     a2: int
     b1: int
@@ -106,7 +113,7 @@ def _exact_pairs(base: list[Sentence], wit: list[Sentence], key: Callable[[str],
     for text, xs in where_a.items():
         ys = where_b.get(text)
         if ys and len(xs) == len(ys):
-            pairs.extend(zip(xs, ys))
+            pairs.extend(zip(xs, ys, strict=True))
             if len(xs) == 1:
                 unique.add((xs[0], ys[0]))
     near: set[tuple[int, int]] = set()
@@ -275,7 +282,7 @@ _MAX_SPLIT_KEPT = 12
 
 def _touching(*ops: Op) -> bool:
     """Does each op start where the one before it ends, on both sides?  Not across a moved passage taken out."""
-    return all(x.a2 == y.a1 and x.b2 == y.b1 for x, y in zip(ops, ops[1:]))
+    return all(x.a2 == y.a1 and x.b2 == y.b1 for x, y in pairwise(ops))
 
 
 _CLAUSE_END = set("，、；：,;:")
@@ -379,14 +386,14 @@ def _diff_pieces(
     out = []
     for tag, i1, i2, j1, j2 in opcodes(a_text, b_text):
         if tag == "delete":
-            for x, y in zip([i1, *cut(a_map, i1, i2)], [*cut(a_map, i1, i2), i2]):
+            for x, y in pairwise([i1, *cut(a_map, i1, i2), i2]):
                 out.append(Op(tag, a_map[x], a_map[y - 1] + 1, point(b_map, j1, b_end), point(b_map, j1, b_end)))
         elif tag == "insert":
-            for x, y in zip([j1, *cut(b_map, j1, j2)], [*cut(b_map, j1, j2), j2]):
+            for x, y in pairwise([j1, *cut(b_map, j1, j2), j2]):
                 out.append(Op(tag, point(a_map, i1, a_end), point(a_map, i1, a_end), b_map[x], b_map[y - 1] + 1))
         elif i2 - i1 == j2 - j1:  # equal, or a substitution of as many characters
             steps = sorted({0, i2 - i1, *(k - i1 for k in cut(a_map, i1, i2)), *(k - j1 for k in cut(b_map, j1, j2))})
-            for x, y in zip(steps, steps[1:]):
+            for x, y in pairwise(steps):
                 out.append(Op(tag, a_map[i1 + x], a_map[i1 + y - 1] + 1, b_map[j1 + x], b_map[j1 + y - 1] + 1))
         else:
             out.append(Op(tag, a_map[i1], a_map[i2 - 1] + 1, b_map[j1], b_map[j2 - 1] + 1))
@@ -398,10 +405,10 @@ def _diff_pieces(
 MIN_GAP_SIMILARITY = 50.0
 
 
-_MIRROR = {"insert": "delete", "delete": "insert", "replace": "replace", "equal": "equal"}
+_MIRROR: dict[OpTag, OpTag] = {"insert": "delete", "delete": "insert", "replace": "replace", "equal": "equal"}
 
 
-def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+def opcodes(a: str, b: str) -> list[Opcode]:
     """Edit operations turning ``a`` into ``b``.
 
     Alignments tie (a substitution costs what a deletion plus an insertion does; a repeated character can pair
@@ -422,15 +429,16 @@ def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
     return _levenshtein(a, b)
 
 
-def _levenshtein(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
-    out: list[tuple[str, int, int, int, int]] = []
+def _levenshtein(a: str, b: str) -> list[Opcode]:
+    out: list[Opcode] = []
 
-    def add(tag: str, i1: int, i2: int, j1: int, j2: int) -> None:
+    def add(tag: OpTag, i1: int, i2: int, j1: int, j2: int) -> None:
         if out and out[-1][0] == tag != "replace" and out[-1][2] == i1 and out[-1][4] == j1:
             out[-1] = (tag, out[-1][1], i2, out[-1][3], j2)  # a deleted passage is one deletion, however it was cut
         else:
             out.append((tag, i1, i2, j1, j2))
 
+    # rapidfuzz's opcode tags are OpTag's four strings, typed str
     for o in Levenshtein.opcodes(a, b):
         if o.tag == "replace" and o.src_end - o.src_start > 1 and o.dest_end - o.dest_start > 1:
             # Substitutions and indels can cost the same: 体系。中 → 。中数字 is two deleted and two inserted
@@ -439,9 +447,9 @@ def _levenshtein(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
             inner = Indel.opcodes(a[o.src_start:o.src_end], b[o.dest_start:o.dest_end])
             if any(x.tag == "equal" for x in inner):
                 for x in inner:
-                    add(x.tag, o.src_start + x.src_start, o.src_start + x.src_end, o.dest_start + x.dest_start, o.dest_start + x.dest_end)
+                    add(cast(OpTag, x.tag), o.src_start + x.src_start, o.src_start + x.src_end, o.dest_start + x.dest_start, o.dest_start + x.dest_end)
                 continue
-        add(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end)
+        add(cast(OpTag, o.tag), o.src_start, o.src_end, o.dest_start, o.dest_end)
     return out
 
 
@@ -477,7 +485,7 @@ ANCHOR_SLACK = 0.1
 _CLOSING = set("。！？；!?;…”’」』）)")
 
 
-def gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...]) -> list[tuple[str, int, int, int, int]]:
+def gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...]) -> list[Opcode]:
     """Edit operations for a gap between two anchors, given where its sentences end on each side.
 
     A character diff pairs any characters it can: a dropped paragraph beside an edited sentence turns into a
@@ -497,7 +505,7 @@ def gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...]
 MAX_ANCHOR_DEPTH = 64
 
 
-def _gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], depth: int = 0) -> list[tuple[str, int, int, int, int]]:
+def _gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], depth: int = 0) -> list[Opcode]:
     direct = len(a) * len(b) <= MAX_DIRECT_CELLS
     several = a and b and (len(a_ends) > 1 or len(b_ends) > 1) and depth < MAX_ANCHOR_DEPTH
     anchored = _anchored(a, a_ends, b, b_ends, depth) if several else None
@@ -510,24 +518,24 @@ def _gap_opcodes(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...
     return anchored
 
 
-def _replaced(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+def _replaced(a: str, b: str) -> list[Opcode]:
     """All of ``a`` deleted and all of ``b`` inserted: a rewritten passage, or one too large to diff."""
     return [("delete", 0, len(a), 0, 0), ("insert", len(a), len(a), 0, len(b))]
 
 
-def _cost(ops: list[tuple[str, int, int, int, int]]) -> int:
+def _cost(ops: list[Opcode]) -> int:
     return sum(max(i2 - i1, j2 - j1) for t, i1, i2, j1, j2 in ops if t != "equal")
 
 
-def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], depth: int) -> list[tuple[str, int, int, int, int]] | None:
+def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], depth: int) -> list[Opcode] | None:
     """The gap diffed between its chain of similar sentence pairs, or None if no sentence pairs.
 
     Identical sentences pair first, in order (the longest common subsequence of the two sentence lists): a text
     repeated a different number of times in the two copies is no exact anchor, and "the most similar sentence"
     would pair every copy with the first one.  The other sentences pair with their most similar counterpart.
     """
-    a_sent = [(s, e) for s, e in zip((0, *a_ends), a_ends) if e - s >= MIN_ANCHOR_CHARS]
-    b_sent = [(s, e) for s, e in zip((0, *b_ends), b_ends) if e - s >= MIN_ANCHOR_CHARS]
+    a_sent = [(s, e) for s, e in pairwise((0, *a_ends)) if e - s >= MIN_ANCHOR_CHARS]
+    b_sent = [(s, e) for s, e in pairwise((0, *b_ends)) if e - s >= MIN_ANCHOR_CHARS]
     a_texts = [a[s:e] for s, e in a_sent]
     b_texts = [b[s:e] for s, e in b_sent]
     pairs = [(o.src_start + k, o.dest_start + k) for o in Indel.opcodes(a_texts, b_texts) if o.tag == "equal"
@@ -544,9 +552,9 @@ def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], 
     chain = [pairs[k] for k in longest_chain(pairs)]
     if not chain:
         return None
-    out: list[tuple[str, int, int, int, int]] = []
+    out: list[Opcode] = []
 
-    def add(i1: int, i2: int, j1: int, j2: int, ops: list[tuple[str, int, int, int, int]]) -> None:
+    def add(i1: int, i2: int, j1: int, j2: int, ops: list[Opcode]) -> None:
         out.extend((t, i1 + x1, i1 + x2, j1 + y1, j1 + y2) for t, x1, x2, y1, y2 in ops)
 
     def between(i1: int, i2: int, j1: int, j2: int) -> None:
@@ -564,11 +572,11 @@ def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], 
     return _rejoin(a, b, out)
 
 
-def _rejoin(a: str, b: str, ops: list[tuple[str, int, int, int, int]]) -> list[tuple[str, int, int, int, int]]:
+def _rejoin(a: str, b: str, ops: list[Opcode]) -> list[Opcode]:
     """Re-diff each run of changes whose two sides are alike: the same words cut into sentences differently
     (a page break inside a heading ends it in one copy only) are deleted on one side of a cut and inserted on
     the other, and are no change at all."""
-    out: list[tuple[str, int, int, int, int]] = []
+    out: list[Opcode] = []
     k = 0
     while k < len(ops):
         if ops[k][0] == "equal":
@@ -621,10 +629,8 @@ def cleanup_semantic(ops: list[Op], base: Segmented, witness: Segmented, *, key:
     def one_sentence(x: Op, y: Op) -> bool:
         """Would the change from x to y lie in one sentence of each copy?  A change never takes in a sentence end:
         a dropped sentence is not part of a substitution in the next, and a summary keeps the phrases it quotes."""
-        for starts, lo, hi in ((a_sentence_starts, x.a1, y.a2), (b_sentence_starts, x.b1, y.b2)):
-            if hi > lo and bisect.bisect_right(starts, lo) != bisect.bisect_right(starts, hi - 1):
-                return False
-        return True
+        return not any(hi > lo and bisect.bisect_right(starts, lo) != bisect.bisect_right(starts, hi - 1)
+                       for starts, lo, hi in ((a_sentence_starts, x.a1, y.a2), (b_sentence_starts, x.b1, y.b2)))
 
     def size(op: Op) -> int:
         return max(op.a2 - op.a1, op.b2 - op.b1)
@@ -689,7 +695,7 @@ def whole_rewrites(ops: list[Op], base: Segmented, witness: Segmented) -> list[O
             if ops[j - 1].a2 == para.end:
                 break
         run = ops[k:j]
-        contiguous = all(x.a2 == y.a1 and x.b2 == y.b1 for x, y in zip(run, run[1:]))
+        contiguous = all(x.a2 == y.a1 and x.b2 == y.b1 for x, y in pairwise(run))
         b1, b2 = run[0].b1, run[-1].b2
         other = witness.paragraphs[witness.para_of[b1]] if b1 < len(witness.para_of) and b2 > b1 else None
         if (not contiguous or run[-1].a2 != para.end or other is None or (other.start, other.end) != (b1, b2)
@@ -715,7 +721,7 @@ def _cut_at_paragraphs(ops: list[Op], base: Segmented, witness: Segmented) -> li
         cuts = {s - op.a1 for s in a_starts[bisect.bisect_right(a_starts, op.a1):bisect.bisect_left(a_starts, op.a2)]}
         cuts |= {s - op.b1 for s in b_starts[bisect.bisect_right(b_starts, op.b1):bisect.bisect_left(b_starts, op.b2)]}
         prev = 0
-        for c in sorted(cuts) + [op.a2 - op.a1]:
+        for c in [*sorted(cuts), op.a2 - op.a1]:
             if c > prev:
                 out.append(Op("equal", op.a1 + prev, op.a1 + c, op.b1 + prev, op.b1 + c))
             prev = c

@@ -8,6 +8,7 @@ or that is not a regular file (a folder, a device such as ``/dev/null``, a named
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -140,10 +141,8 @@ def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise InputError(f"{path}: cannot write", why_not(exc), _fix(exc)) from exc
         raise

@@ -128,7 +128,7 @@ def load(path: Path) -> Baseline:
         if not all(isinstance(v, str) for v in values.values()) or not isinstance(item.get("file", ""), str):
             raise InputError(f"{path}: accepted entry {n} has a field that is not a string", "every field is text", "quote it")
         line = headers[n - 1] if len(headers) == len(raw) else 0
-        entries.append(Accepted(file=item.get("file"), line=line, **values))  # type: ignore[arg-type]
+        entries.append(Accepted(file=item.get("file"), line=line, **values))
     return Baseline(path, tuple(entries))
 
 

@@ -68,7 +68,7 @@ def units(items: Sequence[Located], *, base_side: bool, level: Callable[[int], i
         starts = [(it.a1 if base_side else it.b1) for it in run]
         top = max(level(k) for k in starts)
         unit: list[Located] = []
-        for it, k in zip(run, starts):
+        for it, k in zip(run, starts, strict=True):
             if unit and top > 0 and level(k) == top:
                 out.append(unit)
                 unit = []

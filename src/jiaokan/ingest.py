@@ -19,11 +19,17 @@ import re
 import stat
 import sys
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 from xml.etree import ElementTree
 
 from jiaokan.errors import InputError
+
+if TYPE_CHECKING:
+    import yaml
+    from pypdf import PageObject
 
 #: Refuse files larger than this many bytes (override with ``JIAOKAN_MAX_BYTES``
 #: or the ``max_bytes`` argument).  Official documents are kilobytes; a
@@ -38,8 +44,10 @@ MAX_BYTES_CEILING = 4 * 1024**3
 #: longest Chinese law, is about 110,000 characters.
 DEFAULT_MAX_CHARS = 6_000_000
 
-FORMATS = ("text", "markdown", "html", "docx", "pdf")
-EXTENSIONS = {
+#: What a document is read as (``Document.format``).
+DocumentFormat = Literal["text", "markdown", "html", "docx", "pdf"]
+FORMATS: tuple[DocumentFormat, ...] = ("text", "markdown", "html", "docx", "pdf")
+EXTENSIONS: dict[str, DocumentFormat] = {
     ".txt": "text",
     ".text": "text",
     ".md": "markdown",
@@ -79,7 +87,7 @@ class Document:
 
     path: str  # as the user gave it; "-" for standard input
     text: str
-    format: str  # one of FORMATS
+    format: DocumentFormat
     encoding: str
     sha256: str  # of the bytes read
     metadata: Metadata = field(default_factory=Metadata)
@@ -107,7 +115,7 @@ def line_starts(text: str) -> tuple[int, ...]:
 def read_document(
     path: str | os.PathLike[str],
     *,
-    format: str | None = None,
+    format: DocumentFormat | None = None,
     max_bytes: int | None = None,
 ) -> Document:
     """Read and decode ``path`` (``"-"`` reads standard input)."""
@@ -213,12 +221,12 @@ def _too_large(shown: str, limit: int, size: int | None = None) -> InputError:
     )
 
 
-def document_from_text(text: str, *, path: str = "<text>", format: str | None = None) -> Document:
+def document_from_text(text: str, *, path: str = "<text>", format: DocumentFormat | None = None) -> Document:
     """Build a document from a string (library use and tests)."""
     return document_from_bytes(text.encode("utf-8"), path=path, format=format)
 
 
-def document_from_bytes(data: bytes, *, path: str, format: str | None = None) -> Document:
+def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None = None) -> Document:
     digest = hashlib.sha256(data).hexdigest()
     if not data:
         raise InputError(f"{path}: is empty", "a file with no bytes has no text to compare", "check that the download or export worked")
@@ -278,7 +286,7 @@ def document_from_bytes(data: bytes, *, path: str, format: str | None = None) ->
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .wps: compound files
 
 
-def _sniff_binary(data: bytes) -> str | None:
+def _sniff_binary(data: bytes) -> DocumentFormat | None:
     if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
@@ -299,7 +307,8 @@ _BOMS = (
 # A declaration counts only where markup makes one (a <meta> tag, an XML declaration at the start), never
 # from the body text, and only as a hint: it is used if it names a Chinese encoding and the text it gives
 # reads as Chinese.  Bounded patterns on the first 4 KB.
-_DECLARED = re.compile(rb"""<meta\b[^<>]{0,500}?charset\s{0,20}=\s{0,20}["']?\s{0,20}([A-Za-z0-9_\-]{1,40})|\A(?:\xef\xbb\xbf)?\s{0,100}<\?xml\b[^<>]{0,200}?encoding\s{0,20}=\s{0,20}["']([A-Za-z0-9_\-]{1,40})""", re.I)
+_DECLARED = re.compile(rb"""<meta\b[^<>]{0,500}?charset\s{0,20}=\s{0,20}["']?\s{0,20}([A-Za-z0-9_\-]{1,40})"""
+                       rb"""|\A(?:\xef\xbb\xbf)?\s{0,100}<\?xml\b[^<>]{0,200}?encoding\s{0,20}=\s{0,20}["']([A-Za-z0-9_\-]{1,40})""", re.I)
 _DECLARED_CHINESE = {
     "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
     "euc-cn": "gb18030", "big5": "big5", "big5-hkscs": "big5hkscs", "big5hkscs": "big5hkscs", "cp950": "big5",
@@ -409,9 +418,7 @@ def _plausible(text: str, *, strict: bool = False) -> bool:
     if strict and visible and len(_ODD.findall(sample)) > visible * 0.02:
         return False
     han = _HAN.findall(sample)
-    if len(han) >= 30 and sum(c in _COMMON_HAN for c in han) < len(han) * 0.1:
-        return False
-    return True
+    return not (len(han) >= 30 and sum(c in _COMMON_HAN for c in han) < len(han) * 0.1)
 
 
 def _strict(data: bytes, enc: str, path: str) -> str:
@@ -507,9 +514,9 @@ def _docx_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]
 _PDF_CONTENT_LIMIT = 24 * 1024 * 1024  # decoded content-stream bytes, summed over pages
 
 
-def _pdf_content_size(page: object, sizes: dict[int, int]) -> int:
+def _pdf_content_size(page: PageObject, sizes: dict[int, int]) -> int:
     """Decoded bytes of a page's content streams, each stream decoded once (``sizes`` caches by id)."""
-    contents = page.get("/Contents")  # type: ignore[attr-defined]
+    contents = page.get("/Contents")
     if contents is None:
         return 0
     items = contents.get_object()
@@ -540,7 +547,7 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                ok: int = reader.decrypt("")  # a PasswordType, 0 when not decrypted
             except Exception:  # noqa: BLE001 - any failure means "cannot open"
                 ok = 0
             if not ok:
@@ -565,7 +572,7 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]
             check_text_size(total, path)
             pages.append(text)
         fields: list[tuple[str, str]] = []
-        info = reader.metadata or {}
+        info: Mapping[str, object] = reader.metadata or {}
         for key in ("/Title", "/Author", "/CreationDate"):
             val = str(info.get(key) or "").strip()
             if val.lower() in _PDF_PLACEHOLDERS:
@@ -600,8 +607,9 @@ def _load_yaml(source: str) -> object:
     import yaml
 
     class Loader(yaml.SafeLoader):
-        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-            event = self.peek_event()
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+            peek: Callable[[], yaml.Event] = self.peek_event  # annotated here: types-PyYAML leaves it untyped
+            event = peek()
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
                 raise _YamlAlias
             return super().compose_node(parent, index)

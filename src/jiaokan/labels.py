@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from jiaokan.align import Alignment, Move, Op
+from jiaokan.align import Alignment, Move, Op, OpTag
 from jiaokan.normalize import han_number
 from jiaokan.segment import Segmented
 
@@ -157,7 +157,7 @@ def unmask(alignment: Alignment, base: Labelled, witness: Labelled, a: str, b: s
         return alignment  # nothing was masked
     ops: list[Op] = []
 
-    def put(tag: str, a1: int, a2: int, b1: int, b2: int) -> None:
+    def put(tag: OpTag, a1: int, a2: int, b1: int, b2: int) -> None:
         if a1 == a2 and b1 == b2:
             return
         if ops and ops[-1].tag == tag == "equal" and ops[-1].a2 == a1 and ops[-1].b2 == b1:

@@ -29,11 +29,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from jiaokan.characters import classes, compatibility_table, has_uncommon, is_combining, is_junk_symbol, radical_table
 from jiaokan.errors import InputError
 from jiaokan.findings import Code
-from jiaokan.ingest import Document
+from jiaokan.ingest import Document, DocumentFormat
 from jiaokan.markup import html_text, markdown_text
 from jiaokan.textmap import Builder, MappedText, substitute, translate
 from jiaokan.variants import opencc_converter, variant_table
@@ -175,7 +176,7 @@ def _edits(mapped: MappedText, original: str) -> tuple[Edit, ...]:
                 pos = mq.end
         pieces.append(original[pos:m.end])
         out.append(Edit(m.start, m.end, original[m.start:m.end], mapped.text[n1:n2], n1, n2, m.code, "".join(pieces), m.new, m.whole))
-    out = [ed for k, ed in zip(order, out) if k not in superseded]
+    out = [ed for k, ed in zip(order, out, strict=True) if k not in superseded]
     out.sort(key=lambda ed: (ed.norm_start, ed.norm_end, ed.start, ed.end, ed.code))
     return tuple(out)
 
@@ -311,18 +312,19 @@ def _pinyin_dict() -> dict[int, str]:
 
     spec = importlib.util.find_spec("pypinyin")
     if spec is not None and spec.submodule_search_locations:
-        path = os.path.join(list(spec.submodule_search_locations)[0], "pinyin_dict.py")
+        path = os.path.join(next(iter(spec.submodule_search_locations)), "pinyin_dict.py")
         sub = importlib.util.spec_from_file_location("_jiaokan_pinyin_dict", path)
         if sub is not None and sub.loader is not None and os.path.exists(path):
             module = importlib.util.module_from_spec(sub)
             sub.loader.exec_module(module)
-            return module.pinyin_dict  # type: ignore[no-any-return]
+            table: dict[int, str] = module.pinyin_dict  # the module is loaded by hand, so untyped
+            return table
     from pypinyin.pinyin_dict import pinyin_dict  # pragma: no cover - unusual installs
 
     return pinyin_dict
 
 
-_U_UMLAUT = str.maketrans({c: "v" for c in "ǖǘǚǜü"})
+_U_UMLAUT = str.maketrans(dict.fromkeys("ǖǘǚǜü", "v"))
 
 
 def _strip_tone(s: str) -> str:
@@ -491,7 +493,7 @@ def rule_punctuation(mt: MappedText, doc: Document) -> MappedText:
 
     def period(m: re.Match[str]) -> str | None:
         text = mt.text
-        before, after = _around(text, m.start(), m.end())
+        before, _after = _around(text, m.start(), m.end())
         # never judged across a blank line: the paragraph before is another sentence's, and page furniture the
         # layout rule takes out later must not decide it differently on a second pass (idempotence)
         gap = text[max(0, m.start() - 16):m.start()]
@@ -730,7 +732,7 @@ def _page_numbers(lines: list[str], feeds: frozenset[int] = frozenset()) -> set[
     for s in lines:
         before.append(before[-1] + len(s))
     bare = [(k, int(s)) for k, s in enumerate(lines) if s.isdigit() and len(s) <= 4]
-    for (k1, v1), (k2, v2) in zip(bare, bare[1:]):
+    for (k1, v1), (k2, v2) in pairwise(bare):
         if v2 == v1 + 1 and before[k2] - before[k1 + 1] >= PAGE_CHARS:
             out.update((k1, k2))
     out.update(k for k, _ in bare if k in feeds or k - 1 in feeds or k + 1 in feeds)
@@ -744,7 +746,7 @@ def _furniture(lines: list[str], feeds: frozenset[int] = frozenset()) -> set[int
     numbers = _page_numbers(lines, feeds)
     nonblank = [k for k, s in enumerate(lines) if s]
     next_to: set[int] = set()  # lines beside a page number
-    for x, y in zip(nonblank, nonblank[1:]):
+    for x, y in pairwise(nonblank):
         if x in numbers and y not in numbers:
             next_to.add(y)
         elif y in numbers and x not in numbers:
@@ -795,7 +797,7 @@ def ends_open(line: str) -> bool:
     if not s:
         return False
     last = s[-1]
-    if last in _TERMINAL or last == "。" or last == ".":
+    if last in _TERMINAL or last in {"。", "."}:
         return False
     if last in _CLOSERS:
         return len(s) >= 2 and s[-2] not in _TERMINAL and s[-2] != "。"
@@ -950,7 +952,7 @@ def _convert_lines(mt: MappedText, convert: Callable[[str], str], code: str) -> 
                 windows[-1][1] = max(windows[-1][1], hi)
             else:
                 windows.append([lo, hi])
-    starts = {lo: hi for lo, hi in windows}
+    starts = {w[0]: w[1] for w in windows}  # [lo, hi] lists
     i = 0
     while i < n:
         if i in starts:
@@ -1180,7 +1182,7 @@ def normalize(document: Document, *, rules: str | Iterable[str] | None = None) -
     return Normalized(document=document, mapped=assemble_paragraphs(mt), rules=names)
 
 
-def normalize_text(text: str, *, rules: str | Iterable[str] | None = None, format: str | None = None) -> str:
+def normalize_text(text: str, *, rules: str | Iterable[str] | None = None, format: DocumentFormat | None = None) -> str:
     """Normalized form of a string (convenience for tests and scripts)."""
     from jiaokan.ingest import document_from_text
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from jiaokan.align import Op
+from jiaokan.align import Op, OpTag
 from jiaokan.variants import Lexicon, regional_lexicon
 
 CONTEXT = 8  # equal characters taken on each side of a cluster, so a pair cut by the alignment is whole again
@@ -38,6 +38,7 @@ CONVERTED = 0.6  # ... and this share of the kinds of word with a regional form 
 _EQ, _REG, _EDIT = 0, 1, 1000  # costs: a pair costs a little more than equal text, so equal text is preferred
 
 Side = Literal["base", "witness"]
+_Step = Literal["eq", "edit", "reg"]  # a step of the regional alignment: equal text, an edit, a lexicon pair
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,20 +107,20 @@ def judge(a: str, b: str, cluster: Sequence[Op], *, bounds: tuple[int, int, int,
         if kind == "reg":
             pairs.append(Pair(x0 + i1, x0 + i2, y0 + j1, y0 + j2, "witness" if regional else "base"))
         elif kind == "edit":
-            tag = "replace" if i1 < i2 and j1 < j2 else ("delete" if i1 < i2 else "insert")
+            tag: OpTag = "replace" if i1 < i2 and j1 < j2 else ("delete" if i1 < i2 else "insert")
             ops.append(Op(tag, x0 + i1, x0 + i2, y0 + j1, y0 + j2))
     return Judged(tuple(ops), tuple(pairs))
 
 
-def _align(x: str, y: str, candidates: list[list[tuple[str, dict[str, bool]]]]) -> list[tuple[str, int, int, int, int, bool]]:
+def _align(x: str, y: str, candidates: list[list[tuple[str, dict[str, bool]]]]) -> list[tuple[_Step, int, int, int, int, bool]]:
     """The cheapest alignment of ``x`` and ``y`` in which a lexicon pair is one step; steps grouped into runs."""
     n, m = len(x), len(y)
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int, str, bool] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, _Step, bool] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0
 
-    def relax(i: int, j: int, c: float, pi: int, pj: int, kind: str, regional: bool = False) -> None:
+    def relax(i: int, j: int, c: float, pi: int, pj: int, kind: _Step, regional: bool = False) -> None:
         if c < cost[i][j]:
             cost[i][j] = c
             back[i][j] = (pi, pj, kind, regional)
@@ -141,7 +142,7 @@ def _align(x: str, y: str, candidates: list[list[tuple[str, dict[str, bool]]]]) 
                     for other, other_is_regional in partners.items():
                         if y.startswith(other, j):
                             relax(i + len(word), j + len(other), c + _REG, i, j, "reg", other_is_regional)
-    steps: list[tuple[str, int, int, int, int, bool]] = []
+    steps: list[tuple[_Step, int, int, int, int, bool]] = []
     i, j = n, m
     while (i, j) != (0, 0):
         step = back[i][j]
@@ -150,7 +151,7 @@ def _align(x: str, y: str, candidates: list[list[tuple[str, dict[str, bool]]]]) 
         steps.append((kind, pi, i, pj, j, regional))
         i, j = pi, pj
     steps.reverse()
-    runs: list[tuple[str, int, int, int, int, bool]] = []
+    runs: list[tuple[_Step, int, int, int, int, bool]] = []
     for kind, i1, i2, j1, j2, regional in steps:
         if runs and kind != "reg" and runs[-1][0] == kind:
             last = runs[-1]

@@ -15,21 +15,26 @@ import hashlib
 import json
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from jiaokan import __version__, serialize
 from jiaokan.characters import visible
 from jiaokan.findings import COSMETIC, SUBSTANTIVE
+from jiaokan.ingest import DocumentFormat
 from jiaokan.markup import plain_text
 from jiaokan.review import Review
 from jiaokan.trace import TraceResult
+
+if TYPE_CHECKING:
+    import jinja2
 
 _SEVERITY_CLASS = {"substantive": "sub", "structural": "str", "cosmetic": "cos", "framing": "frm"}
 
 
 @lru_cache(maxsize=1)
-def _assets() -> tuple[str, str, object]:
+def _assets() -> tuple[str, str, jinja2.Template]:
     import jinja2
 
     root = resources.files("jiaokan")
@@ -73,7 +78,7 @@ def csp(css: str, js: str) -> str:
 
 
 class _MarkInfo:
-    __slots__ = ("cls", "move", "other", "linked")
+    __slots__ = ("cls", "linked", "move", "other")
 
     def __init__(self, cls: str, move: bool, other: int, linked: bool) -> None:
         self.cls = cls
@@ -99,8 +104,9 @@ def review_html(review: Review) -> str:
         # [code index, witness, base line, base column, witness line, witness column, message]
         "findings": [[index[(f.code, f.severity, f.kind)], f.witness, *f.base_at, *f.witness_at, f.message] for f in review.findings],
     }
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return _no_commands(template.render(  # type: ignore[attr-defined]
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return _no_commands(template.render(
         review=review,
         marks=marks,
         css=Markup(css),
@@ -114,7 +120,7 @@ def review_html(review: Review) -> str:
     ))
 
 
-def _plain(text: str, fmt: str) -> str:
+def _plain(text: str, fmt: DocumentFormat) -> str:
     """An HTML document's text as a reader sees it (it is escaped again on output)."""
     return plain_text(text) if fmt == "html" else text
 

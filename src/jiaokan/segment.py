@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 
 from jiaokan.findings import Span
 from jiaokan.normalize import PARAGRAPH_BREAK, Normalized, is_title
@@ -81,8 +82,14 @@ class Segmented:
         return 0, 0
 
 
+class Tokenizer(Protocol):
+    """What jiaokan uses of ``rjieba`` (the module itself is the tokenizer)."""
+
+    def cut(self, text: str, hmm: bool = True) -> list[str]: ...
+
+
 @lru_cache(maxsize=1)
-def word_tokenizer():  # type: ignore[no-untyped-def]
+def word_tokenizer() -> Tokenizer:
     """rjieba (jieba's tokens, HMM off), loaded only when a change needs word boundaries: unchanged text never
     pays for it."""
     import rjieba
@@ -164,8 +171,8 @@ def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None =
                 item = _L2.match(para) or _L3.match(para)
                 if item is not None and l1.endswith(("条", "條")):
                     label = item.group(0)  # an item of an article is cited by its marker: 第二条（七）
-                if _L1.match(para):
-                    l1, l2, l3 = _L1.match(para).group(1), "", ""  # type: ignore[union-attr]
+                if (article := _L1.match(para)) is not None:
+                    l1, l2, l3 = article.group(1), "", ""
                 elif _L2.match(para):
                     l2, l3 = label, ""
                 elif _L3.match(para):

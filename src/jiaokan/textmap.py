@@ -118,7 +118,7 @@ def _append(marks: list[Mark], mark: Mark) -> None:
 class Builder:
     """Assemble a new :class:`MappedText` from pieces of an old one; every change is marked with ``code``."""
 
-    __slots__ = ("src", "code", "_parts", "_starts", "_ends", "_pos", "_marks")
+    __slots__ = ("_ends", "_marks", "_parts", "_pos", "_starts", "code", "src")
 
     def __init__(self, src: MappedText, code: str) -> None:
         self.src = src

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from jiaokan.errors import InputError
 
@@ -26,8 +27,14 @@ PHRASE_DICTIONARIES = (("TWPhrases.txt", True), ("TWPhrasesRev.txt", False), ("H
 VARIANT_DICTIONARIES = ("HKVariantsRev.txt", "TWVariantsRev.txt")
 
 
+class Converter(Protocol):
+    """What jiaokan uses of an ``opencc.OpenCC``."""
+
+    def convert(self, text: str) -> str: ...
+
+
 @lru_cache(maxsize=4)
-def opencc_converter(config: str):  # type: ignore[no-untyped-def]
+def opencc_converter(config: str) -> Converter:
     """One OpenCC converter per configuration (``t2s``, ``s2twp``…), loaded once."""
     try:
         import opencc
@@ -37,7 +44,7 @@ def opencc_converter(config: str):  # type: ignore[no-untyped-def]
 
 
 def t2s(text: str) -> str:
-    return opencc_converter("t2s").convert(text)  # type: ignore[no-any-return]
+    return opencc_converter("t2s").convert(text)
 
 
 def dictionary(name: str) -> Iterator[tuple[str, list[str]]]:
