@@ -53,7 +53,7 @@ class WitnessCheck:
     @property
     def new(self) -> list[Finding]:
         assert self.result is not None
-        return [f for f, s in zip(self.result.findings, self.statuses) if s == NEW]
+        return [f for f, s in zip(self.result.findings, self.statuses, strict=False) if s == NEW]
 
     def count(self, status: Status) -> int:
         return self.statuses.count(status)
@@ -88,7 +88,7 @@ class CheckResult:
             return []
         return [
             (f, s, e.reason if e else "")
-            for f, s, e in zip(w.result.findings, w.statuses, w.accepted_by)
+            for f, s, e in zip(w.result.findings, w.statuses, w.accepted_by, strict=False)
             if self.include_cosmetic or f.severity != COSMETIC
         ]
 
@@ -229,7 +229,7 @@ def baseline_entries(result: CheckResult, previous: bl.Baseline | None, folder: 
         if w.result is None:
             continue
         key = bl.file_key(w.path, folder)
-        for f, s, by in zip(w.result.findings, w.statuses, w.accepted_by):
+        for f, s, by in zip(w.result.findings, w.statuses, w.accepted_by, strict=False):
             if by is not None and by.file is None:
                 if by not in kept_global:  # an entry for any witness stays one entry
                     kept_global.add(by)

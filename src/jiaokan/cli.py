@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
@@ -25,6 +25,8 @@ from jiaokan.config import FAIL_ON, Command, Effective, Settings
 from jiaokan.errors import InputError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from jiaokan.formats import View
     from jiaokan.scan import Item
 
@@ -61,7 +63,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
     """校勘 jiaokan — collate reprints of Chinese official documents."""
@@ -233,23 +235,24 @@ def _width(output: Path | None = None) -> int:
 # ---------------------------------------------------------------- what every command shares
 
 CONFIG_HELP = "Read settings from this jiaokan.toml or pyproject.toml instead of searching upward from the working folder."
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help=CONFIG_HELP, show_default=False)]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", metavar="FILE", help=CONFIG_HELP, show_default=False)]
 ShowConfigOpt = Annotated[bool, typer.Option("--show-config", help="Print the settings this command would use and where each comes from, and exit.")]
-RulesOpt = Annotated[Optional[str], typer.Option("--rules", metavar="RULES", help="Normalization rules, comma-separated: 'all' (default), 'ruby,script', 'all,-layout'; see 'jiaokan normalize --list-rules'.", show_default=False)]
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.", show_default=False)]
+RulesOpt = Annotated[str | None, typer.Option("--rules", metavar="RULES", help=("Normalization rules, comma-separated: 'all' (default), 'ruby,script', "
+        "'all,-layout'; see 'jiaokan normalize --list-rules'."), show_default=False)]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.", show_default=False)]
 
 
 class _Command(TyperCommand):
     """Help as a reader wants it: argument names and what they are, not the types the code gives them."""
 
-    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):
             if isinstance(param, TyperArgument):
                 pieces.append(param.metavar or (param.name or "").upper())  # optional only so that --show-config runs alone
         return pieces
 
-    def format_options(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_options(self, ctx: Any, formatter: Any) -> None:
         args = [(p.metavar or (p.name or "").upper(), p.help or "") for p in self.get_params(ctx) if isinstance(p, TyperArgument)]
         opts = [rv for p in self.get_params(ctx) if isinstance(p, TyperOption) and (rv := p.get_help_record(ctx)) is not None]
         if args:
@@ -274,10 +277,10 @@ def _format_option(command: Command) -> object:
     return typer.Option("--format", "-f", metavar="FORMAT", callback=check, help=described(command) + ".", show_default=True)
 
 
-def _choice(values: tuple[str, ...], what: str) -> Callable[[Optional[str]], Optional[str]]:
+def _choice(values: tuple[str, ...], what: str) -> Callable[[str | None], str | None]:
     """A closed set of words for an option: anything else is a usage error that lists them."""
 
-    def check(value: Optional[str]) -> Optional[str]:
+    def check(value: str | None) -> str | None:
         if value is not None and value not in values:
             raise typer.BadParameter(f"'{value}' is not {what}; use one of: {', '.join(values)}")
         return value
@@ -334,7 +337,7 @@ def settings_from_flags(command: Command, flags: Sequence[str]) -> Settings:
 
 @app.command("normalize", cls=_Command)
 def normalize_cmd(
-    file: Annotated[Optional[str], typer.Argument(metavar="FILE", help="Document to normalize (.txt .md .html .docx .pdf, or - for stdin).", show_default=False)] = None,
+    file: Annotated[str | None, typer.Argument(metavar="FILE", help="Document to normalize (.txt .md .html .docx .pdf, or - for stdin).", show_default=False)] = None,
     rules: RulesOpt = None,
     show_map: Annotated[bool, typer.Option("--show-map", help="Under each paragraph, list what normalization changed and where in the original.")] = False,
     fmt: Annotated[str, _format_option("normalize")] = "text",
@@ -364,10 +367,11 @@ def normalize_cmd(
 
 @app.command("diff", cls=_Command)
 def diff_cmd(
-    base: Annotated[Optional[str], typer.Argument(metavar="BASE", help="The base text (the official copy).", show_default=False)] = None,
-    witness: Annotated[Optional[str], typer.Argument(metavar="WITNESS", help="The copy to check against it.", show_default=False)] = None,
+    base: Annotated[str | None, typer.Argument(metavar="BASE", help="The base text (the official copy).", show_default=False)] = None,
+    witness: Annotated[str | None, typer.Argument(metavar="WITNESS", help="The copy to check against it.", show_default=False)] = None,
     fmt: Annotated[str, _format_option("diff")] = "text",
-    include_cosmetic: Annotated[Optional[bool], typer.Option("--include-cosmetic/--no-include-cosmetic", help="List cosmetic differences too (script, punctuation, ruby ...); they are always counted. Default: no, or as configured.", show_default=False)] = None,
+    include_cosmetic: Annotated[bool | None, typer.Option("--include-cosmetic/--no-include-cosmetic", help=("List cosmetic differences too (script, punctuation, ruby ...); they are always "
+            "counted. Default: no, or as configured."), show_default=False)] = None,
     rules: RulesOpt = None,
     output: OutputOpt = None,
     stat: Annotated[bool, typer.Option("--stat", help="Print only the summary (the counts by code), not the findings.")] = False,
@@ -396,17 +400,21 @@ def diff_cmd(
 
 @app.command("check", cls=_Command)
 def check_cmd(
-    base: Annotated[Optional[str], typer.Argument(metavar="BASE", help="The official text.", show_default=False)] = None,
-    witnesses: Annotated[Optional[list[str]], typer.Argument(metavar="WITNESS...", help="Republished copies: files, folders, globs such as 'site/**/*.html' (quoted).", show_default=False)] = None,
-    fail_on: Annotated[Optional[str], typer.Option("--fail-on", metavar="LEVEL", callback=_choice(FAIL_ON, "a level"), help="Fail on findings at or above this level that are not accepted: substantive (default), any, none.", show_default=False)] = None,
+    base: Annotated[str | None, typer.Argument(metavar="BASE", help="The official text.", show_default=False)] = None,
+    witnesses: Annotated[list[str] | None, typer.Argument(metavar="WITNESS...", help="Republished copies: files, folders, globs such as 'site/**/*.html' (quoted).", show_default=False)] = None,
+    fail_on: Annotated[str | None, typer.Option("--fail-on", metavar="LEVEL", callback=_choice(FAIL_ON, "a level"), help=("Fail on findings at or above this level that are not accepted: "
+            "substantive (default), any, none."), show_default=False)] = None,
     fmt: Annotated[str, _format_option("check")] = "text",
-    baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Accepted variants file (default: jiaokan-accepted.toml beside the configuration, when present).", show_default=False)] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", metavar="FILE", help=("Accepted variants file (default: jiaokan-accepted.toml beside the "
+            "configuration, when present)."), show_default=False)] = None,
     no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Ignore any accepted variants file.")] = False,
-    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", metavar="FILE", help="Record today's failing findings as accepted in this file (reasons kept), then report.", show_default=False)] = None,
+    write_baseline: Annotated[Path | None, typer.Option("--write-baseline", metavar="FILE", help=("Record today's failing findings as accepted in this file "
+            "(reasons kept), then report."), show_default=False)] = None,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
     rules: RulesOpt = None,
-    include_cosmetic: Annotated[Optional[bool], typer.Option("--include-cosmetic/--no-include-cosmetic", help="List cosmetic differences too (default: no, or as configured).", show_default=False)] = None,
+    include_cosmetic: Annotated[bool | None, typer.Option("--include-cosmetic/--no-include-cosmetic", help=("List cosmetic differences too (default: no, or as "
+            "configured)."), show_default=False)] = None,
     output: OutputOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text format: print only the verdict line.")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Pass when no witness is left to check (the base given as the only witness, as a pre-commit hook may); default: exit 2.")] = False,
@@ -480,8 +488,8 @@ def _witnesses_left(base: str, witnesses: list[str], allow_empty: bool) -> None:
 
 @app.command("trace", cls=_Command)
 def trace_cmd(
-    source: Annotated[Optional[str], typer.Argument(metavar="SOURCE", help="The document quoted (the official text).", show_default=False)] = None,
-    derived: Annotated[Optional[str], typer.Argument(metavar="DERIVED", help="The summary or article that quotes it.", show_default=False)] = None,
+    source: Annotated[str | None, typer.Argument(metavar="SOURCE", help="The document quoted (the official text).", show_default=False)] = None,
+    derived: Annotated[str | None, typer.Argument(metavar="DERIVED", help="The summary or article that quotes it.", show_default=False)] = None,
     fmt: Annotated[str, _format_option("trace")] = "text",
     rules: RulesOpt = None,
     output: OutputOpt = None,
@@ -509,7 +517,7 @@ def trace_cmd(
 
 @app.command("collate", cls=_Command)
 def collate_cmd(
-    docs: Annotated[Optional[list[str]], typer.Argument(metavar="DOC...", help="Two or more copies of one text: files, folders, globs.", show_default=False)] = None,
+    docs: Annotated[list[str] | None, typer.Argument(metavar="DOC...", help="Two or more copies of one text: files, folders, globs.", show_default=False)] = None,
     base: Annotated[str, typer.Option("--base", metavar="PATH", help="The copy to collate against, or auto: the one that accounts for most of the others.")] = "auto",
     fmt: Annotated[str, _format_option("collate")] = "text",
     rules: RulesOpt = None,
@@ -551,13 +559,15 @@ ENGINES = ("local", "dask")
 
 @app.command("scan", cls=_Command)
 def scan_cmd(
-    base: Annotated[Optional[str], typer.Argument(metavar="BASE", help="The official text to look for.", show_default=False)] = None,
-    corpus_args: Annotated[Optional[list[str]], typer.Argument(metavar="CORPUS...", help="Folders, quoted globs, files, or JSONL files of {\"id\", \"text\"} or {\"id\", \"path\"}.", show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="JSONL results, one line per document as it completes (stdout if not given).", show_default=False)] = None,
+    base: Annotated[str | None, typer.Argument(metavar="BASE", help="The official text to look for.", show_default=False)] = None,
+    corpus_args: Annotated[list[str] | None, typer.Argument(metavar="CORPUS...", help=("Folders, quoted globs, files, or JSONL files of {\"id\", "
+            "\"text\"} or {\"id\", \"path\"}."), show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="JSONL results, one line per document as it completes (stdout if not given).", show_default=False)] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip the ids already in --output and append the rest.")] = False,
-    engine: Annotated[str, typer.Option("--engine", metavar="ENGINE", callback=_choice(ENGINES, "an engine"), help="local (a process pool) or dask (dask.distributed; pip install 'jiaokan[dask]').")] = "local",
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).", show_default=False)] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", metavar="N", help="Processes (local engine; default: the machine's cores) or local-cluster workers.", show_default=False, min=1)] = None,
+    engine: Annotated[str, typer.Option("--engine", metavar="ENGINE", callback=_choice(ENGINES, "an engine"), help=("local (a process pool) or dask (dask.distributed; pip "
+            "install 'jiaokan[dask]')."))] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).", show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="N", help="Processes (local engine; default: the machine's cores) or local-cluster workers.", show_default=False, min=1)] = None,
     rules: RulesOpt = None,
     allow_outside_paths: Annotated[bool, typer.Option("--allow-outside-paths", help="Let a JSONL corpus name files outside its own folder (a corpus you trust).")] = False,
     config: ConfigOpt = None,
@@ -704,11 +714,12 @@ def _not_the_output(items: Iterator[Item], output: Path) -> Iterator[Item]:
 
 @app.command("review", cls=_Command)
 def review_cmd(
-    base: Annotated[Optional[str], typer.Argument(metavar="BASE", help="The official text, shown on the left.", show_default=False)] = None,
-    witnesses: Annotated[Optional[list[str]], typer.Argument(metavar="WITNESS...", help="Copies to show beside it: files, folders, globs.", show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write (atomically); stdout if not given.", show_default=False)] = None,
+    base: Annotated[str | None, typer.Argument(metavar="BASE", help="The official text, shown on the left.", show_default=False)] = None,
+    witnesses: Annotated[list[str] | None, typer.Argument(metavar="WITNESS...", help="Copies to show beside it: files, folders, globs.", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write (atomically); stdout if not given.", show_default=False)] = None,
     rules: RulesOpt = None,
-    fail_on: Annotated[str, typer.Option("--fail-on", metavar="LEVEL", callback=_choice(FAIL_ON, "a level"), help="Exit 1 when there are findings at or above this level: none (default: exit 0 once the page is written), substantive, any.")] = "none",
+    fail_on: Annotated[str, typer.Option("--fail-on", metavar="LEVEL", callback=_choice(FAIL_ON, "a level"), help=("Exit 1 when there are findings at or above this level: none (default: exit 0 "
+            "once the page is written), substantive, any."))] = "none",
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
 ) -> None:
@@ -748,7 +759,9 @@ class _Progress:
     def __init__(self, verb: str) -> None:
         self.verb = verb
         self.on = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
-        self.bar = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+        self.t0 = 0.0
 
     def __enter__(self) -> _Progress:
         return self
@@ -767,6 +780,7 @@ class _Progress:
             self.bar.start()
             self.task = self.bar.add_task("", total=total, rate="")
             self.t0 = time.perf_counter()
+        assert self.task is not None
         rate = done / max(1e-9, time.perf_counter() - self.t0)
         self.bar.update(self.task, completed=done, description=label[-40:], rate=f"{rate:.1f} docs/s")
 
@@ -822,7 +836,7 @@ def _run(args: list[str]) -> int:
         if _state["debug"]:
             traceback.print_exc()
         if type(exc).__name__ == "NoArgsIsHelpError":
-            typer.echo(exc.format_message(), err=True)  # type: ignore[attr-defined]
+            typer.echo(getattr(exc, "format_message", exc.__str__)(), err=True)
         else:
             ctx = getattr(exc, "ctx", None)
             name = getattr(ctx, "command_path", "jiaokan") or "jiaokan"
@@ -837,11 +851,12 @@ def _run(args: list[str]) -> int:
     return code if isinstance(code, int) else EXIT_CLEAN
 
 
-def _quiet_write(stream: object, text: str) -> None:
+def _quiet_write(stream: TextIO | None, text: str) -> None:
     try:
-        stream.write(text)  # type: ignore[attr-defined]
-        stream.flush()  # type: ignore[attr-defined]
-    except (OSError, AttributeError, ValueError):
+        assert stream is not None
+        stream.write(text)
+        stream.flush()
+    except (OSError, AttributeError, ValueError, AssertionError):
         pass
 
 

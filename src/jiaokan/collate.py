@@ -145,8 +145,8 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
     # every substantive wording finding of every full copy, on base stream offsets; a partial copy (a summary)
     # is read at these places where it has text, but its own rewording makes no place
     spans: list[tuple[int, int, int, str]] = []  # (a1, a2, copy, reading)
-    findings_of = {col: [p for f in r.findings for p in f.places()] for col, r in zip(others, results)}  # each place
-    for col, r, is_full in zip(others, results, full):
+    findings_of = {col: [p for f in r.findings for p in f.places()] for col, r in zip(others, results, strict=False)}  # each place
+    for col, is_full in zip(others, full, strict=False):
         if not is_full:
             continue
         for f in findings_of[col]:
@@ -172,12 +172,12 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
         base_text = base_seg.stream[a1:a2]
         readings: list[str | None] = [None] * n
         readings[base] = base_text
-        for col, cov in zip(others, covered):
+        for col, cov in zip(others, covered, strict=False):
             readings[col] = base_text if _has(cov, a1, a2) else None
         for x1, x2, col, reading in g:
             # the copy's reading of the whole place: its own words where it differs, the base's around them
             readings[col] = base_seg.stream[a1:x1] + reading + base_seg.stream[x2:a2]
-        for col, is_full in zip(others, full):
+        for col, is_full in zip(others, full, strict=False):
             if not is_full and readings[col] is not None:
                 # a summary that has text here: its own words at this place, if it changed them
                 for f in findings_of[col]:
@@ -202,7 +202,7 @@ def _copies(docs: Sequence[Document], base: int, others: list[int], results: lis
     coverage = [1.0] * n
     substantive = [0] * n
     base_len = 0
-    for col, r, cov in zip(others, results, covered):
+    for col, r, cov in zip(others, results, covered, strict=False):
         assert r.base_seg is not None
         base_len = max(1, len(r.base_seg.stream))
         coverage[col] = sum(e - s for s, e in _merge(cov)) / base_len
@@ -226,12 +226,12 @@ def _rows(base_seg: Segmented, results: list[DiffResult], base: int, others: lis
     starts = [p.start for p in paras]
     witness_segs = [r.witness_seg for r in results]
     assert all(seg is not None for seg in witness_segs), "a collation keeps full diff results"
-    projected = [[*project_starts(r, starts), len(seg.stream)] for r, seg in zip(results, witness_segs) if seg is not None]
+    projected = [[*project_starts(r, starts), len(seg.stream)] for r, seg in zip(results, witness_segs, strict=False) if seg is not None]
     rows = []
     for k, para in enumerate(paras):
         spans: list[Span | None] = [None] * n
         spans[base] = base_seg.span(para.start, para.end)
-        for col, seg, proj in zip(others, witness_segs, projected):
+        for col, seg, proj in zip(others, witness_segs, projected, strict=False):
             lo, hi = proj[k], proj[k + 1]
             spans[col] = seg.span(lo, hi) if seg is not None and hi > lo else None
         rows.append(Row(para.heading, tuple(spans)))

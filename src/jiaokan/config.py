@@ -145,14 +145,14 @@ def resolve(config: ConfigFile | None, overrides: Mapping[str, object], *, cwd: 
     if config is not None:
         values = _from_table(config)
         settings = replace(settings, **values)
-        sources.update({k: config.label for k in values})
+        sources.update(dict.fromkeys(values, config.label))
     flags: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}  # each checked by _validate
     for key, value in flags.items():
         if key not in sources:
             raise TypeError(f"unknown setting {key}")
         _validate(key, value, "the command line")
     settings = replace(settings, **flags)
-    sources.update({k: "command line" for k in flags})
+    sources.update(dict.fromkeys(flags, "command line"))
     return Effective(settings, sources, config, root)
 
 

@@ -8,9 +8,10 @@ Every finding is located in both ORIGINAL texts.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
@@ -19,18 +20,16 @@ from rapidfuzz.distance import Indel
 from jiaokan.align import Alignment, Move, Op, align, cleanup_semantic, longest_chain, opcodes, pair_dropped_openings, whole_rewrites
 from jiaokan.characters import visible
 from jiaokan.classify import ADDITIONS, OMISSIONS, Located, groups, pair_moves, units
-from jiaokan.errors import InputError
-from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Span, severity_of
 from jiaokan.config import Settings
+from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Span, severity_of
 from jiaokan.ingest import Document
 from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
 from jiaokan.markup import plain_text
 from jiaokan.normalize import Edit, Normalized, is_title
 from jiaokan.numbers import is_number_change
-from jiaokan.regional import CONVERTED, EVIDENCE, Judged, Pair, canonical, clusters, judge, regional_words
 from jiaokan.prepare import Prepared, prepare, prepare_file
+from jiaokan.regional import CONVERTED, EVIDENCE, Judged, Pair, canonical, clusters, judge, regional_words
 from jiaokan.segment import Segmented, word_tokenizer
-
 
 _DIGIT_RUNS = re.compile(r"\d+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
@@ -446,13 +445,13 @@ class _Finder:
         pairs: list[Paired] = []
         for lb in la.labels:
             first, last = witness_at(lb.start), witness_at(lb.end - 1)
-            if first is None or last is None and not first[1]:
+            if first is None or (last is None and not first[1]):
                 continue
             last = last or first
             wl = lw.at(first[0])
             if wl is None or wl.start != first[0]:
                 continue
-            if wl.end == last[0] + 1 or first[1] and wl.unit == lb.unit:  # in a moved passage the number may be longer
+            if wl.end == last[0] + 1 or (first[1] and wl.unit == lb.unit):  # in a moved passage the number may be longer
                 pairs.append(Paired(lb, wl, first[1] or last[1]))
         inside = [(p.base.num_start, p.base.num_end, p.witness.num_start, p.witness.num_end) for p in pairs if p.base.value != p.witness.value
                   or p.base.num_end - p.base.num_start != p.witness.num_end - p.witness.num_start]
@@ -515,7 +514,7 @@ class _Finder:
                 attached.append([])
             else:
                 attached[k].append(p)
-        for run, refs in zip(found, attached):
+        for run, refs in zip(found, attached, strict=False):
             self.out.append(self._run_finding(run, refs))
         return kept
 
@@ -549,7 +548,7 @@ class _Finder:
         ranges = self.renumbered[side]
         i = bisect.bisect_right(ranges, (s2, s2)) - 1
         while i >= 0 and ranges[i][1] > s1 - 1:
-            if ranges[i][0] < s2 and s1 < ranges[i][1] or (s1 == s2 and ranges[i][0] <= s1 <= ranges[i][1]):
+            if (ranges[i][0] < s2 and s1 < ranges[i][1]) or (s1 == s2 and ranges[i][0] <= s1 <= ranges[i][1]):
                 return True
             i -= 1
         return False
@@ -707,7 +706,7 @@ class _Finder:
         """Document text rather than wrapper: prose, a heading, or the rest of a body paragraph."""
         para = self.a.paragraphs[self.a.para_of[p1]]
         continues = p1 > para.start or p2 < para.end
-        return continues or _is_prose(text) or para.is_heading and not is_title(para.text)
+        return continues or _is_prose(text) or (para.is_heading and not is_title(para.text))
 
     @property
     def _first_is_title(self) -> bool:
@@ -727,7 +726,7 @@ class _Finder:
             else:
                 blocks.append([p1, p2, other])
                 sides.append(side)
-        for side, (p1, p2, other) in zip(sides, blocks):
+        for side, (p1, p2, other) in zip(sides, blocks, strict=False):
             seg = self.a if side == "base" else self.b
             text = seg.stream[p1:p2]
             owner = "base" if side == "base" else "witness"
@@ -858,7 +857,7 @@ class _Finder:
                     if k < 0:
                         break
                     op = equal[k]
-                    lo, hi = (op.a1, op.a2) if on_base else (op.b1, op.b2)
+                    hi = op.a2 if on_base else op.b2
                     end = min(s2, hi) if one_to_one else s2
                     if pos > hi or end > hi:
                         break
@@ -964,7 +963,7 @@ def _cut(op: Op, pa: list[tuple[int, int]], pb: list[tuple[int, int]], whole_a: 
     """A change cut at the pieces of each side: paired in order when both have as many; else the partial pieces at
     either end paired, the whole ones between dropped and added (``joined``: as one run each)."""
     if len(pa) == len(pb):
-        return [_op(x1, x2, y1, y2) for (x1, x2), (y1, y2) in zip(pa, pb)]
+        return [_op(x1, x2, y1, y2) for (x1, x2), (y1, y2) in zip(pa, pb, strict=False)]
     head: list[Op] = []
     tail: list[Op] = []
     if pa and pb and not whole_a(*pa[0]) and not whole_b(*pb[0]):
@@ -988,7 +987,7 @@ def _sentence_pieces(bounds: tuple[list[int], list[int]], i: int, j: int) -> lis
     starts = bounds[0]
     cuts = starts[bisect.bisect_right(starts, i):bisect.bisect_left(starts, j)]
     edges = [i, *cuts, j]
-    return [(x, y) for x, y in zip(edges, edges[1:]) if y > x]
+    return [(x, y) for x, y in itertools.pairwise(edges) if y > x]
 
 
 def _op(a1: int, a2: int, b1: int, b2: int) -> Op:

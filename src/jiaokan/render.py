@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from jiaokan import serialize
 from jiaokan.characters import no_workflow_commands, one_line, visible
 from jiaokan.check import ACCEPTED, NEW, CheckResult
-from jiaokan.diff import DiffResult
-from jiaokan.findings import SUBSTANTIVE, Finding, Kind, Parts, Section, Span
 from jiaokan.collate import Collation
+from jiaokan.diff import DiffResult
+from jiaokan.diff import Summary as DiffSummary
+from jiaokan.findings import SUBSTANTIVE, Finding, Kind, Parts, Section, Span
+from jiaokan.normalize import Normalized, Rule
 from jiaokan.scan import Summary
 from jiaokan.trace import TraceResult
-from jiaokan.normalize import Normalized, Rule
+
+if TYPE_CHECKING:  # rich is imported only when a report is rendered
+    from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook, RenderResult
+    from rich.table import Table
+    from rich.text import Text
 
 
 def rules_text(rules: Sequence[Rule]) -> str:
@@ -101,11 +108,17 @@ def _word_diff(f: Finding, limit: int = 10**9) -> list[tuple[str, str]]:
     return pieces
 
 
+def _int_map(value: object) -> dict[str, int]:
+    """A JSON object of counts (a summary read back from its JSON form)."""
+    assert isinstance(value, dict)
+    return {str(k): int(v) for k, v in value.items()}
+
+
 def _where(path: str, span: Span) -> str:
     return f"{_name(path)}:{span.line}:{span.column}"
 
 
-def _console(buf: io.StringIO, color: bool, width: int):  # type: ignore[no-untyped-def]
+def _console(buf: io.StringIO, color: bool, width: int) -> Console:
     from rich.console import Console
 
     console = Console(file=buf, force_terminal=color, no_color=not color, color_system="standard" if color else None,
@@ -119,10 +132,10 @@ class _Escaped:
     net under the escaping done where document text and names enter a report (rich Text drops BEL, backspace and
     CR, but passes ESC, so ``ESC[2J`` or an OSC 8 hyperlink would reach the terminal raw)."""
 
-    def __init__(self, inner: object) -> None:
+    def __init__(self, inner: RenderableType) -> None:
         self.inner = inner
 
-    def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
 
         for seg in console.render(self.inner, options):
@@ -132,12 +145,12 @@ class _Escaped:
                 yield Segment("\n".join(one_line(t) for t in seg.text.split("\n")), seg.style, seg.control)
 
 
-def _escaping():  # type: ignore[no-untyped-def]
+def _escaping() -> RenderHook:
     """A render hook wrapping everything printed in :class:`_Escaped` (rich is imported only when a report is)."""
     from rich.console import RenderHook
 
     class Hook(RenderHook):
-        def process_renderables(self, renderables):  # type: ignore[no-untyped-def]
+        def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
             return [_Escaped(r) for r in renderables]
 
     return Hook()
@@ -153,7 +166,7 @@ def _name(path: object) -> str:
     return one_line(str(path))
 
 
-def _code_table(result: DiffResult):  # type: ignore[no-untyped-def]
+def _code_table(result: DiffResult) -> Table:
     from rich.table import Table
 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
@@ -179,7 +192,7 @@ _EDITS_SHOWN = 12
 class _Printer:
     """Prints findings on a console at a width: every long text clipped with the count of what is left out."""
 
-    def __init__(self, console, result: DiffResult, width: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, console: Console, result: DiffResult, width: int) -> None:
         self.console = console
         self.result = result
         self.width = width
@@ -190,7 +203,7 @@ class _Printer:
 
         return max(16, self.width - cell_len(prefix))
 
-    def head(self, f: Finding, note: str = "", indent: str = ""):  # type: ignore[no-untyped-def]
+    def head(self, f: Finding, note: str = "", indent: str = "") -> Text:
         from rich.text import Text
 
         head = Text(indent + f.code, style="bold yellow" if f.severity == SUBSTANTIVE else "cyan")
@@ -294,7 +307,7 @@ def _print_sections(printer: _Printer, items: Sequence[tuple[Finding, str]]) -> 
             printer.finding(f, note)
 
 
-def _counts(s) -> str:  # type: ignore[no-untyped-def]
+def _counts(s: DiffSummary) -> str:
     return f"{s.substantive:,} substantive, {s.structural:,} structural, {s.cosmetic:,} cosmetic, {s.framing:,} framing"
 
 
@@ -371,7 +384,7 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
             s = w.result.summary
             counts = [f"{n:,}" for n in (s.substantive, s.structural, s.cosmetic, s.framing, w.count(ACCEPTED), w.count(NEW))]
         row = Text(mark, style=style)
-        for name, n in zip(names[1:-1], counts):
+        for name, n in zip(names[1:-1], counts, strict=False):
             row.append(f"  {n:>{len(name)}}")
         console.print(row.append(f"  {_name(w.path)}"))
     if result.stale:
@@ -381,12 +394,17 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
             where = f"{_name(result.baseline)}:{e.line}" if e.line else _name(result.baseline)
             console.print(Text(one_line(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{short(e.base)}」→「{short(e.witness)}」  {e.context}")))
     console.print()
-    console.print(check_verdict(result, style=True))
+    console.print(_verdict(result))
     return _done(buf)
 
 
-def check_verdict(result: CheckResult, *, style: bool = False):  # type: ignore[no-untyped-def]
-    """The verdict line of ``jiaokan check`` (a rich Text with ``style``, else a plain line)."""
+def check_verdict(result: CheckResult) -> str:
+    """The verdict line of ``jiaokan check -q``."""
+    return _verdict(result).plain + "\n"
+
+
+def _verdict(result: CheckResult) -> Text:
+    """The verdict line of ``jiaokan check``, styled."""
     from rich.text import Text
 
     failing = sum(w.status == "fail" for w in result.witnesses)
@@ -394,7 +412,7 @@ def check_verdict(result: CheckResult, *, style: bool = False):  # type: ignore[
     mark, mark_style = _MARK[result.verdict]
     verdict = Text(f"jiaokan check: {mark.split()[-1]}", style=mark_style)
     verdict.append(f" — {plural(len(result.witnesses), 'witness')}, {failing:,} with new findings at or above '{result.settings.fail_on}', {errors:,} unreadable")
-    return verdict if style else verdict.plain + "\n"
+    return verdict
 
 
 _SEVERITY_ORDER = {"substantive": 0, "structural": 1, "framing": 2, "cosmetic": 3}
@@ -421,7 +439,7 @@ def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) ->
     console = _console(buf, color, width)
     summary = serialize.trace(result)["summary"]
     console.print(Text(f"jiaokan trace  source {_name(result.source.path)}  derived {_name(result.derived.path)}", style="bold"))
-    console.print(Text("  ".join(f"{n} {r}" for r, n in summary.items())))  # type: ignore[union-attr]
+    console.print(Text("  ".join(f"{n} {r}" for r, n in _int_map(summary).items())))
     for p in result.passages:
         label, style = _RELATION[p.relation]
         line = Text(label, style=style).append(f"  {_where(result.derived.path, p.derived)}  ")

@@ -7,15 +7,14 @@ code points (``columnKind: unicodeCodePoints``), as everywhere in jiaokan.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from urllib.parse import quote
 
-from jiaokan import __version__
+from jiaokan import __version__, serialize
 from jiaokan.baseline import fingerprint
-from jiaokan.characters import json_safe, one_line
-from jiaokan.check import ACCEPTED, NEW, CheckResult
+from jiaokan.characters import one_line
+from jiaokan.check import ACCEPTED, NEW, CheckResult, WitnessCheck
 from jiaokan.findings import ALL_CODES, DESCRIPTIONS, Finding, Parts, Span, severity_of
 from jiaokan.ingest import Document
 
@@ -76,8 +75,9 @@ def _parts(f: Finding) -> list[tuple[Finding, str]]:
     return []
 
 
-def _related(f: Finding, w) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def _related(f: Finding, w: WitnessCheck) -> list[dict[str, object]]:
     """The base's place, then each part's place in the witness and in the base: a group or a run is one result."""
+    assert w.result is not None
     related: list[dict[str, object]] = [{"id": 1, **_location(w.result.base, f.base), "message": {"text": "the base text"}}]
     for part, what in _parts(f):
         related.append({"id": len(related) + 1, **_location(w.result.witness, part.witness), "message": {"text": what}})
@@ -107,6 +107,9 @@ def sarif(result: CheckResult) -> str:
         for f, status, reason in result.listed(w):
             if status not in (NEW, ACCEPTED):
                 continue
+            properties: dict[str, object] = {"severity": f.severity, "status": status, "base": f.base_norm, "witness": f.witness_norm}
+            if f.parts:
+                properties |= {"partsKind": str(f.parts_kind), "parts": len(_parts(f))}
             item: dict[str, object] = {
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],
@@ -116,10 +119,8 @@ def sarif(result: CheckResult) -> str:
                 "relatedLocations": _related(f, w),
                 "partialFingerprints": {"jiaokanFinding/v1": fingerprint(f)},
                 "baselineState": "new" if status == NEW else "unchanged",
-                "properties": {"severity": f.severity, "status": status, "base": f.base_norm, "witness": f.witness_norm},
+                "properties": properties,
             }
-            if f.parts:
-                item["properties"] = {**item["properties"], "partsKind": str(f.parts_kind), "parts": len(_parts(f))}  # type: ignore[dict-item]
             if status == ACCEPTED:
                 item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": reason or "accepted in the baseline"}]
             results.append(item)
@@ -134,7 +135,7 @@ def sarif(result: CheckResult) -> str:
         "results": results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json_safe(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
+    return serialize.to_json(log)
 
 
 def _data(text: str) -> str:

@@ -30,8 +30,8 @@ from jiaokan.diff import DiffResult
 from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, STRUCTURAL, SUBSTANTIVE, Finding, Kind, Parts
 from jiaokan.ingest import Document
 from jiaokan.normalize import rule_markup
-from jiaokan.textmap import MappedText
 from jiaokan.segment import Segmented
+from jiaokan.textmap import MappedText
 
 KINDS = tuple(str(k) for k in Kind)
 _MARKER = re.compile(r"^([一二三四五六七八九十百]+)?(（[一二三四五六七八九十百]+）)?(\d{1,3}[.．])?")
@@ -303,8 +303,9 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
         w_bounds = [0] + [display.index(w_starts[x]) for x in projected] + [len(display.text)]
         marks: list[_Mark] = []
 
-        def place(f: Finding, shown: Shown) -> None:
-            """Mark one finding's text on both sides (as far as it tells something) and list it."""
+        def place(f: Finding, shown: Shown, display: _Display = display, j: int = j, marks: list[_Mark] = marks) -> None:
+            """Mark one finding's text on both sides (as far as it tells something) and list it (this witness's
+            display, column and marks bound here: it is called within this pass of the loop only)."""
             fid = len(findings)
             ws, we = display.span(f.witness.start, f.witness.end)
             bs, be = base_display.span(f.base.start, f.base.end)

@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jiaokan import serialize
 from jiaokan.config import Settings
@@ -492,7 +492,8 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
     An excerpt is a selection of the base's paragraphs, from one place or several: the base paragraphs it leaves
     out (less than a fifth of their text aligned with it: the diff finds them deleted), before and after the ones it
     has, or between them in runs of at least ``EXCERPT_GAP`` paragraphs, are not omitted from it, nor is base text
-    before its first aligned character or after its last; a shorter run missing between is an omission.  Inside a stretch everything counts: changed words, a rewritten sentence, a sentence dropped from a
+    before its first aligned character or after its last; a shorter run missing between is an omission.
+    Inside a stretch everything counts: changed words, a rewritten sentence, a sentence dropped from a
     paragraph it has, text it adds.  Stretches are given as [first line, last line] of the base.
     """
     seg = result.base_seg
@@ -517,7 +518,7 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
         j = k
         while j < n and kept[j] == kept[k]:
             j += 1
-        if not kept[k] and 0 < k and j < n and j - k < EXCERPT_GAP:
+        if not kept[k] and k > 0 and j < n and j - k < EXCERPT_GAP:
             kept[k:j] = [True] * (j - k)
         k = j
     a1, a2 = min(op.a1 for op in equal), max(op.a2 for op in equal)
@@ -547,6 +548,7 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
 # ---------------------------------------------------------------- engines
 
 _WORKER: dict[str, Scanner] = {}
+H = TypeVar("H")  # an engine's handle on a submitted document
 
 
 def _scanner(base: Document, settings: Settings) -> Scanner:
@@ -574,20 +576,21 @@ def _pool_check(item: Item) -> dict[str, object]:
     return scanner.check(item)
 
 
-def _bounded(submit: Callable[[Item], object], result: Callable[[object], dict[str, object]], items: Iterable[Item], inflight: int) -> Iterator[dict[str, object]]:
+def _bounded(submit: Callable[[Item], H], result: Callable[[H], dict[str, object]], items: Iterable[Item], inflight: int) -> Iterator[dict[str, object]]:
     """Results in input order, with at most ``inflight`` documents submitted and not yet yielded.
 
     A document whose result does not come within DOCUMENT_TIMEOUT (a worker killed for memory, a pathological
     input) is recorded as an error and the scan goes on: it never hangs.
     """
-    pending: deque[tuple[Item, object]] = deque()
+    pending: deque[tuple[Item, H]] = deque()
 
     def take() -> dict[str, object]:
         item, handle = pending.popleft()
         try:
             return result(handle)
         except (TimeoutError, multiprocessing.TimeoutError):
-            return {"id": item.id, "kind": "error", "error": f"{item.id}: no result in {DOCUMENT_TIMEOUT} s: the worker died or the document is pathological; check it alone with jiaokan diff or trace"}
+            return {"id": item.id, "kind": "error",
+                    "error": f"{item.id}: no result in {DOCUMENT_TIMEOUT} s: the worker died or the document is pathological; check it alone with jiaokan diff or trace"}
 
     for item in items:
         pending.append((item, submit(item)))
@@ -610,18 +613,19 @@ def scan(base: Document, items: Iterable[Item], *, engine: str = "local", worker
             return
         ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ctx.Pool(workers, initializer=_pool_init, initargs=(base, settings)) as pool:
-            yield from _bounded(lambda it: pool.apply_async(_pool_check, (it,)), lambda r: r.get(timeout=DOCUMENT_TIMEOUT), items, inflight)  # type: ignore[attr-defined]
+            yield from _bounded(lambda it: pool.apply_async(_pool_check, (it,)), lambda r: r.get(timeout=DOCUMENT_TIMEOUT), items, inflight)
         return
     if engine == "dask":
         try:
             from distributed import Client
         except ImportError as exc:
             raise InputError("--engine dask needs dask.distributed", "it is not installed", 'pip install "jiaokan[dask]"') from exc
-        client = _connect(Client, scheduler) if scheduler else Client(processes=True, n_workers=workers or 2, threads_per_worker=1, dashboard_address=None)
+        make: Callable[..., Any] = Client  # distributed has no type hints
+        client = _connect(make, scheduler) if scheduler else make(processes=True, n_workers=workers or 2, threads_per_worker=1, dashboard_address=None)
         try:
             inflight = inflight or 8 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
             base_future = client.scatter(base, broadcast=True)
-            yield from _bounded(lambda it: client.submit(check_item, base_future, settings, it, pure=False), lambda f: f.result(timeout=DOCUMENT_TIMEOUT), items, inflight)  # type: ignore[attr-defined]
+            yield from _bounded(lambda it: client.submit(check_item, base_future, settings, it, pure=False), lambda f: f.result(timeout=DOCUMENT_TIMEOUT), items, inflight)
         finally:
             client.close()
         return

@@ -197,7 +197,7 @@ def place(p: Place, paths: Sequence[str]) -> Data:
         "index": p.index,
         "base": span(p.base),
         "heading": p.heading,
-        "readings": dict(zip(paths, p.readings)),
+        "readings": dict(zip(paths, p.readings, strict=False)),
         "majority": p.majority,
     }
 
@@ -222,7 +222,7 @@ def collate(result: Collation) -> Data:
         "base": {"path": paths[result.base], "chosen": result.chosen, "why": result.why},
         "copies": [copy(c) for c in result.copies],
         "places": [place(p, paths) for p in result.places],
-        "table": [{"heading": r.heading, "copies": {p: (span(s) if s else None) for p, s in zip(paths, r.spans)}} for r in result.rows],
+        "table": [{"heading": r.heading, "copies": {p: (span(s) if s else None) for p, s in zip(paths, r.spans, strict=False)}} for r in result.rows],
     }
 
 

@@ -21,6 +21,7 @@ of the passage, and listed in the coverage.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -29,13 +30,13 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
 from jiaokan.align import Op, opcodes
+from jiaokan.config import Settings
 from jiaokan.diff import widen_to_words
 from jiaokan.findings import SUBSTANTIVE, Code, Finding, Span
-from jiaokan.config import Settings
 from jiaokan.ingest import Document
 from jiaokan.numbers import is_number_change
 from jiaokan.prepare import Prepared, prepare, prepare_file
-from jiaokan.segment import Segmented
+from jiaokan.segment import Segmented, Sentence
 
 RELATIONS = ("verbatim", "drifted", "paraphrase", "unsourced")
 DRIFT_SCORE = 85.0
@@ -127,7 +128,7 @@ def _core(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if c not in _PUNCT]
-    return {a + b for a, b in zip(chars, chars[1:])}
+    return {a + b for a, b in itertools.pairwise(chars)}
 
 
 class _Tracer:
@@ -217,10 +218,10 @@ class _Tracer:
                     return _Match(c1, c2, "paraphrase", best_sent.start, best_sent.end, cover)
         return _Match(d1, d2, "unsourced")
 
-    def refine(self, c1: int, c2: int, s1: int, s2: int, sent: object, score: float) -> _Match:
+    def refine(self, c1: int, c2: int, s1: int, s2: int, sent: Sentence, score: float) -> _Match:
         """The alignment's window has the clause's length and may sit a character or two off (ties):
         place the source side from the first to the last character that really matches."""
-        lo, hi = max(sent.start, s1 - 4), min(sent.end, s2 + 4)  # type: ignore[attr-defined]
+        lo, hi = max(sent.start, s1 - 4), min(sent.end, s2 + 4)
         # longest-common-subsequence blocks (Indel): Levenshtein would rather substitute (七）推 for 推进政
         equal = [op for op in Indel.opcodes(self.stream[lo:hi], self.d.stream[c1:c2]) if op.tag == "equal"]
         if equal:
@@ -252,10 +253,10 @@ class _Tracer:
             return op[0] != "equal" and (not src or _MARKER.match(src) is not None)
 
         while ops and edge(ops[0]):
-            t, i1, i2, j1, j2 = ops.pop(0)
+            _, i1, i2, j1, j2 = ops.pop(0)
             d1, s1 = m.d1 + j2, m.s1 + i2
         while ops and edge(ops[-1]):
-            t, i1, i2, j1, j2 = ops.pop()
+            _, i1, i2, j1, j2 = ops.pop()
             d2, s2 = m.d1 + j1, m.s1 + i1
         if all(op[0] == "equal" for op in ops):
             return _Match(d1, d2, "verbatim", s1, s2, 1.0)
@@ -346,7 +347,7 @@ class _Tracer:
         for m in group:
             if m.relation == "drifted":
                 findings.extend(self.differences(m))
-        for a, b in zip(group, group[1:]):
+        for a, b in itertools.pairwise(group):
             g1, g2 = _core(self.stream, a.s2, b.s1)
             if g2 - g1 >= 2:  # a source clause the derived text left out
                 self.dropped.append((g1, g2))
