@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """The bad-input matrix, through the real command line.
 
 Every input a user can get wrong ends the same way: exit code 2, exactly one
@@ -10,11 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import random
 import struct
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,24 +23,19 @@ import pytest
 from jiaokan.errors import InputError
 from jiaokan.ingest import DEFAULT_MAX_BYTES, read_document
 
+from .cli import Result, run
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-CLI = [sys.executable, "-m", "jiaokan.cli"]
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 GOOD_TEXT = "国务院关于加强数字政府建设的指导意见\n\n国发〔2022〕14号\n\n加强数字政府建设是适应新一轮科技革命和产业变革趋势的必然要求。\n"
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("JIAOKAN_")}
-    clean.update(env or {})
-    return subprocess.run([*CLI, *args], cwd=cwd, env=clean, input=stdin, capture_output=True, timeout=60)
-
-
-def assert_one_line_error(done: subprocess.CompletedProcess[bytes], *needles: str) -> str:
+def assert_one_line_error(done: Result, *needles: str) -> str:
     """Exit 2, nothing on stdout, one `jiaokan: error:` line on stderr containing every needle."""
-    err = done.stderr.decode("utf-8", "replace")
-    assert done.returncode == 2, err
-    assert done.stdout == b"", done.stdout.decode("utf-8", "replace")
+    err = done.err_bytes.decode("utf-8", "replace")
+    assert done.code == 2, err
+    assert done.out_bytes == b"", done.out_bytes.decode("utf-8", "replace")
     assert "Traceback" not in err
     lines = err.splitlines()
     assert len(lines) == 1, err
@@ -179,7 +172,7 @@ CASES: dict[str, Case] = {
 def test_bad_input_is_one_line_exit_2(name: str, tmp_path: Path) -> None:
     case = CASES[name]
     case.make(tmp_path)
-    done = run("normalize", *case.args, case.arg, cwd=tmp_path)
+    done = run(["normalize", *case.args, case.arg], cwd=tmp_path)
     assert_one_line_error(done, *case.says)
 
 
@@ -187,10 +180,10 @@ def test_bad_input_is_one_line_exit_2(name: str, tmp_path: Path) -> None:
 def test_debug_adds_a_traceback_but_keeps_the_line_and_exit_code(name: str, tmp_path: Path) -> None:
     case = CASES[name]
     case.make(tmp_path)
-    done = run("--debug", "normalize", *case.args, case.arg, cwd=tmp_path)
-    assert done.returncode == 2
-    assert done.stdout == b""
-    err = done.stderr.decode("utf-8", "replace")
+    done = run(["--debug", "normalize", *case.args, case.arg], cwd=tmp_path)
+    assert done.code == 2
+    assert done.out_bytes == b""
+    err = done.err_bytes.decode("utf-8", "replace")
     assert err.startswith("Traceback")
     assert "InputError" in err  # the traceback is of the error we meant to raise
     last = err.splitlines()[-1]
@@ -201,16 +194,16 @@ def test_debug_adds_a_traceback_but_keeps_the_line_and_exit_code(name: str, tmp_
 
 @pytest.mark.parametrize("args", [("normalize", "--bogus", "x.txt"), ("normalize",), ("no-such-command",)], ids=["unknown option", "missing argument", "unknown command"])
 def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], tmp_path: Path) -> None:
-    assert_one_line_error(run(*args, cwd=tmp_path))
+    assert_one_line_error(run(args, cwd=tmp_path))
 
 
 def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     """What holds today for usage errors, whatever the line count."""
     for args in (("normalize", "--bogus", "x.txt"), ("normalize",)):
-        done = run(*args, cwd=tmp_path)
-        err = done.stderr.decode()
-        assert done.returncode == 2
-        assert done.stdout == b""
+        done = run(args, cwd=tmp_path)
+        err = done.err
+        assert done.code == 2
+        assert done.out_bytes == b""
         assert "Traceback" not in err
         assert "--bogus" in err or "normalize needs FILE" in err
 
@@ -223,7 +216,7 @@ def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as fh:
         fh.truncate(100 * 1024 * 1024)  # sparse: costs no disk and no time
-    done = run("normalize", "huge.txt", cwd=tmp_path)
+    done = run(["normalize", "huge.txt"], cwd=tmp_path)
     line = assert_one_line_error(done, "huge.txt", "too large", "104,857,600 bytes", "JIAOKAN_MAX_BYTES")
     assert f"{DEFAULT_MAX_BYTES:,}" in line
 
@@ -245,25 +238,25 @@ def test_huge_file_is_refused_before_open(tmp_path: Path, monkeypatch: pytest.Mo
 def test_jiaokan_max_bytes_changes_the_limit(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_bytes(GOOD_TEXT.encode())
     size = len(GOOD_TEXT.encode())
-    assert run("normalize", "good.txt", cwd=tmp_path).returncode == 0
-    done = run("normalize", "good.txt", cwd=tmp_path, env={"JIAOKAN_MAX_BYTES": "100"})
+    assert run(["normalize", "good.txt"], cwd=tmp_path).code == 0
+    done = run(["normalize", "good.txt"], cwd=tmp_path, env={"JIAOKAN_MAX_BYTES": "100"})
     assert_one_line_error(done, "good.txt", "too large", f"{size:,} bytes", "the limit is 100 bytes")
-    assert run("normalize", "good.txt", cwd=tmp_path, env={"JIAOKAN_MAX_BYTES": str(size)}).returncode == 0
+    assert run(["normalize", "good.txt"], cwd=tmp_path, env={"JIAOKAN_MAX_BYTES": str(size)}).code == 0
 
 
 def test_jiaokan_max_bytes_applies_to_standard_input(tmp_path: Path) -> None:
-    done = run("normalize", "-", cwd=tmp_path, env={"JIAOKAN_MAX_BYTES": "100"}, stdin=GOOD_TEXT.encode())
+    done = run(["normalize", "-"], cwd=tmp_path, env={"JIAOKAN_MAX_BYTES": "100"}, input=GOOD_TEXT.encode())
     assert_one_line_error(done, "standard input", "too large")
 
 
 def test_jiaokan_max_bytes_must_be_a_number(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_bytes(GOOD_TEXT.encode())
-    done = run("normalize", "good.txt", cwd=tmp_path, env={"JIAOKAN_MAX_BYTES": "20MB"})
+    done = run(["normalize", "good.txt"], cwd=tmp_path, env={"JIAOKAN_MAX_BYTES": "20MB"})
     assert_one_line_error(done, "JIAOKAN_MAX_BYTES", "'20MB'")
 
 
 def test_empty_standard_input(tmp_path: Path) -> None:
-    assert_one_line_error(run("normalize", "-", cwd=tmp_path, stdin=b""), "-: is empty")
+    assert_one_line_error(run(["normalize", "-"], cwd=tmp_path, input=b""), "-: is empty")
 
 
 # --------------------------------------------------------------------------
@@ -301,10 +294,10 @@ def test_inputs_are_never_modified(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_bytes(("<html><head><meta charset='gbk'></head><body><p>" + GOOD_TEXT + "</p></body></html>").encode("gbk"))
     before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
     for name in before:
-        done = run("normalize", name, cwd=tmp_path)
-        assert done.returncode == 0, done.stderr.decode()
-        assert done.stderr == b""
-        assert done.stdout
+        done = run(["normalize", name], cwd=tmp_path)
+        assert done.code == 0, done.err
+        assert done.err_bytes == b""
+        assert done.out_bytes
     after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
     assert after == before  # same bytes, untouched, and no stray files left behind
     assert before[sample.name][0] == hashlib.sha256(sample.read_bytes()).hexdigest()

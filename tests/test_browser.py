@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import COUNTY_002, ROOT, VENDOR_001
+from .cli import run
+from .conftest import COUNTY_002, VENDOR_001
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -33,14 +32,11 @@ from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-CLI = [sys.executable, "-m", "jiaokan.cli"]
-
 
 def review(tmp_path: Path, base: Path, *witnesses: Path, name: str = "review.html") -> Path:
     out = tmp_path / name
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    r = subprocess.run([*CLI, "review", str(base), *map(str, witnesses), "-o", str(out)], check=False, capture_output=True, text=True, env=env, timeout=300)
-    assert r.returncode in (0, 1), r.stderr
+    r = run(["review", str(base), *map(str, witnesses), "-o", str(out)])
+    assert r.code in (0, 1), r.err
     return out
 
 
@@ -62,7 +58,8 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
 
 
 def open_page(driver: webdriver.Chrome, page: Path) -> None:
-    driver.get_log("performance")  # drop what the browser's own start-up page asked for
+    driver.get("about:blank")  # leave the browser's own start-up page, which may still be loading when the report came fast,
+    driver.get_log("performance")  # and drop what it asked for
     driver.get(page.as_uri())
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.body.dataset.ready"))
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002 - Chinese text, whose full-width punctuation is the data
 """Changes as a reader counts them (issue 14): renumbering, rewrites, edited moves, units, groups.
 
 Each example of the issue is a test here, on text shaped like the real amendments in
@@ -7,11 +8,7 @@ benchmarks/realdata/ (the pairs themselves are checked by the report goldens and
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 from jiaokan import serialize
 from jiaokan.config import Settings
@@ -19,13 +16,8 @@ from jiaokan.diff import diff_documents, diff_files
 from jiaokan.findings import Parts
 from jiaokan.ingest import document_from_text
 
+from .cli import run
 from .conftest import ROOT
-
-
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src"), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "jiaokan.cli", *args], capture_output=True, text=True, encoding="utf-8", env=full,
-                          timeout=300, cwd=cwd)
 
 REAL = ROOT / "benchmarks" / "realdata"
 DIGITS = "零一二三四五六七八九"
@@ -149,7 +141,7 @@ def test_a_moved_article_that_was_edited_is_a_move_with_its_edits_and_mirrors_bo
     for result in (forward, backward):
         moves = [f for f in result.findings if f.code.endswith("-move")]
         assert len(moves) == 1 and [f.code for f in result.substantive] == ["paragraph-move"]
-        assert [(p.code, p.base_norm, p.witness_norm) for p in moves[0].parts][0][0] == "wording-substitution"
+        assert moves[0].parts[0].code == "wording-substitution"
     fm = next(f for f in forward.findings if f.code == "paragraph-move")
     bm = next(f for f in backward.findings if f.code == "paragraph-move")
     assert (fm.base.start, fm.base.end, fm.witness.start, fm.witness.end) == (bm.witness.start, bm.witness.end, bm.base.start, bm.base.end)
@@ -218,12 +210,12 @@ def test_the_same_change_in_many_places_is_one_group_in_text_json_and_sarif(tmp_
     assert group.parts_kind == Parts.PLACES and len(group.places()) == 40
     assert (group.code, group.base_norm, group.witness_norm) == ("wording-insertion", "", "运输")
     assert [p.base.line for p in group.places()] == [1 + 2 * k for k in range(40)]
-    data = json.loads(run("diff", str(base), str(witness), "--format", "json").stdout)
+    data = json.loads(run(["diff", str(base), str(witness), "--format", "json"]).out)
     assert len(data["findings"]) == 1 and data["findings"][0]["parts_kind"] == "places" and len(data["findings"][0]["parts"]) == 40
     assert data == json.loads(json.dumps(serialize.data(result)))  # the JSON is the library's result
-    text = run("diff", str(base), str(witness)).stdout
+    text = run(["diff", str(base), str(witness)]).out
     assert "×40" in text and "… and 32 more" in text
-    sarif = json.loads(run("check", str(base), str(witness), "-f", "sarif").stdout)
+    sarif = json.loads(run(["check", str(base), str(witness), "-f", "sarif"]).out)
     results = sarif["runs"][0]["results"]
     assert len(results) == 1 and len(results[0]["relatedLocations"]) == 1 + 80  # the base text, then each place in both
 
@@ -247,11 +239,11 @@ def test_every_line_of_a_summary_checked_against_its_source_fits_80_columns() ->
     from .conftest import VENDOR_001, XINHUA_000
 
     for base, witness in ((str(VENDOR_001), str(XINHUA_000)), ("samples/directive-vendor-reprint-001.txt", "samples/xinhua-summary-000.txt")):
-        done = run("diff", base, witness, env={"COLUMNS": "80"}, cwd=ROOT)
-        lines = done.stdout.splitlines()
+        done = run(["diff", base, witness], env={"COLUMNS": "80"}, cwd=ROOT)
+        lines = done.out.splitlines()
         assert lines and all(cell_len(line) <= 80 for line in lines if len(base) < 60), [x for x in lines if cell_len(x) > 80]
     assert len(lines) < 250  # it was 528: whole omitted paragraphs are clipped with the count left out
-    assert "字)" in done.stdout
+    assert "字)" in done.out
 
 
 # ---------------------------------------------------------------- found in review
@@ -273,15 +265,10 @@ def test_a_group_is_accepted_place_by_place(tmp_path) -> None:  # type: ignore[n
     two = [p.replace("交通主管", "交通运输主管") if k < 2 else p for k, p in enumerate(body)]
     three = [p.replace("交通主管", "交通运输主管") if k < 3 else p for k, p in enumerate(body)]
     (tmp_path / "w.txt").write_text("\n\n".join(two) + "\n", encoding="utf-8")
-    cwd = os.getcwd()
-    try:
-        os.chdir(tmp_path)
-        assert run("check", "base.txt", "w.txt", "--write-baseline", "jiaokan-accepted.toml").returncode == 0
-        assert run("check", "base.txt", "w.txt", "--baseline", "jiaokan-accepted.toml", "-q").returncode == 0
-        (tmp_path / "w.txt").write_text("\n\n".join(three) + "\n", encoding="utf-8")
-        assert run("check", "base.txt", "w.txt", "--baseline", "jiaokan-accepted.toml", "-q").returncode == 1
-    finally:
-        os.chdir(cwd)
+    assert run(["check", "base.txt", "w.txt", "--write-baseline", "jiaokan-accepted.toml"], cwd=tmp_path).code == 0
+    assert run(["check", "base.txt", "w.txt", "--baseline", "jiaokan-accepted.toml", "-q"], cwd=tmp_path).code == 0
+    (tmp_path / "w.txt").write_text("\n\n".join(three) + "\n", encoding="utf-8")
+    assert run(["check", "base.txt", "w.txt", "--baseline", "jiaokan-accepted.toml", "-q"], cwd=tmp_path).code == 1
 
 
 def test_a_reference_inside_a_moved_article_whose_label_grew_is_still_judged() -> None:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """jiaokan check: the exit-code matrix, accepted variants, configuration, the CI formats."""
 
 from __future__ import annotations
@@ -7,8 +8,8 @@ import os
 import pty
 import re
 import select
+import shlex
 import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -21,18 +22,13 @@ from jiaokan.check import check
 from jiaokan import serialize
 from jiaokan.config import Settings
 
+from .cli import COMMAND, process_environment, run, spawn
 from .conftest import COUNTY_002, ROOT
 
-CLI = [sys.executable, "-m", "jiaokan.cli"]
 OFFICIAL = COUNTY_002.read_text(encoding="utf-8")
 DRIFT_FROM, DRIFT_TO = "构建全方位、多层次、一体化安全防护体系", "构建全方位、多层级、一体化安全防护体系"
 OTHER_FROM, OTHER_TO = "数字政府建设专家委员会", "数字政府建设咨询委员会"
 assert OFFICIAL.count(DRIFT_FROM) == 1 and OFFICIAL.count(OTHER_FROM) == 1
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([*CLI, *args], check=False, cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
 
 
 @pytest.fixture()
@@ -67,65 +63,65 @@ def one_error_line(stderr: str) -> str:
 
 
 def test_clean_witness_passes(site: Path) -> None:
-    r = run(["check", "official.txt", "site/news/clean.txt"], site)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "✓ PASS" in r.stdout and "0 new" in r.stdout
-    assert r.stderr == ""  # not a terminal: no progress bar
+    r = run(["check", "official.txt", "site/news/clean.txt"], cwd=site)
+    assert r.code == 0, r.out + r.err
+    assert "✓ PASS" in r.out and "0 new" in r.out
+    assert r.err == ""  # not a terminal: no progress bar
 
 
 def test_drifted_witness_fails_and_points_at_both_originals(site: Path) -> None:
     drifted(site)
-    r = run(["check", "official.txt", "site/**/*.txt"], site)
-    assert r.returncode == 1
+    r = run(["check", "official.txt", "site/**/*.txt"], cwd=site)
+    assert r.code == 1
     line = OFFICIAL[: OFFICIAL.index(DRIFT_FROM)].count("\n") + 1
     col = OFFICIAL.index(DRIFT_FROM) - OFFICIAL.rfind("\n", 0, OFFICIAL.index(DRIFT_FROM)) + len("构建全方位、")
-    assert f"site/news/drifted.txt:{line}:{col}" in r.stdout
-    assert f"official.txt:{line}:{col}" in r.stdout
-    assert "[-多层次-]{+多层级+}" in r.stdout
+    assert f"site/news/drifted.txt:{line}:{col}" in r.out
+    assert f"official.txt:{line}:{col}" in r.out
+    assert "[-多层次-]{+多层级+}" in r.out
     # one block per witness, then the table of witnesses x counts
-    assert re.search(r"✓ PASS\s+0\s+0\s+\d+\s+0\s+0\s+0\s+site/news/clean\.txt", r.stdout)
-    assert re.search(r"✗ FAIL\s+1\s+0\s+0\s+0\s+0\s+1\s+site/news/drifted\.txt", r.stdout)
+    assert re.search(r"✓ PASS\s+0\s+0\s+\d+\s+0\s+0\s+0\s+site/news/clean\.txt", r.out)
+    assert re.search(r"✗ FAIL\s+1\s+0\s+0\s+0\s+0\s+1\s+site/news/drifted\.txt", r.out)
 
 
 def test_accepted_drift_passes_and_survives_an_edit_elsewhere(site: Path) -> None:
     drifted(site)
-    r = run(["check", "official.txt", "site/news", "--write-baseline", "jiaokan-accepted.toml"], site)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "wrote 1 accepted variant to jiaokan-accepted.toml" in r.stderr
+    r = run(["check", "official.txt", "site/news", "--write-baseline", "jiaokan-accepted.toml"], cwd=site)
+    assert r.code == 0, r.out + r.err
+    assert "wrote 1 accepted variant to jiaokan-accepted.toml" in r.err
     baseline = (site / "jiaokan-accepted.toml").read_text(encoding="utf-8")
     assert 'file = "site/news/drifted.txt"' in baseline and 'reason = ""' in baseline
     # found by default beside the project root, and matched
-    r = run(["check", "official.txt", "site/news"], site)
-    assert r.returncode == 0 and "1 accepted" in r.stdout
+    r = run(["check", "official.txt", "site/news"], cwd=site)
+    assert r.code == 0 and "1 accepted" in r.out
     # a new drift elsewhere shifts every offset after it; only the new one fails
     page = site / "site" / "news" / "drifted.txt"
     page.write_text("前言一段。\n\n" + page.read_text(encoding="utf-8").replace(OTHER_FROM, OTHER_TO), encoding="utf-8")
-    r = run(["check", "official.txt", "site/news"], site)
-    assert r.returncode == 1
-    assert "1 accepted" in r.stdout and "[-专家-]{+咨询+}" in r.stdout and "[-多层次-]" not in r.stdout
+    r = run(["check", "official.txt", "site/news"], cwd=site)
+    assert r.code == 1
+    assert "1 accepted" in r.out and "[-专家-]{+咨询+}" in r.out and "[-多层次-]" not in r.out
 
 
 def test_stale_entry_is_reported_with_its_line(site: Path) -> None:
     drifted(site)
-    run(["check", "official.txt", "site/news", "--write-baseline", "jiaokan-accepted.toml"], site)
+    run(["check", "official.txt", "site/news", "--write-baseline", "jiaokan-accepted.toml"], cwd=site)
     drifted(site).write_text(OFFICIAL, encoding="utf-8")  # the page was corrected
-    r = run(["check", "official.txt", "site/news"], site)
-    assert r.returncode == 0
-    assert "1 stale accepted variant " in r.stdout
+    r = run(["check", "official.txt", "site/news"], cwd=site)
+    assert r.code == 0
+    assert "1 stale accepted variant " in r.out
     header = (site / "jiaokan-accepted.toml").read_text(encoding="utf-8").splitlines().index("[[accepted]]") + 1
-    assert f"jiaokan-accepted.toml:{header}  site/news/drifted.txt  wording-substitution" in r.stdout
+    assert f"jiaokan-accepted.toml:{header}  site/news/drifted.txt  wording-substitution" in r.out
 
 
 def test_unreadable_witness_among_good_ones(site: Path) -> None:
     drifted(site)
     (site / "site" / "news" / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff" * 50)
-    r = run(["check", "official.txt", "site/news/clean.txt", "site/news/broken.txt", "site/news/drifted.txt"], site)
-    assert r.returncode == 2
-    assert "broken.txt" in one_error_line(r.stderr)
+    r = run(["check", "official.txt", "site/news/clean.txt", "site/news/broken.txt", "site/news/drifted.txt"], cwd=site)
+    assert r.code == 2
+    assert "broken.txt" in one_error_line(r.err)
     # the other witnesses are still checked and reported
-    assert re.search(r"✓ PASS [\s\d]+site/news/clean\.txt", r.stdout)  # the table: status, counts, path
-    assert re.search(r"✗ FAIL [\s\d]+site/news/drifted\.txt", r.stdout)
-    assert re.search(r"! ERROR[\s-]+site/news/broken\.txt", r.stdout)
+    assert re.search(r"✓ PASS [\s\d]+site/news/clean\.txt", r.out)  # the table: status, counts, path
+    assert re.search(r"✗ FAIL [\s\d]+site/news/drifted\.txt", r.out)
+    assert re.search(r"! ERROR[\s-]+site/news/broken\.txt", r.out)
 
 
 @pytest.mark.parametrize(
@@ -142,23 +138,23 @@ def test_unreadable_witness_among_good_ones(site: Path) -> None:
     ids=["bad-fail-on", "bad-format", "unknown-flag", "no-witness", "glob-matches-nothing", "missing-base", "missing-baseline"],
 )
 def test_usage_and_input_errors_exit_2(site: Path, args: list[str]) -> None:
-    r = run(args, site)
-    assert r.returncode == 2, r.stdout + r.stderr
-    one_error_line(r.stderr)
+    r = run(args, cwd=site)
+    assert r.code == 2, r.out + r.err
+    one_error_line(r.err)
 
 
 def test_fail_on_levels(site: Path) -> None:
     drifted(site)
-    assert run(["check", "official.txt", "site/news/clean.txt", "--fail-on", "any"], site).returncode == 1
-    r = run(["check", "official.txt", "site/news/drifted.txt", "--fail-on", "none"], site)
-    assert r.returncode == 0 and "[-多层次-]{+多层级+}" in r.stdout  # still reported
+    assert run(["check", "official.txt", "site/news/clean.txt", "--fail-on", "any"], cwd=site).code == 1
+    r = run(["check", "official.txt", "site/news/drifted.txt", "--fail-on", "none"], cwd=site)
+    assert r.code == 0 and "[-多层次-]{+多层级+}" in r.out  # still reported
 
 
 def test_the_base_among_the_witnesses_is_skipped(site: Path) -> None:
-    r = run(["check", "official.txt", "*.txt", "site/news/clean.txt", "site/news/clean.txt"], site)
-    assert r.returncode == 0
-    assert r.stdout.count("site/news/clean.txt  0 new") == 1 and r.stdout.count("  site/news/clean.txt\n") == 1  # its block and its table row
-    assert "official.txt  ✓" not in r.stdout
+    r = run(["check", "official.txt", "*.txt", "site/news/clean.txt", "site/news/clean.txt"], cwd=site)
+    assert r.code == 0
+    assert r.out.count("site/news/clean.txt  0 new") == 1 and r.out.count("  site/news/clean.txt\n") == 1  # its block and its table row
+    assert "official.txt  ✓" not in r.out
 
 
 # ---------------------------------------------------------------- accepted variants
@@ -168,7 +164,7 @@ def baseline_of_two_pages(site: Path, name: str) -> tuple[Path, str]:
     """Pages a.txt and b.txt with the same drift, and a baseline written for them."""
     drifted(site, "a.txt")
     drifted(site, "b.txt")
-    run(["check", "official.txt", "site/news", "--write-baseline", name], site)
+    run(["check", "official.txt", "site/news", "--write-baseline", name], cwd=site)
     return site / name, (site / name).read_text(encoding="utf-8")
 
 
@@ -184,8 +180,8 @@ def test_rewriting_the_baseline_keeps_reasons_and_other_pages(site: Path) -> Non
     path.write_text(text.replace('reason = ""', 'reason = "本站转载时沿用旧稿"', 1), encoding="utf-8")
     drifted(site, "a.txt", other=True)
     # rewrite from a.txt only: b.txt's entry stays, a.txt's reason stays, the new drift is added
-    r = run(["check", "official.txt", "site/news/a.txt", "--write-baseline", "jiaokan-accepted.toml"], site)
-    assert r.returncode == 0
+    r = run(["check", "official.txt", "site/news/a.txt", "--write-baseline", "jiaokan-accepted.toml"], cwd=site)
+    assert r.code == 0
     text = path.read_text(encoding="utf-8")
     assert text.count("[[accepted]]") == 3
     assert 'reason = "本站转载时沿用旧稿"' in text
@@ -197,23 +193,23 @@ def test_entry_for_any_witness(site: Path) -> None:
     # keep one entry and make it apply to every page
     head, entry = first_entry(text)
     path.write_text(head + re.sub(r'file = "[^"]*"\n', "", entry), encoding="utf-8")
-    r = run(["check", "official.txt", "site/news", "--baseline", "accepted.toml"], site)
-    assert r.returncode == 0, r.stdout
-    assert r.stdout.count("0 new, 1 accepted") == 2
+    r = run(["check", "official.txt", "site/news", "--baseline", "accepted.toml"], cwd=site)
+    assert r.code == 0, r.out
+    assert r.out.count("0 new, 1 accepted") == 2
 
 
 def test_an_edit_inside_the_context_still_matches_on_the_other_side(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from jiaokan import baseline as bl
 
     page = drifted(site)
-    run(["check", "official.txt", "site/news/drifted.txt", "--write-baseline", "jiaokan-accepted.toml"], site)
+    run(["check", "official.txt", "site/news/drifted.txt", "--write-baseline", "jiaokan-accepted.toml"], cwd=site)
     accepted = bl.load(site / "jiaokan-accepted.toml")
     # the context is the base's: a witness edit beside the drift leaves it whole (a finding of its own) ...
     page.write_text(page.read_text(encoding="utf-8").replace("构建全方位、多层级", "构建全面、多层级"), encoding="utf-8")
     monkeypatch.chdir(site)
     result = check(read_document("official.txt"), ["site/news/drifted.txt"], settings=Settings(), accepted=accepted)
     (w,) = result.witnesses
-    pairs = sorted((f.base_norm, f.witness_norm, s) for f, s in zip(w.result.findings, w.statuses) if f.severity == "substantive")
+    pairs = sorted((f.base_norm, f.witness_norm, s) for f, s in zip(w.result.findings, w.statuses, strict=True) if f.severity == "substantive")
     assert pairs == [("全方位", "全面", "new"), ("多层次", "多层级", "accepted")]
     assert result.stale == () and result.exit_code == 1
     # ... and when the base itself is revised just before it (and the page follows), half the context still matches
@@ -221,16 +217,16 @@ def test_an_edit_inside_the_context_still_matches_on_the_other_side(site: Path, 
     official.write_text(OFFICIAL.replace("构建全方位、多层次", "构建全面、多层次"), encoding="utf-8")
     result = check(read_document("official.txt"), ["site/news/drifted.txt"], settings=Settings(), accepted=accepted)
     (w,) = result.witnesses
-    assert [(f.base_norm, s) for f, s in zip(w.result.findings, w.statuses) if f.severity == "substantive"] == [("多层次", "accepted")]
+    assert [(f.base_norm, s) for f, s in zip(w.result.findings, w.statuses, strict=True) if f.severity == "substantive"] == [("多层次", "accepted")]
     assert w.result.findings[[f.severity for f in w.result.findings].index("substantive")].before != accepted.entries[0].before
     assert result.exit_code == 0
 
 
 def test_only_the_base_changed_passes(site: Path) -> None:
     # what the pre-commit hook runs (its entry has --allow-empty) when a commit changes only the official text
-    r = run(["check", "--allow-empty", "official.txt", "official.txt", "./official.txt"], site)
-    assert r.returncode == 0 and r.stderr == ""
-    assert "0 witnesses" in r.stdout
+    r = run(["check", "--allow-empty", "official.txt", "official.txt", "./official.txt"], cwd=site)
+    assert r.code == 0 and r.err == ""
+    assert "0 witnesses" in r.out
 
 
 def test_rewriting_into_another_file_keeps_its_reasons_and_rekeys_pages(site: Path) -> None:
@@ -239,14 +235,14 @@ def test_rewriting_into_another_file_keeps_its_reasons_and_rekeys_pages(site: Pa
     moved = text.replace('file = "site/', 'file = "../site/').replace('reason = ""', 'reason = "经办公室同意"')
     (site / "ci" / "acc.toml").write_text(moved, encoding="utf-8")
     path.unlink()
-    r = run(["check", "official.txt", "site/news/a.txt", "--baseline", "ci/acc.toml", "--write-baseline", "ci/acc.toml"], site)
-    assert r.returncode == 0, r.stderr
+    r = run(["check", "official.txt", "site/news/a.txt", "--baseline", "ci/acc.toml", "--write-baseline", "ci/acc.toml"], cwd=site)
+    assert r.code == 0, r.err
     text = (site / "ci" / "acc.toml").read_text(encoding="utf-8")
     assert text.count('reason = "经办公室同意"') == 2 and 'file = "../site/news/b.txt"' in text
     # written from the default baseline into a new folder: the kept page is re-keyed for that folder
     path.write_text(moved.replace("../site/", "site/"), encoding="utf-8")
     (site / "other").mkdir()
-    run(["check", "official.txt", "site/news/a.txt", "--write-baseline", "other/acc.toml"], site)
+    run(["check", "official.txt", "site/news/a.txt", "--write-baseline", "other/acc.toml"], cwd=site)
     text = (site / "other" / "acc.toml").read_text(encoding="utf-8")
     assert 'file = "../site/news/b.txt"' in text and text.count('reason = "经办公室同意"') == 2
 
@@ -255,14 +251,14 @@ def test_a_configured_baseline_can_be_created(site: Path) -> None:
     drifted(site)
     (site / "jiaokan.toml").write_text('baseline = "ci/accepted.toml"\n', encoding="utf-8")
     (site / "ci").mkdir()
-    r = run(["check", "official.txt", "site/news"], site)
-    assert r.returncode == 2 and "jiaokan.toml names a file that does not exist" in one_error_line(r.stderr)
-    r = run(["check", "official.txt", "site/news", "--write-baseline", "ci/accepted.toml"], site)
-    assert r.returncode == 0, r.stderr
-    assert run(["check", "official.txt", "site/news"], site).returncode == 0
-    assert run(["check", "official.txt", "site/news", "--no-baseline"], site).returncode == 1
-    r = run(["check", "official.txt", "site/news", "--no-baseline", "--baseline", "ci/accepted.toml"], site)
-    assert r.returncode == 2 and "contradict" in one_error_line(r.stderr)
+    r = run(["check", "official.txt", "site/news"], cwd=site)
+    assert r.code == 2 and "jiaokan.toml names a file that does not exist" in one_error_line(r.err)
+    r = run(["check", "official.txt", "site/news", "--write-baseline", "ci/accepted.toml"], cwd=site)
+    assert r.code == 0, r.err
+    assert run(["check", "official.txt", "site/news"], cwd=site).code == 0
+    assert run(["check", "official.txt", "site/news", "--no-baseline"], cwd=site).code == 1
+    r = run(["check", "official.txt", "site/news", "--no-baseline", "--baseline", "ci/accepted.toml"], cwd=site)
+    assert r.code == 2 and "contradict" in one_error_line(r.err)
 
 
 @pytest.mark.parametrize(
@@ -272,9 +268,9 @@ def test_a_configured_baseline_can_be_created(site: Path) -> None:
 )
 def test_malformed_baseline_exit_2(site: Path, content: str) -> None:
     (site / "jiaokan-accepted.toml").write_text(content, encoding="utf-8")
-    r = run(["check", "official.txt", "site/news/clean.txt"], site)
-    assert r.returncode == 2
-    assert "jiaokan-accepted.toml" in one_error_line(r.stderr)
+    r = run(["check", "official.txt", "site/news/clean.txt"], cwd=site)
+    assert r.code == 2
+    assert "jiaokan-accepted.toml" in one_error_line(r.err)
 
 
 # ---------------------------------------------------------------- configuration
@@ -284,38 +280,39 @@ def test_config_precedence(site: Path) -> None:
     (site / "pyproject.toml").write_text('[project]\nname = "site"\n\n[tool.jiaokan]\nfail-on = "any"\n', encoding="utf-8")
     sub = site / "site"
     # found from a subfolder; the file says any: the cosmetic commas fail
-    r = run(["check", "../official.txt", "news/clean.txt"], sub)
-    assert r.returncode == 1
+    r = run(["check", "../official.txt", "news/clean.txt"], cwd=sub)
+    assert r.code == 1
     # the flag overrides the file
-    assert run(["check", "../official.txt", "news/clean.txt", "--fail-on", "substantive"], sub).returncode == 0
+    assert run(["check", "../official.txt", "news/clean.txt", "--fail-on", "substantive"], cwd=sub).code == 0
     # jiaokan.toml beside it wins over pyproject.toml
     (site / "jiaokan.toml").write_text('fail-on = "substantive"\n', encoding="utf-8")
-    assert run(["check", "../official.txt", "news/clean.txt"], sub).returncode == 0
-    r = run(["check", "--show-config"], sub)
-    assert r.returncode == 0
-    assert re.search(r"# fail-on: from .*jiaokan\.toml\nfail-on = \"substantive\"", r.stdout)
-    assert "# rules: from default" in r.stdout
-    r = run(["check", "--show-config", "--fail-on", "none", "--config", str(site / "pyproject.toml")], sub)
-    assert '# fail-on: from command line\nfail-on = "none"' in r.stdout
+    assert run(["check", "../official.txt", "news/clean.txt"], cwd=sub).code == 0
+    r = run(["check", "--show-config"], cwd=sub)
+    assert r.code == 0
+    assert re.search(r"# fail-on: from .*jiaokan\.toml\nfail-on = \"substantive\"", r.out)
+    assert "# rules: from default" in r.out
+    r = run(["check", "--show-config", "--fail-on", "none", "--config", str(site / "pyproject.toml")], cwd=sub)
+    assert '# fail-on: from command line\nfail-on = "none"' in r.out
 
 
 def test_framing_patterns_set_the_site_chrome_aside(site: Path) -> None:
     paragraphs = OFFICIAL.split("\n")
     middle = len(paragraphs) // 2
-    page = ["首页 > 政务公开 > 政策文件", "【字体：大 中 小】 【打印本页】", *paragraphs[:middle], "【字体：大 中 小】 【打印本页】", *paragraphs[middle:], "主办：某县人民政府办公室 联系电话：0000-1234567"]
+    chrome = "【字体：大 中 小】 【打印本页】"
+    page = ["首页 > 政务公开 > 政策文件", chrome, *paragraphs[:middle], chrome, *paragraphs[middle:], "主办：某县人民政府办公室 联系电话：0000-1234567"]
     (site / "site" / "news" / "page.txt").write_text("\n".join(page), encoding="utf-8")
-    r = run(["check", "official.txt", "site/news/page.txt", "--fail-on", "any", "--rules", "all"], site)
-    assert r.returncode == 1  # the chrome is framing or an addition
+    r = run(["check", "official.txt", "site/news/page.txt", "--fail-on", "any", "--rules", "all"], cwd=site)
+    assert r.code == 1  # the chrome is framing or an addition
     (site / "jiaokan.toml").write_text(
         'fail-on = "any"\nframing-patterns = ["首页>.*", "【字体：大中小】.*", "主办：.*"]\nrules = "all,-punctuation"\n', encoding="utf-8"
     )
     # without the punctuation rule the patterns see the page's own characters
-    r = run(["check", "official.txt", "site/news/page.txt", "-f", "json"], site)
-    data = json.loads(r.stdout)
+    r = run(["check", "official.txt", "site/news/page.txt", "-f", "json"], cwd=site)
+    data = json.loads(r.out)
     summary = data["witnesses"][0]["diff"]["summary"]
     assert summary["set_aside"] == 4, summary
     assert summary["substantive"] == 0 and summary["framing"] == 0
-    assert r.returncode == 0, r.stdout
+    assert r.code == 0, r.out
 
 
 def test_framing_patterns_keep_their_own_flags_and_groups(site: Path) -> None:
@@ -327,30 +324,30 @@ rules = "all,-punctuation"
 framing-patterns = ['(?i)home\s*>.*', '(?P<x>a)(?P=x)', '(?P<x>b)']
 """
     (site / "jiaokan.toml").write_text(config, encoding="utf-8")
-    r = run(["check", "official.txt", "site/news/page.txt", "-f", "json"], site)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert json.loads(r.stdout)["witnesses"][0]["diff"]["summary"]["set_aside"] == 1
+    r = run(["check", "official.txt", "site/news/page.txt", "-f", "json"], cwd=site)
+    assert r.code == 0, r.out + r.err
+    assert json.loads(r.out)["witnesses"][0]["diff"]["summary"]["set_aside"] == 1
 
 
 def test_file_names_are_shown_as_text(site: Path) -> None:
     odd = site / "site" / "news" / "v[x]y [bold]z.txt"
     odd.write_text(OFFICIAL, encoding="utf-8")
-    r = run(["check", "official.txt", "site/news"], site)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.count("v[x]y [bold]z.txt") == 2  # its block and its row
-    r = run(["check", "official.txt", "site/news/[/x]missing.txt"], site)
-    assert r.returncode == 2 and "[/x]missing.txt" in one_error_line(r.stderr)
+    r = run(["check", "official.txt", "site/news"], cwd=site)
+    assert r.code == 0, r.err
+    assert r.out.count("v[x]y [bold]z.txt") == 2  # its block and its row
+    r = run(["check", "official.txt", "site/news/[/x]missing.txt"], cwd=site)
+    assert r.code == 2 and "[/x]missing.txt" in one_error_line(r.err)
 
 
 def test_outputs_keep_the_file_mode(site: Path) -> None:
     out = site / "report.json"
     out.write_text("old", encoding="utf-8")
     out.chmod(0o644)
-    run(["check", "official.txt", "site/news", "-f", "json", "-o", "report.json"], site)
+    run(["check", "official.txt", "site/news", "-f", "json", "-o", "report.json"], cwd=site)
     assert out.stat().st_mode & 0o777 == 0o644 and out.read_text(encoding="utf-8").startswith("{")
     umask = os.umask(0)
     os.umask(umask)
-    run(["check", "official.txt", "site/news", "--write-baseline", "new.toml"], site)
+    run(["check", "official.txt", "site/news", "--write-baseline", "new.toml"], cwd=site)
     assert (site / "new.toml").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
@@ -361,8 +358,8 @@ def test_html_entities_are_not_differences(site: Path) -> None:
     body = "".join(f"<p>{html.escape(p).replace('“', '&ldquo;').replace('”', '&rdquo;')}</p>\n\n" for p in paragraphs)
     assert "&ldquo;" in body
     (site / "site" / "news" / "page.html").write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
-    r = run(["check", "official.txt", "site/news/page.html", "--fail-on", "any", "-f", "json"], site)
-    summary = json.loads(r.stdout)["witnesses"][0]["diff"]["summary"]
+    r = run(["check", "official.txt", "site/news/page.html", "--fail-on", "any", "-f", "json"], cwd=site)
+    summary = json.loads(r.out)["witnesses"][0]["diff"]["summary"]
     assert summary["by_code"].get("script", 0) == 0 and summary["by_code"].get("punctuation", 0) == 0, summary
 
 
@@ -380,9 +377,9 @@ def test_html_entities_are_not_differences(site: Path) -> None:
 )
 def test_bad_configuration_exit_2(site: Path, content: str, message: str) -> None:
     (site / "jiaokan.toml").write_text(content, encoding="utf-8")
-    r = run(["check", "official.txt", "site/news/clean.txt"], site)
-    assert r.returncode == 2
-    assert message in one_error_line(r.stderr)
+    r = run(["check", "official.txt", "site/news/clean.txt"], cwd=site)
+    assert r.code == 2
+    assert message in one_error_line(r.err)
 
 
 def test_substantive_codes_are_configurable(site: Path) -> None:
@@ -390,11 +387,11 @@ def test_substantive_codes_are_configurable(site: Path) -> None:
     (site / "jiaokan.toml").write_text(
         'substantive-codes = ["wording-insertion", "wording-deletion"]\nextend-substantive-codes = ["punctuation"]\n', encoding="utf-8"
     )
-    r = run(["check", "official.txt", "site/news/drifted.txt", "-f", "json"], site)
-    assert r.returncode == 0  # a substitution no longer counts
-    summary = json.loads(r.stdout)["witnesses"][0]["diff"]["summary"]
+    r = run(["check", "official.txt", "site/news/drifted.txt", "-f", "json"], cwd=site)
+    assert r.code == 0  # a substitution no longer counts
+    summary = json.loads(r.out)["witnesses"][0]["diff"]["summary"]
     assert summary["substantive"] == 0 and summary["cosmetic"] >= 1
-    assert run(["check", "official.txt", "site/news/clean.txt"], site).returncode == 1  # commas now do
+    assert run(["check", "official.txt", "site/news/clean.txt"], cwd=site).code == 1  # commas now do
 
 
 # ---------------------------------------------------------------- output formats
@@ -402,14 +399,14 @@ def test_substantive_codes_are_configurable(site: Path) -> None:
 
 def test_json_equals_the_library_result(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     drifted(site)
-    r = run(["check", "official.txt", "site/news", "-f", "json"], site)
+    r = run(["check", "official.txt", "site/news", "-f", "json"], cwd=site)
     monkeypatch.chdir(site)
     result = check(read_document("official.txt"), ["site/news"], settings=Settings())
-    assert json.loads(r.stdout) == serialize.data(result)
-    assert run(["check", "official.txt", "site/news", "-f", "json"], site).stdout == r.stdout  # byte-identical
+    assert json.loads(r.out) == serialize.data(result)
+    assert run(["check", "official.txt", "site/news", "-f", "json"], cwd=site).out == r.out  # byte-identical
     schema = json.loads(resources.files("jiaokan").joinpath("schemas/check-1.json").read_text(encoding="utf-8"))
     diff_schema = json.loads(resources.files("jiaokan").joinpath("schemas/diff-1.json").read_text(encoding="utf-8"))
-    data = json.loads(r.stdout)
+    data = json.loads(r.out)
     jsonschema.validate(data, schema)
     for w in data["witnesses"]:
         jsonschema.validate(w["diff"], diff_schema)
@@ -423,11 +420,11 @@ SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"  # OAS
 def test_sarif_is_valid_and_located_on_the_witness(site: Path) -> None:
     drifted(site, other=True)
     (site / "site" / "news" / "broken.txt").write_bytes(b"")
-    run(["check", "official.txt", "site/news/drifted.txt", "--write-baseline", "jiaokan-accepted.toml"], site)
+    run(["check", "official.txt", "site/news/drifted.txt", "--write-baseline", "jiaokan-accepted.toml"], cwd=site)
     head, entry = first_entry((site / "jiaokan-accepted.toml").read_text(encoding="utf-8"))
     (site / "jiaokan-accepted.toml").write_text(head + entry, encoding="utf-8")  # accept the first drift only
-    r = run(["check", "official.txt", "site/news", "-f", "sarif", "-o", "out.sarif"], site)
-    assert r.returncode == 2  # the empty page
+    r = run(["check", "official.txt", "site/news", "-f", "sarif", "-o", "out.sarif"], cwd=site)
+    assert r.code == 2  # the empty page
     log = json.loads((site / "out.sarif").read_text(encoding="utf-8"))
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
@@ -456,9 +453,9 @@ def test_sarif_is_valid_and_located_on_the_witness(site: Path) -> None:
 
 def test_github_workflow_commands(site: Path) -> None:
     drifted(site)
-    r = run(["check", "official.txt", "site/news", "-f", "github"], site)
-    assert r.returncode == 1
-    commands = [line for line in r.stdout.splitlines() if line.startswith("::")]
+    r = run(["check", "official.txt", "site/news", "-f", "github"], cwd=site)
+    assert r.code == 1
+    commands = [line for line in r.out.splitlines() if line.startswith("::")]
     assert len(commands) == 1
     m = re.fullmatch(r"::error file=site/news/drifted\.txt,line=(\d+),col=(\d+),endLine=\d+,endColumn=\d+,title=jiaokan wording-substitution::(.*)", commands[0])
     assert m, commands[0]
@@ -475,10 +472,10 @@ def test_pre_commit_hook_runs_the_check(site: Path) -> None:
     drifted(site)
     files = ["site/news/clean.txt", "site/news/drifted.txt", "official.txt"]  # as pre-commit passes them
     assert all(re.search(hook["files"], f) for f in files)
-    r = run([*hook["entry"].split()[1:], "official.txt", *files], site)
-    assert r.returncode == 1 and "drifted.txt" in r.stdout
-    only_base = run([*hook["entry"].split()[1:], "official.txt", "official.txt"], site)  # a commit changing only the base
-    assert only_base.returncode == 0, only_base.stderr
+    r = run([*hook["entry"].split()[1:], "official.txt", *files], cwd=site)
+    assert r.code == 1 and "drifted.txt" in r.out
+    only_base = run([*hook["entry"].split()[1:], "official.txt", "official.txt"], cwd=site)  # a commit changing only the base
+    assert only_base.code == 0, only_base.err
 
 
 def test_shell_example_in_docs_ci_md(site: Path) -> None:
@@ -487,11 +484,11 @@ def test_shell_example_in_docs_ci_md(site: Path) -> None:
     drifted(site)
     shim = site / "bin"
     shim.mkdir()
-    (shim / "jiaokan").write_text(f"#!/bin/sh\nPYTHONPATH={ROOT / 'src'} exec {sys.executable} -m jiaokan.cli \"$@\"\n", encoding="utf-8")
+    (shim / "jiaokan").write_text(f"#!/bin/sh\nexec {shlex.join(COMMAND)} \"$@\"\n", encoding="utf-8")
     (shim / "jiaokan").chmod(0o755)
     (site / "reprints").mkdir()
     (site / "reprints" / "page.txt").write_text(OFFICIAL.replace(DRIFT_FROM, DRIFT_TO), encoding="utf-8")
-    env = {**os.environ, "PATH": f"{shim}:{os.environ['PATH']}", "NO_COLOR": "1"}
+    env = process_environment({"PATH": f"{shim}:{os.environ['PATH']}", "NO_COLOR": "1"})
     r = subprocess.run(["sh", "-c", script], check=False, cwd=site, capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 1, r.stdout + r.stderr
     assert "多层级" in r.stdout
@@ -508,8 +505,7 @@ def test_workflow_in_docs_ci_md_is_valid_yaml() -> None:
 
 def _stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
     master, slave = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TERM": "xterm", "COLUMNS": "100"}
-    proc = subprocess.Popen([*CLI, *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    proc = spawn(args, cwd=cwd, env={"TERM": "xterm", "COLUMNS": "100"}, stdout=subprocess.DEVNULL, stderr=slave)
     os.close(slave)
     chunks = []
     while True:
@@ -532,5 +528,5 @@ def test_progress_bar_only_on_a_terminal(site: Path) -> None:
     code, err = _stderr_on_a_terminal(["check", "official.txt", "site/news"], site)
     assert code == 1
     assert "checking" in err and "/2" in err
-    r = run(["check", "official.txt", "site/news"], site)
-    assert r.stderr == ""
+    r = run(["check", "official.txt", "site/news"], cwd=site)
+    assert r.err == ""

@@ -23,7 +23,7 @@ from jiaokan.normalize import normalize
 from jiaokan.trace import trace_files
 
 from .conftest import COUNTY_002, VENDOR_001, XINHUA_000
-from .test_bad_input import run
+from .cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = tuple(USES)
@@ -66,21 +66,21 @@ def project(tmp_path: Path, table: str) -> Path:
 def test_diff_and_check_read_the_same_configuration(tmp_path: Path) -> None:
     """The issue's example: with rules = "all,-script", diff said 6 substantive findings and check 1,288."""
     site = project(tmp_path, 'rules = "all,-script"')
-    d = json.loads(run("diff", "base.txt", "copy.txt", "-f", "json", cwd=site).stdout)
-    c = json.loads(run("check", "base.txt", "copy.txt", "-f", "json", cwd=site).stdout)
+    d = json.loads(run(["diff", "base.txt", "copy.txt", "-f", "json"], cwd=site).out)
+    c = json.loads(run(["check", "base.txt", "copy.txt", "-f", "json"], cwd=site).out)
     assert "script" not in d["rules"] and d["rules"] == c["witnesses"][0]["diff"]["rules"]
     assert d["summary"]["substantive"] == c["witnesses"][0]["diff"]["summary"]["substantive"] > 100
     # a flag still wins over the file
-    flagged = json.loads(run("diff", "base.txt", "copy.txt", "-f", "json", "--rules", "all", cwd=site).stdout)
+    flagged = json.loads(run(["diff", "base.txt", "copy.txt", "-f", "json", "--rules", "all"], cwd=site).out)
     assert flagged["summary"]["substantive"] == 6
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_shows_its_settings_and_where_each_comes_from(command: str, tmp_path: Path) -> None:
     site = project(tmp_path, 'rules = "all,-regional"\nframing-patterns = ["^本网讯$"]')
-    done = run(command, "--show-config", "--rules", "all,-ruby", cwd=site)
-    out = done.stdout.decode()
-    assert done.returncode == 0, done.stderr
+    done = run([command, "--show-config", "--rules", "all,-ruby"], cwd=site)
+    out = done.out
+    assert done.code == 0, done.stderr
     assert out.startswith(f"# jiaokan {command}: effective settings\n# configuration file: {site / 'pyproject.toml'} [tool.jiaokan]\n")
     assert '# rules: from command line\nrules = "all,-ruby"' in out
     if "framing_patterns" in USES[command]:  # type: ignore[index]
@@ -92,25 +92,25 @@ def test_every_command_shows_its_settings_and_where_each_comes_from(command: str
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_takes_config_and_refuses_a_bad_one(command: str, tmp_path: Path) -> None:
     (tmp_path / "mine.toml").write_text('rules = "all,-script"\n', encoding="utf-8")
-    shown = run(command, "--config", "mine.toml", "--show-config", cwd=tmp_path)
-    assert shown.returncode == 0 and "# rules: from mine.toml\n" in shown.stdout.decode()
+    shown = run([command, "--config", "mine.toml", "--show-config"], cwd=tmp_path)
+    assert shown.code == 0 and "# rules: from mine.toml\n" in shown.out
     (tmp_path / "bad.toml").write_text('rulez = "all"\n', encoding="utf-8")
-    bad = run(command, "--config", "bad.toml", *SAMPLE_ARGS[command], cwd=tmp_path)
-    assert bad.returncode == 2 and bad.stderr.decode().startswith("jiaokan: error: bad.toml: unknown key 'rulez'")
+    bad = run([command, "--config", "bad.toml", *SAMPLE_ARGS[command]], cwd=tmp_path)
+    assert bad.code == 2 and bad.err.startswith("jiaokan: error: bad.toml: unknown key 'rulez'")
 
 
 def test_the_configured_rules_reach_trace_collate_scan_review_and_normalize(tmp_path: Path) -> None:
     site = project(tmp_path, 'rules = "all,-script"')
-    assert "script" not in json.loads(run("normalize", "copy.txt", "-f", "json", cwd=site).stdout)["rules"]
-    assert "script" not in json.loads(run("trace", "base.txt", "copy.txt", "-f", "json", cwd=site).stdout)["rules"]
-    collated = json.loads(run("collate", "base.txt", "copy.txt", "-f", "json", cwd=site).stdout)
+    assert "script" not in json.loads(run(["normalize", "copy.txt", "-f", "json"], cwd=site).out)["rules"]
+    assert "script" not in json.loads(run(["trace", "base.txt", "copy.txt", "-f", "json"], cwd=site).out)["rules"]
+    collated = json.loads(run(["collate", "base.txt", "copy.txt", "-f", "json"], cwd=site).out)
     assert len(collated["places"]) > 100  # every traditional character is a variant place without the script rule
-    record = json.loads(run("scan", "base.txt", "copy.txt", "--workers", "1", cwd=site).stdout)
+    record = json.loads(run(["scan", "base.txt", "copy.txt", "--workers", "1"], cwd=site).out)
     assert record["kind"] != "reprint"  # read without the script rule, a traditional copy shares few shingles with it
-    assert json.loads(run("scan", "base.txt", "copy.txt", "--workers", "1", "--rules", "all", cwd=site).stdout)["kind"] == "reprint"
-    configured = run("review", "base.txt", "copy.txt", cwd=site).stdout
-    assert configured != run("review", "base.txt", "copy.txt", "--rules", "all", cwd=site).stdout  # the file's rules, not the default
-    assert configured == run("review", "base.txt", "copy.txt", "--rules", "all,-script", cwd=site).stdout
+    assert json.loads(run(["scan", "base.txt", "copy.txt", "--workers", "1", "--rules", "all"], cwd=site).out)["kind"] == "reprint"
+    configured = run(["review", "base.txt", "copy.txt"], cwd=site).out
+    assert configured != run(["review", "base.txt", "copy.txt", "--rules", "all"], cwd=site).out  # the file's rules, not the default
+    assert configured == run(["review", "base.txt", "copy.txt", "--rules", "all,-script"], cwd=site).out
 
 
 def test_golden_flags_go_through_the_commands_own_parser() -> None:
@@ -186,9 +186,9 @@ def test_the_registry_is_what_each_command_accepts() -> None:
 
 @pytest.mark.parametrize("command", ["normalize", "diff", "check", "trace", "collate"])
 def test_an_unsupported_format_is_a_usage_error_listing_the_supported(command: str, tmp_path: Path) -> None:
-    done = run(command, *SAMPLE_ARGS[command], "--format", "xml", cwd=tmp_path)
-    err = done.stderr.decode()
-    assert done.returncode == 2 and done.stdout == b""
+    done = run([command, *SAMPLE_ARGS[command], "--format", "xml"], cwd=tmp_path)
+    err = done.err
+    assert done.code == 2 and done.out_bytes == b""
     supported = ", ".join(formats.supported(command))  # type: ignore[arg-type]
     assert err.splitlines() == [f"jiaokan: error: Invalid value for '--format' / '-f': 'xml' is not a format of jiaokan {command}; use one of: {supported}; see 'jiaokan {command} --help'"]
 
@@ -208,20 +208,20 @@ def test_json_is_the_library_result_serialized(tmp_path: Path) -> None:
         "collate": serialize.data(collate_documents([read_document(str(VENDOR_001)), read_document(str(COUNTY_002))])),
     }
     for command, expected in cases.items():
-        done = run(command, *SAMPLE_ARGS[command], "-f", "json", cwd=ROOT)
-        assert json.loads(done.stdout) == expected, command
+        done = run([command, *SAMPLE_ARGS[command], "-f", "json"], cwd=ROOT)
+        assert json.loads(done.out) == expected, command
 
 
 def test_normalize_json_and_scan_records_follow_their_published_schemas(tmp_path: Path) -> None:
-    validate(json.loads(run("normalize", str(COUNTY_002), "-f", "json", "--show-map", cwd=tmp_path).stdout), "normalize-1.json")
+    validate(json.loads(run(["normalize", str(COUNTY_002), "-f", "json", "--show-map"], cwd=tmp_path).out), "normalize-1.json")
     (tmp_path / "corpus").mkdir()
     for p in (COUNTY_002, XINHUA_000):
         (tmp_path / "corpus" / p.name).write_bytes(p.read_bytes())
     excerpt = "\n\n".join(VENDOR_001.read_text(encoding="utf-8").split("\n\n")[10:40:3])
     (tmp_path / "corpus" / "excerpt.txt").write_text(excerpt, encoding="utf-8")
     (tmp_path / "corpus" / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)
-    done = run("scan", str(VENDOR_001), "corpus", "--workers", "1", cwd=tmp_path)
-    records = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    done = run(["scan", str(VENDOR_001), "corpus", "--workers", "1"], cwd=tmp_path)
+    records = [json.loads(line) for line in done.out.splitlines()]
     assert {r["kind"] for r in records} >= {"reprint", "error"}
     for r in records:
         validate(r, "scan-1.json")
@@ -233,41 +233,41 @@ def test_normalize_json_and_scan_records_follow_their_published_schemas(tmp_path
 def test_scan_exits_2_for_an_unreadable_document_and_for_a_glob_matching_nothing(tmp_path: Path) -> None:
     (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)
     (tmp_path / "good.txt").write_bytes(COUNTY_002.read_bytes())
-    done = run("scan", str(VENDOR_001), "bad.txt", "good.txt", "--workers", "1", cwd=tmp_path)
-    assert done.returncode == 2
-    assert [json.loads(x)["kind"] for x in done.stdout.decode().splitlines()] == ["error", "reprint"]  # every record written first
-    assert done.stderr.decode().splitlines()[-1].startswith("jiaokan: error: 1 document of the corpus could not be read")
-    nothing = run("scan", str(VENDOR_001), "site/**/*.html", cwd=tmp_path)
-    assert nothing.returncode == 2 and nothing.stdout == b""
-    assert nothing.stderr.decode() == "jiaokan: error: site/**/*.html: no file matches: the glob matched nothing; check the pattern; quote it so the shell passes ** through\n"
+    done = run(["scan", str(VENDOR_001), "bad.txt", "good.txt", "--workers", "1"], cwd=tmp_path)
+    assert done.code == 2
+    assert [json.loads(x)["kind"] for x in done.out.splitlines()] == ["error", "reprint"]  # every record written first
+    assert done.err.splitlines()[-1].startswith("jiaokan: error: 1 document of the corpus could not be read")
+    nothing = run(["scan", str(VENDOR_001), "site/**/*.html"], cwd=tmp_path)
+    assert nothing.code == 2 and nothing.out_bytes == b""
+    assert nothing.err == "jiaokan: error: site/**/*.html: no file matches: the glob matched nothing; check the pattern; quote it so the shell passes ** through\n"
 
 
 def test_review_exits_0_once_its_page_is_written_unless_asked(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
-    assert run("review", str(VENDOR_001), str(COUNTY_002), "-o", str(page), cwd=tmp_path).returncode == 0 and page.stat().st_size > 0
-    assert run("review", str(VENDOR_001), str(COUNTY_002), "-o", str(page), "--fail-on", "substantive", cwd=tmp_path).returncode == 1
-    assert run("review", str(VENDOR_001), str(VENDOR_001), "-o", str(page), "--fail-on", "any", cwd=tmp_path).returncode == 2  # the base itself: no witness
-    wrong = run("review", str(VENDOR_001), str(COUNTY_002), "--fail-on", "some", cwd=tmp_path)
-    assert wrong.returncode == 2 and "'some' is not a level; use one of: substantive, any, none" in wrong.stderr.decode()
+    assert run(["review", str(VENDOR_001), str(COUNTY_002), "-o", str(page)], cwd=tmp_path).code == 0 and page.stat().st_size > 0
+    assert run(["review", str(VENDOR_001), str(COUNTY_002), "-o", str(page), "--fail-on", "substantive"], cwd=tmp_path).code == 1
+    assert run(["review", str(VENDOR_001), str(VENDOR_001), "-o", str(page), "--fail-on", "any"], cwd=tmp_path).code == 2  # the base itself: no witness
+    wrong = run(["review", str(VENDOR_001), str(COUNTY_002), "--fail-on", "some"], cwd=tmp_path)
+    assert wrong.code == 2 and "'some' is not a level; use one of: substantive, any, none" in wrong.err
 
 
 @pytest.mark.parametrize("where", ["before the command", "after the command", "at the end"])
 def test_debug_is_accepted_anywhere(where: str, tmp_path: Path) -> None:
     args = ["diff", "missing.txt", str(COUNTY_002)]
     at = {"before the command": 0, "after the command": 1, "at the end": 3}[where]
-    done = run(*args[:at], "--debug", *args[at:], cwd=tmp_path)
-    err = done.stderr.decode()
-    assert done.returncode == 2
+    done = run([*args[:at], "--debug", *args[at:]], cwd=tmp_path)
+    err = done.err
+    assert done.code == 2
     assert "Traceback (most recent call last)" in err and err.rstrip().splitlines()[-1].startswith("jiaokan: error: missing.txt")
-    quiet = run(*args, cwd=tmp_path)
-    assert quiet.returncode == 2 and "Traceback" not in quiet.stderr.decode()
+    quiet = run([*args], cwd=tmp_path)
+    assert quiet.code == 2 and "Traceback" not in quiet.err
 
 
 @pytest.mark.parametrize("command", ["", *COMMANDS])
 def test_help_shows_no_internals(command: str, tmp_path: Path) -> None:
-    done = run(*([command] if command else []), "--help", cwd=tmp_path)
-    text = done.stdout.decode()
-    assert done.returncode == 0 and text.startswith("Usage: jiaokan")
+    done = run([*([command] if command else []), "--help"], cwd=tmp_path)
+    text = done.out
+    assert done.code == 0 and text.startswith("Usage: jiaokan")
     for internal in ("<str>", "<list", "<path>", "<int", "{", "Value error", "list[str]", "_cmd"):
         if internal == "{" and command == "scan":
             text = text.replace('{"id", "text"}', "").replace('{"id", "path"}', "")  # the JSONL line shapes, not a type

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -15,9 +12,8 @@ import pytest
 from jiaokan import read_document, serialize
 from jiaokan.collate import collate_documents
 
-from .conftest import COUNTY_002, ROOT, VENDOR_001, XINHUA_000
-
-CLI = [sys.executable, "-m", "jiaokan.cli"]
+from .cli import run
+from .conftest import COUNTY_002, VENDOR_001, XINHUA_000
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +41,7 @@ def collation(family: list[Path]):  # type: ignore[no-untyped-def]
 
 def test_variant_places_and_majority(collation) -> None:  # type: ignore[no-untyped-def]
     paths = [c.path for c in collation.copies]
-    places = {p.majority: dict(zip(paths, p.readings)) for p in collation.places}
+    places = {p.majority: dict(zip(paths, p.readings, strict=True)) for p in collation.places}
     assert set(places) == {"支撑", "提升", "2025", "多层级", "职能", "统筹", "专家"}
     county, summary = str(COUNTY_002), str(XINHUA_000)
     assert places["提升"][county] == "建设" and places["提升"][summary] == "提升"  # the summary has this sentence
@@ -68,23 +64,22 @@ def test_base_auto_is_the_copy_most_agree_with(collation) -> None:  # type: igno
 
 
 def test_cli_json_html_and_base(family: list[Path], collation, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    r = subprocess.run([*CLI, "collate", *map(str, family), "-f", "json"], check=False, capture_output=True, text=True, env=env, timeout=300)
-    assert r.returncode == 1  # variant places
-    data = json.loads(r.stdout)
+    r = run(["collate", *map(str, family), "-f", "json"])
+    assert r.code == 1  # variant places
+    data = json.loads(r.out)
     assert data == serialize.data(collation)
     schema = json.loads(resources.files("jiaokan").joinpath("schemas/collate-1.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
     # the alignment table: the summary has text only in some rows
     summary_cells = [row["copies"][str(XINHUA_000)] for row in data["table"]]
     assert any(summary_cells) and summary_cells.count(None) > len(summary_cells) / 2
-    given = subprocess.run([*CLI, "collate", *map(str, family), "--base", str(COUNTY_002), "-f", "json"], check=False, capture_output=True, text=True, env=env, timeout=300)
-    assert json.loads(given.stdout)["base"] == {"path": str(COUNTY_002), "chosen": "given", "why": f"{COUNTY_002} was given as the base"}
+    given = run(["collate", *map(str, family), "--base", str(COUNTY_002), "-f", "json"])
+    assert json.loads(given.out)["base"] == {"path": str(COUNTY_002), "chosen": "given", "why": f"{COUNTY_002} was given as the base"}
     page = tmp_path / "c.html"
-    h = subprocess.run([*CLI, "collate", *map(str, family), "-f", "html", "-o", str(page)], check=False, capture_output=True, text=True, env=env, timeout=300)
-    assert h.returncode == 1, h.stderr
+    h = run(["collate", *map(str, family), "-f", "html", "-o", str(page)])
+    assert h.code == 1, h.err
     text = page.read_text(encoding="utf-8")
     for k in range(len(family) - 1):
         assert f'data-w="{k}"' in text  # a column (and a chooser) per copy besides the base
-    one = subprocess.run([*CLI, "collate", str(VENDOR_001)], check=False, capture_output=True, text=True, env=env, timeout=60)
-    assert one.returncode == 2 and one.stderr.startswith("jiaokan: error: collate needs at least two copies")
+    one = run(["collate", str(VENDOR_001)])
+    assert one.code == 2 and one.err.startswith("jiaokan: error: collate needs at least two copies")

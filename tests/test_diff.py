@@ -1,10 +1,12 @@
+# ruff: noqa: RUF001, RUF003 - Chinese text, whose full-width punctuation is the data
 """jiaokan diff: the samples (golden), edits of known kind, the JSON contract, the CLI."""
 
 from __future__ import annotations
 
+import itertools
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from importlib import resources
@@ -17,9 +19,9 @@ import pytest
 from jiaokan import document_from_text, normalize_text, read_document, serialize
 from jiaokan.diff import diff_documents, diff_files
 
+from .cli import run
 from .conftest import ALL_SAMPLES, CASES, COUNTY_002, VENDOR_001
 
-CLI = [sys.executable, "-m", "jiaokan.cli"]
 SCHEMA = json.loads(resources.files("jiaokan").joinpath("schemas/diff-1.json").read_text(encoding="utf-8"))
 
 
@@ -159,7 +161,7 @@ def test_a_dropped_paragraph_beside_an_edit_is_the_same_two_findings_both_ways()
     # the next paragraph's first character into that character plus the inserted word": one deletion and one
     # insertion either way round, never a substitution spanning two paragraphs.
     k = next(i for i, p in enumerate(PARAS) if p.startswith("坚持改革引领"))
-    edited = PARAS[:k] + [PARAS[k + 1][:1] + "加强" + PARAS[k + 1][1:]] + PARAS[k + 2:]
+    edited = [*PARAS[:k], PARAS[k + 1][:1] + "加强" + PARAS[k + 1][1:], *PARAS[k + 2:]]
     base, witness = document_from_text(BODY, path="b"), document_from_text("\n\n".join(edited), path="w")
     assert substantive(diff_documents(base, witness)) == [("paragraph-omission", PARAS[k], ""), ("wording-insertion", "", "加强")]
     assert substantive(diff_documents(witness, base)) == [("paragraph-addition", "", PARAS[k]), ("wording-deletion", "加强", "")]
@@ -170,7 +172,7 @@ def test_a_dropped_paragraph_after_an_edited_sentence_is_one_omission() -> None:
     # characters: 管能力。（三）积极… deleted in pieces and 会管理 → 进管 reported.
     k = next(i for i, p in enumerate(PARAS) if p.startswith("坚持改革引领"))
     last = PARAS[k - 1]
-    edited = PARAS[:k - 1] + [last[:-4] + "数字" + last[-4:]] + PARAS[k + 1:]
+    edited = [*PARAS[:k - 1], last[:-4] + "数字" + last[-4:], *PARAS[k + 1:]]
     result = diff_documents(document_from_text(BODY, path="b"), document_from_text("\n\n".join(edited), path="w"))
     assert substantive(result) == [("wording-insertion", "", "数字"), ("paragraph-omission", PARAS[k], "")]
 
@@ -181,7 +183,7 @@ def test_a_page_break_inside_a_sentence_beside_a_dropped_one_changes_nothing_els
     k = next(i for i, p in enumerate(PARAS) if p.startswith("坚持改革引领"))
     first, dropped = PARAS[k].split("。", 1)
     broken = PARAS[k + 1][:3] + "\n\n" + PARAS[k + 1][3:]
-    edited = PARAS[:k] + [first + "。", broken] + PARAS[k + 2:]
+    edited = [*PARAS[:k], first + "。", broken, *PARAS[k + 2:]]
     result = diff_documents(document_from_text(BODY, path="b"), document_from_text("\n\n".join(edited), path="w"))
     assert substantive(result) == [("sentence-omission", dropped, "")]
 
@@ -268,7 +270,7 @@ def _alignment_is_sound(result) -> bool:  # type: ignore[no-untyped-def]
     a, b, al = result.base_seg, result.witness_seg, result.alignment
     covered_a = sorted([(o.a1, o.a2) for o in al.ops] + [(m.a1, m.a2) for m in al.moves])
     covered_b = sorted([(o.b1, o.b2) for o in al.ops] + [(m.b1, m.b2) for m in al.moves])
-    tiles = all(x[1] == y[0] for side in (covered_a, covered_b) for x, y in zip(side, side[1:]))
+    tiles = all(x[1] == y[0] for side in (covered_a, covered_b) for x, y in itertools.pairwise(side))
     return tiles and all(a.stream[o.a1:o.a2] == b.stream[o.b1:o.b2] for o in al.ops if o.tag == "equal")
 
 
@@ -341,19 +343,14 @@ def test_repeated_passages_do_not_derail_alignment() -> None:
 # ---------------------------------------------------------------- the JSON contract and the CLI
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=full_env, timeout=120)
-
-
 def test_json_matches_the_schema_and_the_library() -> None:
-    done = run("diff", str(VENDOR_001), str(COUNTY_002), "--format", "json")
-    assert done.returncode == 1  # substantive findings
-    data = json.loads(done.stdout)
+    done = run(["diff", str(VENDOR_001), str(COUNTY_002), "--format", "json"])
+    assert done.code == 1  # substantive findings
+    data = json.loads(done.out)
     jsonschema.validate(data, SCHEMA)
     assert data == serialize.data(diff_files(str(VENDOR_001), str(COUNTY_002)))
     assert data["schema"] == "jiaokan.diff/1"
-    insertion = [f for f in data["findings"] if f["code"] == "wording-deletion"][0]
+    insertion = next(f for f in data["findings"] if f["code"] == "wording-deletion")
     assert insertion["witness"]["start"] == insertion["witness"]["end"]  # a pure deletion is a point in the witness
 
 
@@ -364,27 +361,27 @@ def test_json_with_cosmetic_findings_validates_too() -> None:
 
 
 def test_output_is_deterministic() -> None:
-    first = run("diff", str(VENDOR_001), str(COUNTY_002), "--format", "json", "--include-cosmetic").stdout
-    second = run("diff", str(VENDOR_001), str(COUNTY_002), "--format", "json", "--include-cosmetic").stdout
+    first = run(["diff", str(VENDOR_001), str(COUNTY_002), "--format", "json", "--include-cosmetic"]).out
+    second = run(["diff", str(VENDOR_001), str(COUNTY_002), "--format", "json", "--include-cosmetic"]).out
     assert first == second and len(first) > 1000
 
 
 def test_exit_codes() -> None:
-    assert run("diff", str(COUNTY_002), str(COUNTY_002)).returncode == 0
-    assert run("diff", str(VENDOR_001), str(COUNTY_002)).returncode == 1
-    missing = run("diff", str(VENDOR_001), "no-such-file.txt")
-    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no-such-file.txt" in missing.stderr
+    assert run(["diff", str(COUNTY_002), str(COUNTY_002)]).code == 0
+    assert run(["diff", str(VENDOR_001), str(COUNTY_002)]).code == 1
+    missing = run(["diff", str(VENDOR_001), "no-such-file.txt"])
+    assert missing.code == 2 and missing.err.count("\n") == 1 and "no-such-file.txt" in missing.err
 
 
 def test_text_report_when_piped_is_plain_and_complete() -> None:
-    done = run("diff", str(VENDOR_001), str(COUNTY_002))
-    out = done.stdout
+    done = run(["diff", str(VENDOR_001), str(COUNTY_002)])
+    out = done.out
     assert "\x1b[" not in out
     assert "wording-substitution" in out and "三（一）强化安全管理责任" in out
     assert "[-多层级-]{+多层次+}" in out
     assert f"{VENDOR_001}:87:69" in out  # file:line:column of 多層級 in the original
     assert "cosmetic differences not listed" in out
-    listed = run("diff", str(VENDOR_001), str(COUNTY_002), "--include-cosmetic").stdout
+    listed = run(["diff", str(VENDOR_001), str(COUNTY_002), "--include-cosmetic"]).out
     assert "ruby" in listed and listed.count("\n") > out.count("\n") + 1000
 
 
@@ -459,8 +456,8 @@ def test_unrelated_documents_are_omissions_and_additions_not_a_scatter_of_edits(
 
 def test_output_path_errors_exit_2(tmp_path: Path) -> None:
     for target in (str(tmp_path), str(tmp_path / "missing" / "x.json")):
-        done = run("diff", str(COUNTY_002), str(COUNTY_002), "-o", target)
-        assert done.returncode == 2 and done.stderr.startswith("jiaokan: error: ") and done.stderr.count("\n") == 1
+        done = run(["diff", str(COUNTY_002), str(COUNTY_002), "-o", target])
+        assert done.code == 2 and done.err.startswith("jiaokan: error: ") and done.err.count("\n") == 1
     out = tmp_path / "report.json"
-    assert run("diff", str(COUNTY_002), str(COUNTY_002), "--format", "json", "-o", str(out)).returncode == 0
+    assert run(["diff", str(COUNTY_002), str(COUNTY_002), "--format", "json", "-o", str(out)]).code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["substantive"] == 0

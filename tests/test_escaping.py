@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from .test_bad_input import SAMPLES, run
+from .cli import Result, run
+from .test_bad_input import SAMPLES
 
 HOSTILE = (
     "\x1b[2J\x1b[H"  # clear screen, cursor home
@@ -79,9 +79,9 @@ COMMANDS = [
 @pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a).replace(EVIL_NAME, "EVIL") for a in COMMANDS])
 def test_no_text_report_prints_a_control_character_or_a_workflow_command(folder: Path, args: tuple[str, ...], color: bool) -> None:
     env = {"FORCE_COLOR": "1"} if color else {"NO_COLOR": "1"}
-    done = run(*args, cwd=folder, env=env)
-    assert done.returncode in (0, 1), done.stderr.decode("utf-8", "replace")
-    out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+    done = run(args, cwd=folder, env=env)
+    assert done.code in (0, 1), done.err_bytes.decode("utf-8", "replace")
+    out, err = done.out, done.err
     if color:  # the report's own colours are SGR codes; nothing else may be an escape
         assert "\x1b[" in out or args[0] in ("normalize", "scan") or "-q" in args
         out = re.sub(r"\x1b\[[0-9;]*m", "", out)
@@ -98,7 +98,7 @@ def test_no_text_report_prints_a_control_character_or_a_workflow_command(folder:
 
 
 def test_the_escaped_text_is_still_shown(folder: Path) -> None:
-    out = run("diff", "base.txt", "w.txt", cwd=folder, env={"NO_COLOR": "1"}).stdout.decode("utf-8")
+    out = run(["diff", "base.txt", "w.txt"], cwd=folder, env={"NO_COLOR": "1"}).out
     assert "\\u001b[2J" in out and "\\u001b]0;pwned" in out
     assert "\\u001b]8" in out and "\\u0007" in out  # BEL shown too (rich Text alone would drop it silently)
 
@@ -107,9 +107,9 @@ def test_error_messages_stay_one_line(folder: Path) -> None:
     for args in (("diff", "base.txt", "missing\x1b[2J\n::error file=x::forged.txt"),
                  ("normalize", "--rules", "\x1b]0;t\x07\n::add-mask::x", "w.txt"),
                  ("diff", "--nonsense\x1b[2J\n::error::x", "base.txt", "w.txt")):
-        done = run(*args, cwd=folder)
-        err = done.stderr.decode("utf-8")
-        assert done.returncode == 2, err
+        done = run(args, cwd=folder)
+        err = done.err
+        assert done.code == 2, err
         assert err.count("\n") == 1 and err.startswith("jiaokan: error: "), err
         _assert_safe(err, "error")
 
@@ -118,11 +118,11 @@ def test_a_witness_that_cannot_be_read_under_a_hostile_name(folder: Path) -> Non
     name = "bad\x1b[2J\n::error file=README.md::forged.docx"
     (folder / name).write_bytes(b"PK\x03\x04 not a zip")
     try:
-        done = run("check", "base.txt", name, cwd=folder, env={"NO_COLOR": "1"})
-        assert done.returncode == 2
-        _assert_safe(done.stdout.decode("utf-8"), "stdout")
-        _assert_safe(done.stderr.decode("utf-8"), "stderr")
-        gh = run("check", "--format", "github", "base.txt", name, cwd=folder).stdout.decode("utf-8")
+        done = run(["check", "base.txt", name], cwd=folder, env={"NO_COLOR": "1"})
+        assert done.code == 2
+        _assert_safe(done.out, "stdout")
+        _assert_safe(done.err, "stderr")
+        gh = run(["check", "--format", "github", "base.txt", name], cwd=folder).out
         assert gh.startswith("::error file=bad\\u001b[2J%0A%3A%3Aerror file=README.md%3A%3Aforged.docx,title=")
         assert all(line.startswith("::error ") for line in gh.splitlines()[:-1])
     finally:
@@ -133,7 +133,7 @@ def test_github_format_escapes_properties_and_messages(folder: Path) -> None:
     name = "a%b,c:d\re.txt"
     (folder / name).write_text((folder / "w.txt").read_text(encoding="utf-8"), encoding="utf-8")
     try:
-        out = run("check", "--format", "github", "base.txt", name, cwd=folder).stdout.decode("utf-8")
+        out = run(["check", "--format", "github", "base.txt", name], cwd=folder).out
     finally:
         (folder / name).unlink()
     lines = out.split("\n")
@@ -181,10 +181,10 @@ class _Blocks(HTMLParser):
 EMBED = "</script><script>window.__x=1</script><!--<script>\u2028\u2029</SCRIPT >&lt;"
 
 
-def _page(done: subprocess.CompletedProcess[bytes]) -> tuple[str, _Blocks]:
+def _page(done: Result) -> tuple[str, _Blocks]:
     """A page a command wrote, checked for workflow commands, and its script blocks and comments."""
-    assert done.returncode in (0, 1), done.stderr
-    page = done.stdout.decode("utf-8")
+    assert done.code in (0, 1), done.err_bytes
+    page = done.out
     assert _workflow_commands(page) == []
     parser = _Blocks()
     parser.feed(page)
@@ -197,7 +197,7 @@ def test_the_review_page_embeds_hostile_text_escaped(tmp_path: Path) -> None:
     base.write_text("关于加强数字政府建设的指导意见。\n\n各地区要抓好落实。\n", encoding="utf-8")
     witness = tmp_path / f"w{EMBED.replace('/', '')}.txt"  # in the name too (witness paths are embedded)
     witness.write_text(f"关于加强数字政府建设的指导意见。{EMBED}\n\n::error file=README.md::forged\n\n各地区要抓好落实。\n", encoding="utf-8")
-    page, parser = _page(run("review", str(base), str(witness), cwd=tmp_path))
+    _, parser = _page(run(["review", str(base), str(witness)], cwd=tmp_path))
     assert len(parser.scripts) == 2, [a for a, _ in parser.scripts]  # the data and our own script, nothing more
     (data_attrs, data), (_code_attrs, _code) = parser.scripts
     assert data_attrs.get("type") == "application/json"
@@ -214,7 +214,7 @@ def test_the_trace_page_shows_hostile_text_as_text(tmp_path: Path) -> None:
     source.write_text("关于加强数字政府建设的指导意见。\n\n各地区要抓好落实。\n", encoding="utf-8")
     derived = tmp_path / "derived.txt"
     derived.write_text(f"各地区要抓好落实。{EMBED}\n\n::add-mask::secret\n", encoding="utf-8")
-    page, parser = _page(run("trace", "--format", "html", str(source), str(derived), cwd=tmp_path))
+    page, parser = _page(run(["trace", "--format", "html", str(source), str(derived)], cwd=tmp_path))
     assert parser.scripts == []  # the trace page has no script at all, and the text made none
     assert parser.comments == []
     assert "&lt;/script&gt;" in page

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002, RUF003 - Chinese text, whose full-width punctuation is the data
 """Stage 1, ingest: every way a document really arrives, on snippets of the samples.
 
 Each test asserts what a user sees: the decoded text (every offset jiaokan
@@ -10,10 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
-import os
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -23,6 +21,8 @@ from hypothesis import strategies as st
 
 from jiaokan.ingest import Document, document_from_bytes, document_from_text, read_document
 from jiaokan.normalize import normalize
+
+from .cli import run
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -430,16 +430,11 @@ def test_locate_matches_a_naive_count(parts: list[tuple[str, str]]) -> None:
 # standard input
 
 
-def _cli(*args: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIAOKAN_")}
-    return subprocess.run([sys.executable, "-m", "jiaokan.cli", *args], input=stdin, capture_output=True, env=env, timeout=60)
-
-
 def test_normalize_reads_standard_input() -> None:
-    done = _cli("normalize", "-", stdin=COUNTY.encode("gbk"))
-    assert done.returncode == 0, done.stderr.decode()
-    assert done.stderr == b""
-    out = done.stdout.decode("utf-8")
+    done = run(["normalize", "-"], input=COUNTY.encode("gbk"))
+    assert done.code == 0, done.err
+    assert done.err_bytes == b""
+    out = done.out
     header, *rest = out.splitlines()
     assert header.startswith("# -  (text, gb18030;")
     assert any(line.endswith("| 一、发展现状和总体要求") for line in rest)
@@ -447,9 +442,9 @@ def test_normalize_reads_standard_input() -> None:
 
 
 def test_normalize_reads_html_from_standard_input() -> None:
-    done = _cli("normalize", "--rules", "markup", "-", stdin=PAGE.encode("gbk"))
-    assert done.returncode == 0, done.stderr.decode()
-    out = done.stdout.decode("utf-8")
+    done = run(["normalize", "--rules", "markup", "-"], input=PAGE.encode("gbk"))
+    assert done.code == 0, done.err
+    out = done.out
     assert out.startswith("# -  (html, gb18030;")
     assert "脚本里的字" not in out
     assert "国发〔2022〕14号" in out

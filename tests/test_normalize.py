@@ -1,20 +1,20 @@
+# ruff: noqa: RUF001, RUF002 - Chinese text, whose full-width punctuation is the data
 """Normalization: each rule on real snippets, the offset map's guarantees, the samples."""
 
 from __future__ import annotations
 
 import difflib
 import json
-import subprocess
-import sys
 
 import pytest
-from hypothesis import example, HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from jiaokan import document_from_text, normalize, normalize_text, read_document, serialize
 from jiaokan.errors import InputError
 from jiaokan.normalize import RULE_NAMES, han_number, is_reading, select_rules
 
+from .cli import run
 from .conftest import ALL_SAMPLES, COUNTY_002, VENDOR_001
 
 # ---------------------------------------------------------------- rules, one by one
@@ -195,17 +195,15 @@ def test_show_map_lists_what_changed_where() -> None:
 
 
 def test_cli_json_equals_library_result() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "jiaokan.cli", "normalize", str(COUNTY_002), "--format", "json"],
-        capture_output=True, text=True, check=True,
-    )
-    assert json.loads(out.stdout) == serialize.data(normalize(read_document(str(COUNTY_002))))
+    done = run(["normalize", str(COUNTY_002), "--format", "json"])
+    assert done.code == 0, done
+    assert json.loads(done.out) == serialize.data(normalize(read_document(str(COUNTY_002))))
 
 
 def test_cli_text_shows_original_line_numbers() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "jiaokan.cli", "normalize", str(COUNTY_002)], capture_output=True, text=True, check=True
-    ).stdout
+    done = run(["normalize", str(COUNTY_002)])
+    assert done.code == 0, done
+    out = done.out
     # the paragraph cut by the page break spans lines 49-51 of the original file
     assert any(line.strip().startswith("49-51 | 坚持整体协同") for line in out.splitlines())
 
@@ -241,7 +239,7 @@ def equivalent(a: str, b: str) -> bool:
         return True
     if len(a) != len(b):
         return False
-    return all(x == y or any(x in s and y in s for s in PUNCT_EQUIVALENT) for x, y in zip(a, b))
+    return all(x == y or any(x in s and y in s for s in PUNCT_EQUIVALENT) for x, y in zip(a, b, strict=True))
 
 
 def check_map(original: str, result) -> None:  # type: ignore[no-untyped-def]
@@ -297,9 +295,11 @@ def test_property_any_rule_subset_keeps_a_valid_map(text: str, rules: list[str])
     text2, starts, ends = result.mapped.text, result.mapped.starts, result.mapped.ends
     for k in range(1, len(text2)):
         assert starts[k - 1] <= starts[k] and ends[k - 1] <= ends[k]
-    assert all(0 <= s <= e <= len(doc.text) for s, e in zip(starts, ends))
+    assert all(0 <= s <= e <= len(doc.text) for s, e in zip(starts, ends, strict=True))
 
 
 def test_cli_lists_the_rules_in_order() -> None:
-    out = subprocess.run([sys.executable, "-m", "jiaokan.cli", "normalize", "--list-rules"], capture_output=True, text=True, check=True).stdout
+    done = run(["normalize", "--list-rules"])
+    assert done.code == 0, done
+    out = done.out
     assert [line.split()[1] for line in out.splitlines()] == list(RULE_NAMES)

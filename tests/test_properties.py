@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """Invariants of the diff, as hypothesis properties over generated Chinese official text and edits.
 
 The texts are built from the directive's own sentences (so alignment meets real wording); the edits are word

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, STRUCTURAL, SUBSTANTIVE, Nature
 from jiaokan.normalize import RULES, rule_of
 from jiaokan.review import kind_of
 
+from .cli import run
 from .conftest import ROOT
 
 FINDINGS_MD = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
@@ -53,7 +52,9 @@ def test_review_kinds_come_from_the_registry() -> None:
 
 
 def test_list_rules_shows_each_rules_codes() -> None:
-    out = subprocess.run([sys.executable, "-m", "jiaokan.cli", "normalize", "--list-rules"], capture_output=True, text=True, check=True).stdout
+    done = run(["normalize", "--list-rules"])
+    assert done.code == 0, done
+    out = done.out
     for rule in RULES:
         line = next(line for line in out.splitlines() if f" {rule.name} " in line)
         assert all(code in line for code in rule.codes), line

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """Reliability across every command: the bad-input matrix, odd but valid inputs, nothing lost, nothing leaked.
 
 The bad inputs are those of test_bad_input.py (built there), here put in every role of every command: the one
@@ -15,7 +16,8 @@ import pytest
 
 from jiaokan.atomic import write_atomic
 
-from .test_bad_input import CASES, GOOD_TEXT, SAMPLES, assert_one_line_error, run
+from .cli import run
+from .test_bad_input import CASES, GOOD_TEXT, SAMPLES, assert_one_line_error
 
 # (command, arguments before, after) with BAD standing for the bad document and GOOD for a good one
 ROLES = {
@@ -38,16 +40,16 @@ def test_every_command_refuses_bad_input_in_one_line(name: str, role: str, tmp_p
     case.make(tmp_path)
     (tmp_path / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
     args = [case.arg if a == "BAD" else "good.txt" if a == "GOOD" else a for a in ROLES[role]]
-    done = run(*args, cwd=tmp_path)
+    done = run(args, cwd=tmp_path)
     says = case.says
     if name == "a directory" and role in FOLDERS_ALLOWED:
         says = ("公文", "no documents in this folder")
     if role == "check-witness":  # the gate still reports the other witnesses on stdout; the error is one line on stderr
-        err = done.stderr.decode("utf-8", "replace")
-        assert done.returncode == 2 and "Traceback" not in err
+        err = done.err_bytes.decode("utf-8", "replace")
+        assert done.code == 2 and "Traceback" not in err
         (line,) = err.splitlines()
         assert line.startswith("jiaokan: error: ") and all(s in line for s in says), line
-        assert "! ERROR" in done.stdout.decode("utf-8")
+        assert "! ERROR" in done.out
     else:
         assert_one_line_error(done, *says)
     assert not (tmp_path / "review.html").exists()  # no half-made report
@@ -58,7 +60,7 @@ def test_unknown_rule_everywhere(role: str, tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
     (tmp_path / "other.txt").write_text(GOOD_TEXT.replace("加强", "强化"), encoding="utf-8")
     args = ["other.txt" if a == "BAD" else "good.txt" if a == "GOOD" else a for a in ROLES[role]]
-    assert_one_line_error(run(*args, "--rules", "nope", cwd=tmp_path), "unknown normalization rule 'nope'")
+    assert_one_line_error(run([*args, "--rules", "nope"], cwd=tmp_path), "unknown normalization rule 'nope'")
 
 
 @pytest.mark.parametrize("role", list(ROLES))
@@ -68,9 +70,9 @@ def test_huge_file_refused_without_reading_it(role: str, tmp_path: Path) -> None
         fh.truncate(200 * 1024 * 1024)
     (tmp_path / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
     args = ["huge.txt" if a == "BAD" else "good.txt" if a == "GOOD" else a for a in ROLES[role]]
-    done = run(*args, cwd=tmp_path)
+    done = run(args, cwd=tmp_path)
     if role == "check-witness":
-        assert done.returncode == 2 and "too large" in done.stderr.decode()
+        assert done.code == 2 and "too large" in done.err
     else:
         assert_one_line_error(done, "huge.txt", "too large", "JIAOKAN_MAX_BYTES")
 
@@ -101,9 +103,9 @@ def test_odd_but_valid_inputs(name: str, findings: int, tmp_path: Path) -> None:
     files = odd_inputs(tmp_path)
     base = tmp_path / "base.txt"
     base.write_text(GOOD_TEXT + "各地区各部门要抓好贯彻落实，确保各项任务落到实处。\n", encoding="utf-8")
-    done = run("diff", "base.txt", files[name].name, "--format", "json", cwd=tmp_path)
-    assert done.returncode == findings, done.stderr.decode()
-    data = json.loads(done.stdout)
+    done = run(["diff", "base.txt", files[name].name, "--format", "json"], cwd=tmp_path)
+    assert done.code == findings, done.err
+    data = json.loads(done.out_bytes)
     text = files[name].read_text(encoding="utf-8")
     for f in data["findings"]:  # offsets are code points into the original, also past U+FFFF
         w = f["witness"]
@@ -112,8 +114,8 @@ def test_odd_but_valid_inputs(name: str, findings: int, tmp_path: Path) -> None:
         (f,) = [f for f in data["findings"] if f["severity"] == "substantive"]
         assert f["code"] == "wording-insertion" and f["witness"]["text"] == "𠀀𠀁" and f["witness"]["column"] == 5
     for command in (["normalize", files[name].name], ["trace", "base.txt", files[name].name], ["review", "base.txt", files[name].name, "-o", "r.html"]):
-        done = run(*command, cwd=tmp_path)
-        assert done.returncode in (0, 1) and b"Traceback" not in done.stderr, done.stderr.decode()
+        done = run(command, cwd=tmp_path)
+        assert done.code in (0, 1) and b"Traceback" not in done.err_bytes, done.err
 
 
 # ---------------------------------------------------------------- nothing lost, nothing leaked
@@ -125,8 +127,8 @@ def test_no_command_modifies_its_inputs_or_leaves_files(tmp_path: Path) -> None:
     before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
     a, b, c = sorted(before)[1], sorted(before)[0], sorted(before)[2]
     for args in (["normalize", a], ["diff", a, b], ["check", a, b, c], ["review", a, b, c], ["trace", a, c], ["collate", a, b, c], ["scan", a, "."]):
-        done = run(*args, cwd=tmp_path)
-        assert done.returncode in (0, 1), (args, done.stderr.decode())
+        done = run(args, cwd=tmp_path)
+        assert done.code in (0, 1), (args, done.err)
     after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
     assert after == before
 
@@ -153,7 +155,7 @@ def test_paths_are_shown_as_given(tmp_path: Path) -> None:
     for args in (["diff", "站点/a.txt", "站点/b.txt", "-f", "json"], ["check", "站点/a.txt", "站点/b.txt", "-f", "json"],
                  ["check", "站点/a.txt", "站点/b.txt", "-f", "sarif"], ["trace", "站点/a.txt", "站点/b.txt", "-f", "json"],
                  ["review", "站点/a.txt", "站点/b.txt"], ["collate", "站点/a.txt", "站点/b.txt", "-f", "json"], ["scan", "站点/a.txt", "站点"]):
-        out = run(*args, cwd=tmp_path).stdout.decode("utf-8")
+        out = run(args, cwd=tmp_path).out
         assert "站点/b.txt" in out or "%E7%AB%99%E7%82%B9/b.txt" in out, args
         assert str(tmp_path) not in out, args  # no absolute paths, nothing about other files
 
@@ -162,5 +164,5 @@ def test_same_inputs_same_bytes(tmp_path: Path) -> None:
     a, b, c = (str(SAMPLES / n) for n in ("directive-vendor-reprint-001.txt", "directive-county-forward-002.txt", "xinhua-summary-000.txt"))
     for args in (["diff", a, b, "-f", "json"], ["diff", a, b], ["diff", a, b, "-f", "html"], ["check", a, b, c, "-f", "sarif"],
                  ["trace", a, c, "-f", "json"], ["trace", a, c, "-f", "html"], ["collate", a, b, c, "-f", "json"], ["scan", a, b, c]):
-        first, second = run(*args, cwd=tmp_path), run(*args, cwd=tmp_path)
-        assert first.stdout == second.stdout and first.stdout, args
+        first, second = run(args, cwd=tmp_path), run(args, cwd=tmp_path)
+        assert first.out_bytes == second.out_bytes and first.out_bytes, args

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """Golden text reports (as black's tests/data/cases): one parametrized test over ``tests/data/cases/report/*.case``.
 
 A case file is comment lines, then ``--- output`` and the expected stdout::
@@ -7,7 +8,7 @@ A case file is comment lines, then ``--- output`` and the expected stdout::
     --- output
     jiaokan diff  base …
 
-The arguments go through the CLI's own parser (typer's runner on ``jiaokan.cli.app``), run from the repository's
+The arguments go through the CLI's entry point (``tests.cli.run``, in process), run from the repository's
 root, at a fixed width (``# width:``, default 100) with no colour.  ``JIAOKAN_REGEN=1 pytest tests/test_report.py``
 rewrites every case's output and exit code from what the CLI prints now (review the diff before committing).
 """
@@ -21,14 +22,12 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from typer.testing import CliRunner
 
 from jiaokan import render
-from jiaokan.diff import diff_files
-from jiaokan.cli import app
 from jiaokan.diff import Summary, diff_files
 from jiaokan.findings import Finding, Parts, Span
 
+from .cli import run
 from .conftest import CASES, COUNTY_002, ROOT, VENDOR_001
 
 REPORT_CASES = sorted((CASES / "report").glob("*.case"))
@@ -44,17 +43,16 @@ def read_case(path: Path) -> tuple[dict[str, str], str]:
     return options, expected
 
 
-def run_cli(args: list[str], width: int, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
-    monkeypatch.chdir(ROOT)
-    env = {"COLUMNS": str(width), "NO_COLOR": "1", "FORCE_COLOR": "", "TERM": "dumb"}
-    result = CliRunner().invoke(app, args, env=env, catch_exceptions=False)
-    return result.exit_code, result.stdout
+def plain(width: int) -> dict[str, str]:
+    """The environment of a report at a fixed width with no colour."""
+    return {"COLUMNS": str(width), "NO_COLOR": "1", "FORCE_COLOR": "", "TERM": "dumb"}
 
 
 @pytest.mark.parametrize("path", REPORT_CASES, ids=[p.stem for p in REPORT_CASES])
-def test_report_case(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_case(path: Path) -> None:
     options, expected = read_case(path)
-    code, out = run_cli(shlex.split(options["args"]), int(options.get("width", "100")), monkeypatch)
+    done = run(shlex.split(options["args"]), cwd=ROOT, env=plain(int(options.get("width", "100"))))
+    code, out = done.code, done.out
     if os.environ.get("JIAOKAN_REGEN"):
         head = "".join(f"# {k}: {v}\n" for k, v in {**options, "exit": str(code)}.items())
         path.write_text(head + "--- output\n" + out, encoding="utf-8")
@@ -147,21 +145,25 @@ def test_plurals() -> None:
     assert render.plural(1, "document") == "1 document" and render.plural(1_240, "finding") == "1,240 findings"
 
 
-def test_an_80_column_terminal_does_not_wrap_the_summary(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out = run_cli(["diff", "--stat", str(VENDOR_001), str(COUNTY_002)], 80, monkeypatch)
+def test_an_80_column_terminal_does_not_wrap_the_summary() -> None:
+    done = run(["diff", "--stat", str(VENDOR_001), str(COUNTY_002)], cwd=ROOT, env=plain(80))
+    code, out = done.code, done.out
     lines = out.splitlines()
     table = lines[lines.index(next(x for x in lines if x.split() == ["code", "severity", "count"])):]
     assert code == 1 and all(cell_len(line) <= 80 for line in lines)  # the title too: long paths go one a line
     assert all(len(line.split()) == 3 for line in table)
 
 
-def test_quiet_is_the_verdict_line_and_the_exit_code_stays(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out = run_cli(["diff", "-q", str(VENDOR_001), str(COUNTY_002)], 100, monkeypatch)
+def test_quiet_is_the_verdict_line_and_the_exit_code_stays() -> None:
+    done = run(["diff", "-q", str(VENDOR_001), str(COUNTY_002)], cwd=ROOT, env=plain(100))
+    code, out = done.code, done.out
     s = diff_files(str(VENDOR_001), str(COUNTY_002)).summary
     assert code == 1 and out == f"jiaokan diff: DRIFT — 6 substantive findings (0 structural, {s.cosmetic:,} cosmetic, 4 framing)\n"
-    code, out = run_cli(["diff", "-q", str(VENDOR_001), str(VENDOR_001)], 100, monkeypatch)
+    done = run(["diff", "-q", str(VENDOR_001), str(VENDOR_001)], cwd=ROOT, env=plain(100))
+    code, out = done.code, done.out
     assert code == 0 and out.startswith("jiaokan diff: SAME — 0 substantive findings")
-    code, out = run_cli(["check", "-q", str(VENDOR_001), str(COUNTY_002)], 100, monkeypatch)
+    done = run(["check", "-q", str(VENDOR_001), str(COUNTY_002)], cwd=ROOT, env=plain(100))
+    code, out = done.code, done.out
     assert code == 1 and out == "jiaokan check: FAIL — 1 witness, 1 with new findings at or above 'substantive', 0 unreadable\n"
 
 
@@ -169,14 +171,14 @@ def test_width_follows_columns_and_colour_is_forced_or_refused(monkeypatch: pyte
     from jiaokan import cli
 
     monkeypatch.delenv("COLUMNS", raising=False)
-    assert cli._width() == cli.PIPED_WIDTH  # noqa: SLF001 - the CLI's own choice, tested where it is made
+    assert cli._width() == cli.PIPED_WIDTH  # the CLI's own choice, tested where it is made
     monkeypatch.setenv("COLUMNS", "72")
-    assert cli._width() == 72  # noqa: SLF001
+    assert cli._width() == 72
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli._use_color()  # noqa: SLF001
+    assert cli._use_color()
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not cli._use_color()  # noqa: SLF001
+    assert not cli._use_color()
 
 
 # ---------------------------------------------------------------- SARIF: a group or a run is one result

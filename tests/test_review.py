@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF003 - Chinese text, whose full-width punctuation is the data
 """jiaokan review / diff --format html: the page's content, safety and size (the browser tests are in test_browser.py)."""
 
 from __future__ import annotations
@@ -5,10 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,14 +16,8 @@ from jiaokan.diff import diff_documents
 from jiaokan.render_html import review_html
 from jiaokan.review import _Display, build_review
 
-from .conftest import COUNTY_002, ROOT, VENDOR_001, XINHUA_000
-
-CLI = [sys.executable, "-m", "jiaokan.cli"]
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([*CLI, *args], check=False, cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
+from .cli import run
+from .conftest import COUNTY_002, VENDOR_001, XINHUA_000
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +96,8 @@ def test_document_text_is_escaped(tmp_path: Path) -> None:
     base.write_text("关于加强数字政府建设的指导意见。\n\n各地区要抓好落实。\n", encoding="utf-8")
     witness = tmp_path / "witness.txt"
     witness.write_text(f"关于加强数字政府建设的指导意见。\n\n{payload}\n\n各地区要抓好落实。\n", encoding="utf-8")
-    r = run(["review", str(base), str(witness), "-o", "page.html"], tmp_path)
-    assert r.returncode == 0, r.stderr  # the page was written: review exits 0 unless --fail-on asks otherwise
+    r = run(["review", str(base), str(witness), "-o", "page.html"], cwd=tmp_path)
+    assert r.code == 0, r.err  # the page was written: review exits 0 unless --fail-on asks otherwise
     page = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;&lt;img src=x onerror=&#34;window.__xss=2&#34;&gt; &amp; &lt;/div&gt;" in page
     assert "window.__xss=1</script>" not in page and "<img" not in page
@@ -113,14 +105,14 @@ def test_document_text_is_escaped(tmp_path: Path) -> None:
 
 
 def test_diff_format_html_is_the_one_witness_review(tmp_path: Path) -> None:
-    r1 = run(["diff", str(VENDOR_001), str(COUNTY_002), "--format", "html", "-o", "a.html"], tmp_path)
-    r2 = run(["review", str(VENDOR_001), str(COUNTY_002), "-o", "b.html"], tmp_path)
-    assert (r1.returncode, r2.returncode) == (1, 0)  # diff judges; review writes a page, and judges only when asked
-    r3 = run(["review", str(VENDOR_001), str(COUNTY_002), "--fail-on", "substantive", "-o", "d.html"], tmp_path)
-    assert r3.returncode == 1 and (tmp_path / "d.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+    r1 = run(["diff", str(VENDOR_001), str(COUNTY_002), "--format", "html", "-o", "a.html"], cwd=tmp_path)
+    r2 = run(["review", str(VENDOR_001), str(COUNTY_002), "-o", "b.html"], cwd=tmp_path)
+    assert (r1.code, r2.code) == (1, 0)  # diff judges; review writes a page, and judges only when asked
+    r3 = run(["review", str(VENDOR_001), str(COUNTY_002), "--fail-on", "substantive", "-o", "d.html"], cwd=tmp_path)
+    assert r3.code == 1 and (tmp_path / "d.html").read_bytes() == (tmp_path / "b.html").read_bytes()
     a = (tmp_path / "a.html").read_bytes()
     assert a == (tmp_path / "b.html").read_bytes()
-    run(["review", str(VENDOR_001), str(COUNTY_002), "-o", "c.html"], tmp_path)
+    run(["review", str(VENDOR_001), str(COUNTY_002), "-o", "c.html"], cwd=tmp_path)
     assert (tmp_path / "c.html").read_bytes() == a  # deterministic
 
 
@@ -145,8 +137,8 @@ def ten_witnesses(folder: Path) -> list[Path]:
 
 def test_ten_witnesses_under_5_mb(tmp_path: Path) -> None:
     paths = ten_witnesses(tmp_path)
-    r = run(["review", str(VENDOR_001), *map(str, paths), "-o", "ten.html"], tmp_path)
-    assert r.returncode == 0, r.stderr
+    r = run(["review", str(VENDOR_001), *map(str, paths), "-o", "ten.html"], cwd=tmp_path)
+    assert r.code == 0, r.err
     page = (tmp_path / "ten.html").read_text(encoding="utf-8")
     assert len(page.encode("utf-8")) < 5_000_000
     for k in range(10):
@@ -173,9 +165,9 @@ def test_html_witness_shows_its_text_not_its_tags(tmp_path: Path) -> None:
 )
 def test_review_bad_input_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "w.txt").write_text("关于加强数字政府建设的指导意见。\n", encoding="utf-8")
-    r = run(args, tmp_path)
-    assert r.returncode == 2
-    lines = r.stderr.strip().splitlines()
+    r = run(args, cwd=tmp_path)
+    assert r.code == 2
+    lines = r.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("jiaokan: error:") and message in lines[0]
 
 

@@ -1,11 +1,10 @@
+# ruff: noqa: RUF001, RUF002, RUF003 - Chinese text, whose full-width punctuation is the data
 """jiaokan scan: candidates and kinds, streaming JSONL, resume, the summary, and the Dask engine equal to the local one."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,9 @@ import pytest
 from jiaokan import read_document
 from jiaokan.scan import Item, corpus, scan
 
+from .cli import run
 from .conftest import COUNTY_002, PROVINCES_003, ROOT, STUDY_004, VENDOR_001, XINHUA_000
 
-CLI = [sys.executable, "-m", "jiaokan.cli"]
 DISTRACTORS = sorted((ROOT / "benchmarks" / "accuracy" / "corpus").glob("0[234]*.txt"))
 
 
@@ -41,14 +40,9 @@ def records(path: Path) -> dict[str, dict[str, object]]:
     return out
 
 
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([*CLI, *args], check=False, cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=600)
-
-
 def test_kinds_and_findings(folder: Path, tmp_path: Path) -> None:
-    r = run(["scan", str(COUNTY_002), str(folder), "-o", "out.jsonl", "--workers", "2"], tmp_path)
-    assert r.returncode == 1, r.stderr
+    r = run(["scan", str(COUNTY_002), str(folder), "-o", "out.jsonl", "--workers", "2"], cwd=tmp_path)
+    assert r.code == 1, r.err
     got = records(tmp_path / "out.jsonl")
     kinds = {name: rec["kind"] for name, rec in got.items()}
     assert kinds["a-reprint.txt"] == kinds["b-reprint.txt"] == kinds["c-vendor.txt"] == "reprint"
@@ -60,8 +54,8 @@ def test_kinds_and_findings(folder: Path, tmp_path: Path) -> None:
     assert got["d-excerpt.txt"]["substantive"] == []  # the rest of the base is not "omitted" by an excerpt
     assert got["c-vendor.txt"]["coverage"] > 0.9 and got["d-excerpt.txt"]["coverage"] < 0.5  # type: ignore[operator]
     # the summary table: kinds, the most frequent drift across the copies, the worst documents
-    assert "10 documents — 3 reprint, 1 excerpt, 3 quotation, 3 unrelated, 0 error" in r.stdout
-    assert "多层次" in r.stdout and "2 of 4 reprints and excerpts" in r.stdout
+    assert "10 documents — 3 reprint, 1 excerpt, 3 quotation, 3 unrelated, 0 error" in r.out
+    assert "多层次" in r.out and "2 of 4 reprints and excerpts" in r.out
     # written in input order: sorted folder listing
     assert list(got) == sorted(got)
 
@@ -78,23 +72,23 @@ def test_jsonl_input_resume_and_errors(folder: Path, tmp_path: Path) -> None:
     (tmp_path / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     # an earlier run that got through doc-1 and was cut off in the middle of the next line
-    first = run(["scan", str(COUNTY_002), "corpus.jsonl", "-o", "out.jsonl", "--workers", "1", "--allow-outside-paths"], tmp_path)
-    assert first.returncode == 2  # two records are errors: the run says so, after writing every record
+    first = run(["scan", str(COUNTY_002), "corpus.jsonl", "-o", "out.jsonl", "--workers", "1", "--allow-outside-paths"], cwd=tmp_path)
+    assert first.code == 2  # two records are errors: the run says so, after writing every record
     done = out.read_text(encoding="utf-8").splitlines()
     assert [json.loads(x)["kind"] for x in done] == ["reprint", "excerpt", "error", "error", "unrelated"]
     assert "not JSON" in json.loads(done[2])["error"] and "no such file" in json.loads(done[3])["error"]
     out.write_text(done[0] + "\n" + done[1][: len(done[1]) // 2], encoding="utf-8")
-    again = run(["scan", str(COUNTY_002), "corpus.jsonl", "-o", "out.jsonl", "--resume", "--workers", "1", "--allow-outside-paths"], tmp_path)
-    assert again.returncode == 2, again.stderr
+    again = run(["scan", str(COUNTY_002), "corpus.jsonl", "-o", "out.jsonl", "--resume", "--workers", "1", "--allow-outside-paths"], cwd=tmp_path)
+    assert again.code == 2, again.err
     assert out.read_text(encoding="utf-8").splitlines() == done  # doc-1 kept, the torn line done again
 
 
 def test_stdout_and_usage(folder: Path, tmp_path: Path) -> None:
-    r = run(["scan", str(COUNTY_002), str(folder / "a-reprint.txt")], tmp_path)
-    assert r.returncode == 1 and json.loads(r.stdout)["kind"] == "reprint"
-    assert "jiaokan scan: 1 document —" in r.stderr  # the summary goes to stderr when the JSONL is on stdout
-    bad = run(["scan", str(COUNTY_002), str(folder), "--resume"], tmp_path)
-    assert bad.returncode == 2 and bad.stderr.startswith("jiaokan: error: --resume needs --output")
+    r = run(["scan", str(COUNTY_002), str(folder / "a-reprint.txt")], cwd=tmp_path)
+    assert r.code == 1 and json.loads(r.out)["kind"] == "reprint"
+    assert "jiaokan scan: 1 document —" in r.err  # the summary goes to stderr when the JSONL is on stdout
+    bad = run(["scan", str(COUNTY_002), str(folder), "--resume"], cwd=tmp_path)
+    assert bad.code == 2 and bad.err.startswith("jiaokan: error: --resume needs --output")
 
 
 def test_dask_engine_equals_local(folder: Path) -> None:
@@ -246,7 +240,7 @@ def test_real_excerpts_are_excerpts_with_their_own_findings(beijing: dict[str, d
     drift = [("wording-substitution", "鼓励", "支持"), ("wording-substitution", "可以探索设立", "应当加快建设"),
              ("wording-deletion", "，建立适应数字经济特征的新型监管方式", ""), ("wording-substitution", "应当", "可以")]
     stretches = {"consecutive": 1, "three-places": 3, "scattered": 10, "edited": 1, "news-page": 1, "news-page-three-places": 3, "news-page-edited": 1}
-    for name, count in stretches.items():
+    for name in stretches:
         record = beijing[name]
         assert record["kind"] == "excerpt", (name, record)
         found = [(f["code"], f["base_norm"], f["witness_norm"]) for f in record["substantive"]]  # type: ignore[attr-defined]
@@ -286,8 +280,8 @@ def test_real_corpus_from_the_command_line(tmp_path: Path) -> None:
         (corpus_dir / name).write_bytes((SCAN_DATA / name).read_bytes())
     for name in ("scattered", "news-page-three-places", "news-page-edited"):
         (corpus_dir / f"{name}.txt").write_text("\n\n".join(_excerpts()[name]), encoding="utf-8")
-    r = run(["scan", str(BEIJING), str(corpus_dir), "-o", "out.jsonl", "--workers", "2"], tmp_path)
-    assert r.returncode == 1, r.stderr  # the edited excerpt has substantive findings
-    assert "6 documents — 0 reprint, 3 excerpt, 0 quotation, 3 unrelated, 0 error" in r.stdout
+    r = run(["scan", str(BEIJING), str(corpus_dir), "-o", "out.jsonl", "--workers", "2"], cwd=tmp_path)
+    assert r.code == 1, r.err  # the edited excerpt has substantive findings
+    assert "6 documents — 0 reprint, 3 excerpt, 0 quotation, 3 unrelated, 0 error" in r.out
     got = records(tmp_path / "out.jsonl")
     assert sum(len(rec.get("substantive", [])) for rec in got.values()) == 4  # type: ignore[misc, arg-type]

@@ -1,12 +1,10 @@
+# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """jiaokan trace: quotations, drift, paraphrase and the derived text's own words, on the samples."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -17,9 +15,9 @@ from referencing import Registry, Resource
 from jiaokan import normalize_text, serialize
 from jiaokan.trace import trace_files
 
-from .conftest import COUNTY_002, PROVINCES_003, ROOT, STUDY_004, VENDOR_001, XINHUA_000
+from .cli import run
+from .conftest import COUNTY_002, PROVINCES_003, STUDY_004, VENDOR_001, XINHUA_000
 
-CLI = [sys.executable, "-m", "jiaokan.cli"]
 SOURCES = [VENDOR_001, COUNTY_002]
 
 
@@ -131,13 +129,12 @@ def test_quotations_inside_the_study_articles_sentences(source: Path) -> None:
 
 
 def test_json_contract(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    r = subprocess.run([*CLI, "trace", str(VENDOR_001), str(XINHUA_000), "-f", "json"], check=False, capture_output=True, text=True, env=env, timeout=120)
-    assert r.returncode == 1  # drifted quotations
-    data = json.loads(r.stdout)
+    r = run(["trace", str(VENDOR_001), str(XINHUA_000), "-f", "json"])
+    assert r.code == 1  # drifted quotations
+    data = json.loads(r.out)
     assert data == serialize.data(trace_files(str(VENDOR_001), str(XINHUA_000)))
-    again = subprocess.run([*CLI, "trace", str(VENDOR_001), str(XINHUA_000), "-f", "json"], check=False, capture_output=True, text=True, env=env, timeout=120)
-    assert again.stdout == r.stdout
+    again = run(["trace", str(VENDOR_001), str(XINHUA_000), "-f", "json"])
+    assert again.out == r.out
     schemas = resources.files("jiaokan").joinpath("schemas")
     trace_schema = json.loads(schemas.joinpath("trace-1.json").read_text(encoding="utf-8"))
     diff_schema = json.loads(schemas.joinpath("diff-1.json").read_text(encoding="utf-8"))
@@ -150,14 +147,13 @@ def test_json_contract(tmp_path: Path) -> None:
 
 
 def test_exit_codes(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     quote = tmp_path / "quote.txt"
     quote.write_text("《意见》指出，要全面推进政府履职和政务运行数字化转型。这是本报评论员的看法。\n", encoding="utf-8")
-    r = subprocess.run([*CLI, "trace", str(COUNTY_002), str(quote)], check=False, capture_output=True, text=True, env=env, timeout=120)
-    assert r.returncode == 0, r.stdout
-    assert "= verbatim" in r.stdout and "· unsourced" in r.stdout
-    bad = subprocess.run([*CLI, "trace", str(COUNTY_002), str(tmp_path / "missing.txt")], check=False, capture_output=True, text=True, env=env, timeout=120)
-    assert bad.returncode == 2 and bad.stderr.startswith("jiaokan: error:") and len(bad.stderr.strip().splitlines()) == 1
+    r = run(["trace", str(COUNTY_002), str(quote)])
+    assert r.code == 0, r.out
+    assert "= verbatim" in r.out and "· unsourced" in r.out
+    bad = run(["trace", str(COUNTY_002), str(tmp_path / "missing.txt")])
+    assert bad.code == 2 and bad.err.startswith("jiaokan: error:") and len(bad.err.strip().splitlines()) == 1
 
 
 def test_html_page(tmp_path: Path) -> None:
