@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """The bad-input matrix, through the real command line.
 
 Every input a user can get wrong ends the same way: exit code 2, exactly one
@@ -264,7 +263,7 @@ def test_empty_standard_input(tmp_path: Path) -> None:
 
 
 def test_docx_that_inflates_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    import jiaokan.ingest as ingest
+    from jiaokan import ingest
 
     bomb = make_docx(document_xml("0" * 2_000_000))  # 2 MB of zeros, a few kB compressed
     assert len(bomb) < 20_000
@@ -275,7 +274,7 @@ def test_docx_that_inflates_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_docx_whose_header_understates_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """A lying header must not make jiaokan inflate more than it declared."""
-    import jiaokan.ingest as ingest
+    from jiaokan import ingest
 
     liar = declare_size(make_docx(document_xml("0" * 2_000_000)), "word/document.xml", 1000)
     monkeypatch.setattr(ingest, "_DOCX_LIMIT", 1_000_000)

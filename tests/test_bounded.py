@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """Bounded work for every input, and decoding that refuses rather than guesses (issue 15, items 2 and 3).
 
 No test here is timed: each asserts what the user gets, at sizes where the old code took minutes (quadratic

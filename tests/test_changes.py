@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002 - Chinese text, whose full-width punctuation is the data
 """Changes as a reader counts them (issue 14): renumbering, rewrites, edited moves, units, groups.
 
 Each example of the issue is a test here, on text shaped like the real amendments in

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """jiaokan check: the exit-code matrix, accepted variants, configuration, the CI formats."""
 
 from __future__ import annotations
@@ -17,9 +16,8 @@ import jsonschema
 import pytest
 import yaml
 
-from jiaokan import read_document
+from jiaokan import read_document, serialize
 from jiaokan.check import check
-from jiaokan import serialize
 from jiaokan.config import Settings
 
 from .cli import COMMAND, process_environment, run, spawn

@@ -22,8 +22,8 @@ from jiaokan.ingest import read_document
 from jiaokan.normalize import normalize
 from jiaokan.trace import trace_files
 
-from .conftest import COUNTY_002, VENDOR_001, XINHUA_000
 from .cli import run
+from .conftest import COUNTY_002, VENDOR_001, XINHUA_000
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = tuple(USES)
@@ -297,3 +297,13 @@ def test_main_restores_the_collector_after_a_command() -> None:
 def test_load_refuses_a_flag_the_command_does_not_take() -> None:
     with pytest.raises(TypeError, match="trace does not use the settings"):
         config.load("trace", flags={"fail_on": "any"})
+
+
+def test_docs_cli_says_which_commands_use_each_setting() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \| [^|]*(?:\\\|[^|]*)* \| ([a-z, ]+) \|$", text, flags=re.M))
+    fields = {"fail-on": "fail_on", "rules": "rules", "framing-patterns": "framing_patterns", "substantive-codes": "substantive_codes",
+              "extend-substantive-codes": "substantive_codes", "baseline": "baseline", "include-cosmetic": "include_cosmetic"}
+    assert set(rows) == set(fields)
+    for key, used_by in rows.items():
+        assert used_by.split(", ") == [c for c in COMMANDS if fields[key] in USES[c]], key  # type: ignore[index]

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003 - Chinese text, whose full-width punctuation is the data
 """jiaokan diff: the samples (golden), edits of known kind, the JSON contract, the CLI."""
 
 from __future__ import annotations

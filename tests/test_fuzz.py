@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """Issue 15, item 6: fuzz targets for the HTML, Markdown (YAML front matter) and text readers.
 
 Random and structured hostile input through ``document_from_bytes``: nothing but an ``InputError`` may come out,

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002, RUF003 - Chinese text, whose full-width punctuation is the data
 """Stage 1, ingest: every way a document really arrives, on snippets of the samples.
 
 Each test asserts what a user sees: the decoded text (every offset jiaokan

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002 - Chinese text, whose full-width punctuation is the data
 """Normalization: each rule on real snippets, the offset map's guarantees, the samples."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """Invariants of the diff, as hypothesis properties over generated Chinese official text and edits.
 
 The texts are built from the directive's own sentences (so alignment meets real wording); the edits are word
@@ -23,7 +22,7 @@ from jiaokan.review import build_review
 
 from .conftest import COUNTY_002
 
-_SENTENCES = [s for s in re.findall(r"[^。\n]{12,80}。", normalize_text(COUNTY_002.read_text(encoding="utf-8")))][:120]
+_SENTENCES = list(re.findall(r"[^。\n]{12,80}。", normalize_text(COUNTY_002.read_text(encoding="utf-8"))))[:120]
 _WORDS = ["数字", "政府", "建设", "推进", "加强", "完善", "体系", "能力", "全面", "提升", "服务", "数据", "安全", "机制", "创新"]
 _T2S = opencc.OpenCC("s2t.json")
 

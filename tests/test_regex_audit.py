@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """Issue 15, item 6: the regex audit.  Every compiled regular expression of the package is fed adversarial text
 of up to 100,000 characters and must stay linear.
 

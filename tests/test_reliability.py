@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """Reliability across every command: the bad-input matrix, odd but valid inputs, nothing lost, nothing leaked.
 
 The bad inputs are those of test_bad_input.py (built there), here put in every role of every command: the one

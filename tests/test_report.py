@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """Golden text reports (as black's tests/data/cases): one parametrized test over ``tests/data/cases/report/*.case``.
 
 A case file is comment lines, then ``--- output`` and the expected stdout::

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003 - Chinese text, whose full-width punctuation is the data
 """jiaokan review / diff --format html: the page's content, safety and size (the browser tests are in test_browser.py)."""
 
 from __future__ import annotations

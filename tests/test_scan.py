@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002, RUF003 - Chinese text, whose full-width punctuation is the data
 """jiaokan scan: candidates and kinds, streaming JSONL, resume, the summary, and the Dask engine equal to the local one."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """jiaokan trace: quotations, drift, paraphrase and the derived text's own words, on the samples."""
 
 from __future__ import annotations

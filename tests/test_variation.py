@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text, whose full-width punctuation is the data
 """Variation nobody here wrote: reprints made by OpenCC's own configurations, PDF extraction artefacts, injected
 symbols — and real drift that must stay drift.  Every example of issue 13 is one of these tests."""
 

@@ -575,7 +575,8 @@ def scan_cmd(
 ) -> None:
     """Find the documents of a corpus that reprint, excerpt or quote BASE, and check each (JSONL out, a summary at the end).
 
-    Exit 1 when a reprint or excerpt has substantive findings, 2 when a document could not be read (its record says why).
+    Exit 1 when a document has substantive findings (a quotation's drifted wording too), 2 when one could not be read
+    (its record says why).
     """
     from jiaokan import formats, render
     from jiaokan.ingest import read_document

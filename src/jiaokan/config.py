@@ -49,7 +49,7 @@ USES: dict[Command, frozenset[str]] = {
     "normalize": frozenset({"rules"}),
     "diff": _COMPARE | {"include_cosmetic"},
     "check": frozenset(f.name for f in fields(Settings)),
-    "trace": frozenset({"rules"}),
+    "trace": frozenset({"rules", "framing_patterns"}),  # a site's own paragraphs are no quotation, nor sourced
     "collate": _COMPARE,
     "scan": _COMPARE,
     "review": _COMPARE,

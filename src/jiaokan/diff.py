@@ -1,8 +1,9 @@
 """Stages 5-6: turn an alignment into findings, and classify them.
 
-``diff_documents(base, witness)`` chains the stages (as black's
-``format_file_contents`` does): normalize → segment → align → findings.
-Every finding is located in both ORIGINAL texts.
+``diff_prepared(base, witness, settings=...)`` chains the stages after preparation (as black's
+``format_file_contents`` does): align → findings → classify; ``diff_documents`` and ``diff_files``
+prepare first (``prepare.py``: read → normalize → segment).  Every finding is located in both
+ORIGINAL texts, and keeps its place in the compared streams.
 """
 
 from __future__ import annotations
