@@ -46,7 +46,6 @@ SOURCE = str(Path(jiaokan.__file__).resolve().parent.parent)
 COMMAND = [sys.executable, "-m", "jiaokan.cli"]
 UNSET = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "PYTHONIOENCODING")
 TIMEOUT = 300
-_FRESH_STATE = dict(jiaokan.cli._state)  # what a new process starts with
 
 Args = Sequence[str | os.PathLike[str]]
 Env = Mapping[str, str | None] | None
@@ -150,8 +149,6 @@ def _isolated(argv: list[str], stdin: bytes, env: dict[str, str], cwd: str | os.
         os.environ.update(env)
         if cwd is not None:
             os.chdir(cwd)
-        jiaokan.cli._state.clear()
-        jiaokan.cli._state.update(_FRESH_STATE)
         with warnings.catch_warnings():  # shown on stderr as by a new interpreter, not collected by pytest
             warnings.resetwarnings()
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -169,8 +166,6 @@ def _isolated(argv: list[str], stdin: bytes, env: dict[str, str], cwd: str | os.
         os.environ.clear()
         os.environ.update(environ)
         os.chdir(cwd_before)
-        jiaokan.cli._state.clear()
-        jiaokan.cli._state.update(_FRESH_STATE)
 
 
 def run(args: Args, *, input: str | bytes | None = None, env: Env = None, cwd: str | os.PathLike[str] | None = None, timeout: float = TIMEOUT) -> Result:

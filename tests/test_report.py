@@ -170,14 +170,14 @@ def test_width_follows_columns_and_colour_is_forced_or_refused(monkeypatch: pyte
     from jiaokan import cli
 
     monkeypatch.delenv("COLUMNS", raising=False)
-    assert cli._width() == cli.PIPED_WIDTH  # the CLI's own choice, tested where it is made
+    assert cli.report_width() == cli.PIPED_WIDTH  # the CLI's own choice, tested where it is made
     monkeypatch.setenv("COLUMNS", "72")
-    assert cli._width() == 72
+    assert cli.report_width() == 72
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli._use_color()
+    assert cli.use_color()
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not cli._use_color()
+    assert not cli.use_color()
 
 
 # ---------------------------------------------------------------- SARIF: a group or a run is one result

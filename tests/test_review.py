@@ -13,7 +13,7 @@ import pytest
 from jiaokan import read_document
 from jiaokan.diff import diff_documents
 from jiaokan.render_html import review_html
-from jiaokan.review import _Display, build_review
+from jiaokan.review import Display, build_review
 
 from .cli import run
 from .conftest import COUNTY_002, VENDOR_001, XINHUA_000
@@ -38,13 +38,13 @@ def test_every_character_of_both_originals_is_in_the_cells_in_order() -> None:
     review = build_review(base, [diff_documents(base, witness)])
     for doc, cells_of in ((base, lambda row: row.base), (witness, lambda row: row.witnesses[0])):
         text = "".join("".join(p.text for p in cells_of(row).pieces) + cells_of(row).tail for row in review.rows)
-        assert text == _Display(doc).text  # the original, markup aside; only line breaks between paragraphs go unshown
+        assert text == Display(doc).text  # the original, markup aside; only line breaks between paragraphs go unshown
 
 
 def test_the_page_shows_the_original_text(page_001_002: str) -> None:
     for path, column in ((VENDOR_001, "c0"), (COUNTY_002, "w0")):
         shown = cells(page_001_002, column)
-        display = _Display(read_document(str(path))).text
+        display = Display(read_document(str(path))).text
         assert "".join(shown.split()).endswith("".join(display.split()))
     assert "國(guó)務院關于加強數字政府建設" in page_001_002  # the original, traditional and ruby, not the normalized text
 

@@ -202,7 +202,7 @@ def _interrupted_keeps(output: Path | None) -> None:
     _on_interrupt("interrupted; nothing was written" if _is_stdout(output) else f"interrupted; {output} was not changed")
 
 
-def _use_color(output: Path | None = None) -> bool:
+def use_color(output: Path | None = None) -> bool:
     """Colour on stdout when it is a terminal, or when FORCE_COLOR is set (a CI log); never with NO_COLOR, on a
     dumb terminal (unless forced), or in a file written with -o."""
     from jiaokan.atomic import is_stdout
@@ -216,7 +216,7 @@ def _use_color(output: Path | None = None) -> bool:
     return sys.stdout is not None and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def _width(output: Path | None = None) -> int:
+def report_width(output: Path | None = None) -> int:
     """The text report's width: the terminal's (rich's detection, which honours COLUMNS) when stdout is one;
     otherwise COLUMNS if set, else PIPED_WIDTH, so that piped output and files do not depend on a window."""
     columns = os.environ.get("COLUMNS", "")
@@ -315,7 +315,7 @@ def _needs(command: str, example: str, **given: object) -> None:
 def _view(output: Path | None, **options: bool) -> View:
     from jiaokan.formats import View
 
-    return View(color=_use_color(output), width=_width(output), **options)
+    return View(color=use_color(output), width=report_width(output), **options)
 
 
 def settings_from_flags(command: Command, flags: Sequence[str]) -> Settings:
@@ -647,7 +647,7 @@ def scan_cmd(
             finally:
                 if sink is not None:
                     sink.close()
-        table = render.scan_text(summary, color=to_file and _use_color(), width=_width())
+        table = render.scan_text(summary, color=to_file and use_color(), width=report_width())
         if not to_file:
             sys.stderr.write(table)
         else:
@@ -802,6 +802,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     import gc
 
     args, debug = _without_debug(list(sys.argv[1:] if argv is None else argv))
+    _state.clear()  # every run starts as a new process would (the tests run many in one)
     _state.update(debug=debug, interrupted=None)
     # A run allocates many small objects that all live until it ends; the cyclic collector's repeated scans of them
     # grow with input size (measured: 12% of the time at 16x the directive) and find nothing.  The command line

@@ -22,7 +22,7 @@ from jiaokan.align import Alignment, Move, Op, align, cleanup_semantic, longest_
 from jiaokan.characters import visible
 from jiaokan.classify import ADDITIONS, OMISSIONS, Located, groups, pair_moves, units
 from jiaokan.config import Settings
-from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Span, severity_of
+from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Severity, Span, severity_of
 from jiaokan.ingest import Document
 from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
 from jiaokan.markup import plain_text
@@ -71,7 +71,7 @@ class DiffResult:
     substantive_codes: frozenset[str] = frozenset(SUBSTANTIVE_CODES)
     set_aside: tuple[Span, ...] = ()  # base and witness paragraphs left out by framing patterns, in that order
 
-    def severity_of(self, code: str) -> str:
+    def severity_of(self, code: str) -> Severity:
         return severity_of(code, self.substantive_codes)
 
     @property
@@ -189,7 +189,7 @@ class _Finder:
     def span(self, side: Segmented, i: int, j: int) -> Span:
         return side.span(i, j)
 
-    def add(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str, *,
+    def add(self, code: Code, a1: int, a2: int, b1: int, b2: int, message: str, *,
             base_span: Span | None = None, witness_span: Span | None = None) -> None:
         self.out.append(self.make(code, a1, a2, b1, b2, message, base_span=base_span, witness_span=witness_span))
 
@@ -197,7 +197,7 @@ class _Finder:
         assert f.stream is not None
         return Located(f, *f.stream)
 
-    def make(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str, *,
+    def make(self, code: Code, a1: int, a2: int, b1: int, b2: int, message: str, *,
              base_span: Span | None = None, witness_span: Span | None = None) -> Finding:
         a, b = self.a, self.b
         para = a.paragraphs[a.para_of[min(a1, len(a.para_of) - 1)]] if a.para_of else None
@@ -905,7 +905,7 @@ class _Finder:
         seen.add(key)
         self._add_cosmetic(ed.code, a1, a2, b1, b2, ed, on_base)
 
-    def _add_cosmetic(self, code: str, a1: int, a2: int, b1: int, b2: int, ed: Edit, on_base: bool) -> None:
+    def _add_cosmetic(self, code: Code, a1: int, a2: int, b1: int, b2: int, ed: Edit, on_base: bool) -> None:
         """A normalization edit as a finding: on the copy that has it, the finding spans exactly the characters the
         rule changed (a deleted reading or control character included); on the other, the place that corresponds."""
         where = "base" if on_base else "witness"

@@ -208,7 +208,7 @@ class Span:
 class Finding:
     """One difference between base and witness, located in both originals."""
 
-    code: str
+    code: Code
     severity: Severity
     base: Span
     witness: Span

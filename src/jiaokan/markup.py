@@ -12,6 +12,7 @@ import html
 import re
 from html.parser import HTMLParser
 
+from jiaokan.findings import Code
 from jiaokan.textmap import Builder, MappedText
 
 # Elements whose start and end are paragraph boundaries.
@@ -162,7 +163,7 @@ _MD_QUOTE = re.compile(r"^[ \t]{0,3}(>[ \t]?)+", re.M)
 _MD_INLINE_TAG = re.compile(r"</?[a-zA-Z][^<>\n]*>")
 
 
-def markdown_text(mt: MappedText, *, code: str) -> MappedText:
+def markdown_text(mt: MappedText, *, code: Code) -> MappedText:
     """Remove Markdown syntax that is not text: heading marks, emphasis, links' targets (each change marked ``code``)."""
     b = Builder(mt, code)
     text = mt.text

@@ -80,7 +80,7 @@ class Edit:
     normalized: str
     norm_start: int
     norm_end: int
-    code: str
+    code: Code
     read: str
     written: str
     whole: bool = False  # the rule rewrote the piece as one (a date, a phrase), not character for character
@@ -917,7 +917,7 @@ def _should_join(para: str, cur: str, nxt: str, *, blank: bool, wrapped_only: bo
 # rules: script
 
 
-def _convert_lines(mt: MappedText, convert: Callable[[str], str], code: str) -> MappedText:
+def _convert_lines(mt: MappedText, convert: Callable[[str], str], code: Code) -> MappedText:
     """Apply a converter, mapping 1:1 where lengths agree, by alignment where not; every change marked.
 
     OpenCC converts some characters by phrase (全鍊條 → 全链条, but 鍊 alone

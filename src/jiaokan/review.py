@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from jiaokan import serialize
 from jiaokan.config import Settings
 from jiaokan.diff import DiffResult
-from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, STRUCTURAL, SUBSTANTIVE, Finding, Kind, Parts
+from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, STRUCTURAL, SUBSTANTIVE, Finding, Kind, Parts, Severity
 from jiaokan.ingest import Document
 from jiaokan.normalize import rule_markup
 from jiaokan.segment import Segmented
@@ -37,13 +37,13 @@ KINDS = tuple(str(k) for k in Kind)
 _MARKER = re.compile(r"^([一二三四五六七八九十百]+)?(（[一二三四五六七八九十百]+）)?(\d{1,3}[.．])?")
 
 
-def kind_of(code: str, severity: str) -> str:
+def kind_of(code: str, severity: str) -> Kind:
     """The colour-and-symbol family a finding is shown in (the registry's; a reading made substantive by
     configuration shows as a substitution)."""
     if severity == COSMETIC:
-        return str(Kind.COSMETIC)
+        return Kind.COSMETIC
     kind = REGISTRY[code].kind
-    return str(Kind.SUBSTITUTION if kind == Kind.COSMETIC else kind)
+    return Kind.SUBSTITUTION if kind == Kind.COSMETIC else kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +52,8 @@ class Shown:
 
     witness: int  # which witness column
     code: str
-    severity: str
-    kind: str
+    severity: Severity
+    kind: Kind
     base_at: tuple[int, int]  # line, column in the base's original
     witness_at: tuple[int, int]
     message: str
@@ -95,7 +95,7 @@ class WitnessInfo:
     path: str
     summary: dict[str, object]
     by_code: dict[str, int]
-    severity: dict[str, str]  # of each code counted
+    severity: dict[str, Severity]  # of each code counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +141,7 @@ _ORDER: dict[str, int] = {SUBSTANTIVE: 0, STRUCTURAL: 1, FRAMING: 2, COSMETIC: 3
 # ---------------------------------------------------------------- building
 
 
-class _Display:
+class Display:
     """A document's text as shown: the original with markup out, and where each character came from."""
 
     def __init__(self, doc: Document) -> None:
@@ -218,7 +218,7 @@ class _Mark:
     severity: str
 
 
-def _cells(display: _Display, bounds: list[int], marks: list[_Mark]) -> list[list[Piece]]:
+def _cells(display: Display, bounds: list[int], marks: list[_Mark]) -> list[list[Piece]]:
     """Cut the display text at ``bounds`` (display offsets of row starts) and the marks' edges."""
     marks = sorted(marks, key=lambda m: (m.start, -m.end, m.finding))
     out: list[list[Piece]] = []
@@ -284,7 +284,7 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
     base_seg = results[0].base_seg
     assert base_seg is not None, "build_review needs full diff results, not light() ones"
     paras = base_seg.paragraphs
-    base_display = _Display(base)
+    base_display = Display(base)
     base_stream_starts = _stream_starts(base_seg)
     # base rows: row 0 holds what precedes the witnesses' own beginnings; row k+1 is base paragraph k
     base_bounds = [0, 0] + [base_display.index(base_stream_starts[p.start]) for p in paras[1:]] + [len(base_display.text)]
@@ -297,13 +297,13 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
     targets: set[tuple[int, int]] = set()
     for j, result in enumerate(results):
         assert result.witness_seg is not None and result.alignment is not None, "build_review needs full diff results"
-        display = _Display(result.witness)
+        display = Display(result.witness)
         w_starts = _stream_starts(result.witness_seg)
         projected = project_starts(result, [p.start for p in paras])
         w_bounds = [0] + [display.index(w_starts[x]) for x in projected] + [len(display.text)]
         marks: list[_Mark] = []
 
-        def place(f: Finding, shown: Shown, display: _Display = display, j: int = j, marks: list[_Mark] = marks) -> None:
+        def place(f: Finding, shown: Shown, display: Display = display, j: int = j, marks: list[_Mark] = marks) -> None:
             """Mark one finding's text on both sides (as far as it tells something) and list it (this witness's
             display, column and marks bound here: it is called within this pass of the loop only)."""
             fid = len(findings)

@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from jiaokan import serialize
 from jiaokan.config import Settings
@@ -79,7 +79,8 @@ QUOTED_DENSITY = 0.02  # and this share of it
 CANDIDATES = 8  # occurrences of a repeated base shingle tried when a passage starts on it
 GENRE = Path(__file__).with_name("assets") / "genre-shingles.txt"
 _OWN_TEXT = re.compile(rb"\x00{4,}")  # in a coverage mask: four characters or more not found in the base
-KINDS = ("reprint", "excerpt", "quotation", "unrelated", "error")
+DocumentKind = Literal["reprint", "excerpt", "quotation", "unrelated", "error"]  # what a document is to the base
+KINDS: tuple[DocumentKind, ...] = get_args(DocumentKind)
 _DRIFT_KINDS = (Kind.SUBSTITUTION, Kind.NUMBER)  # what the summary counts as a copy's drift: words or numbers replaced
 DOCUMENT_TIMEOUT = 600  # seconds one document may take in a worker before it is recorded as an error and skipped
 
@@ -327,7 +328,7 @@ class Screen:
                 and self.ordered >= EXCERPT_ORDER and self.inserts <= EXCERPT_INSERTS)
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> DocumentKind:
         if self.coverage >= REPRINT_COVERAGE:
             return "reprint"
         if self.excerpt:

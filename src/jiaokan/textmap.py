@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from jiaokan.findings import Code
+
 
 @dataclass(frozen=True, slots=True)
 class Mark:
@@ -36,7 +38,7 @@ class Mark:
 
     start: int
     end: int
-    code: str
+    code: Code
     new: str
     whole: bool = False
 
@@ -78,7 +80,7 @@ class MappedText:
     def slice(self, i: int, j: int) -> MappedText:
         return MappedText(self.text[i:j], self.starts[i:j], self.ends[i:j], self.marks)
 
-    def marked_against(self, original: str, code: str) -> MappedText:
+    def marked_against(self, original: str, code: Code) -> MappedText:
         """This text with a mark for every place where it differs from the ``original`` it maps into.
 
         For a rule that builds its output without a :class:`Builder` (the HTML
@@ -120,7 +122,7 @@ class Builder:
 
     __slots__ = ("_ends", "_marks", "_parts", "_pos", "_starts", "code", "src")
 
-    def __init__(self, src: MappedText, code: str) -> None:
+    def __init__(self, src: MappedText, code: Code) -> None:
         self.src = src
         self.code = code
         self._parts: list[str] = []
@@ -139,7 +141,7 @@ class Builder:
             self._ends.extend(src.ends[i:j])
         self._pos = max(self._pos, j)
 
-    def replace(self, i: int, j: int, new: str, *, atomic: bool = False, code: str | None = None) -> None:
+    def replace(self, i: int, j: int, new: str, *, atomic: bool = False, code: Code | None = None) -> None:
         """Replace source ``[i, j)`` (at or after the position) with ``new``.
 
         Equal lengths map one to one unless ``atomic``; otherwise every new
@@ -197,7 +199,7 @@ def substitute(
     pattern: re.Pattern[str],
     repl: Callable[[re.Match[str]], str | None],
     *,
-    code: str,
+    code: Code,
     atomic: bool = False,
 ) -> MappedText:
     """``re.sub`` that keeps the map and marks each change; ``repl`` returning ``None`` keeps the match."""
@@ -210,7 +212,7 @@ def substitute(
     return b.build()
 
 
-def translate(mt: MappedText, table: dict[int, str], *, code: str) -> MappedText:
+def translate(mt: MappedText, table: dict[int, str], *, code: Code) -> MappedText:
     """``str.translate`` with one-to-one characters, keeping the map and marking each changed run."""
     if any(len(v) != 1 for v in table.values()):
         raise ValueError("translate() needs a one-character-to-one-character table")

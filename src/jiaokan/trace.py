@@ -25,6 +25,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
@@ -38,7 +39,8 @@ from jiaokan.numbers import is_number_change
 from jiaokan.prepare import Prepared, prepare, prepare_file
 from jiaokan.segment import Segmented, Sentence
 
-RELATIONS = ("verbatim", "drifted", "paraphrase", "unsourced")
+Relation = Literal["verbatim", "drifted", "paraphrase", "unsourced"]
+RELATIONS: tuple[Relation, ...] = get_args(Relation)
 DRIFT_SCORE = 85.0
 LOOSE_SCORE = 70.0  # below DRIFT_SCORE, drifted only when few characters differ
 PARAPHRASE_COVERAGE = 0.7
@@ -63,7 +65,7 @@ class Passage:
 
     derived: Span
     source: Span | None
-    relation: str
+    relation: Relation
     score: float
     findings: tuple[Finding, ...] = ()
     heading: str = ""  # of the source paragraph
@@ -111,7 +113,7 @@ class _Match:
 
     d1: int
     d2: int
-    relation: str
+    relation: Relation | Literal["short"]  # short: too short to judge alone; neighbours() decides from the clauses around it
     s1: int = 0
     s2: int = 0
     score: float = 0.0
@@ -381,7 +383,7 @@ class _Tracer:
                 out.append(self.finding(Code.WORDING_INSERTION, a1, a1, b1, b2, f"「{new}」 inserted"))
         return out
 
-    def finding(self, code: str, a1: int, a2: int, b1: int, b2: int, message: str) -> Finding:
+    def finding(self, code: Code, a1: int, a2: int, b1: int, b2: int, message: str) -> Finding:
         return Finding(code, SUBSTANTIVE, self.span(self.s, a1, a2), self.span(self.d, b1, b2), message,
                        self.stream[a1:a2], self.d.stream[b1:b2], self.heading(a1),
                        self.stream[max(0, a1 - 16):a1], self.stream[a2:a2 + 16], stream=(a1, a2, b1, b2))
