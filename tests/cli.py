@@ -28,6 +28,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pty
+import select
 import signal
 import subprocess
 import sys
@@ -218,3 +220,24 @@ def run_process(args: Args, *, input: str | bytes | None = None, env: Env = None
     done = subprocess.run([*COMMAND, *_argv(args)], input=_input_bytes(input), stdout=stdout, stderr=subprocess.PIPE, cwd=cwd,
                           env=process_environment(env), timeout=timeout, preexec_fn=closing if close else None, check=False)
     return Result(done.returncode, done.stdout or b"", done.stderr)
+
+
+def stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
+    """The exit code and what a real process wrote to standard error when standard error is a terminal (a pty)."""
+    master, slave = pty.openpty()
+    proc = spawn(args, cwd=cwd, env={"TERM": "xterm", "COLUMNS": "100"}, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return proc.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")

@@ -267,7 +267,7 @@ def test_docx_that_inflates_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> N
 
     bomb = make_docx(document_xml("0" * 2_000_000))  # 2 MB of zeros, a few kB compressed
     assert len(bomb) < 20_000
-    monkeypatch.setattr(ingest, "_DOCX_LIMIT", 1_000_000)
+    monkeypatch.setattr(ingest, "DOCX_LIMIT", 1_000_000)
     with pytest.raises(InputError, match=r"bomb\.docx: \.docx expands to 2,000,"):
         ingest.document_from_bytes(bomb, path="bomb.docx")
 
@@ -277,7 +277,7 @@ def test_docx_whose_header_understates_its_size(monkeypatch: pytest.MonkeyPatch)
     from jiaokan import ingest
 
     liar = declare_size(make_docx(document_xml("0" * 2_000_000)), "word/document.xml", 1000)
-    monkeypatch.setattr(ingest, "_DOCX_LIMIT", 1_000_000)
+    monkeypatch.setattr(ingest, "DOCX_LIMIT", 1_000_000)
     with pytest.raises(InputError, match=r"liar\.docx: "):
         ingest.document_from_bytes(liar, path="liar.docx")
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import shlex
 import subprocess
 from importlib import resources
@@ -20,7 +18,7 @@ from jiaokan import read_document, serialize
 from jiaokan.check import check
 from jiaokan.config import Settings
 
-from .cli import COMMAND, process_environment, run, spawn
+from .cli import COMMAND, process_environment, run, stderr_on_a_terminal
 from .conftest import COUNTY_002, ROOT
 
 OFFICIAL = COUNTY_002.read_text(encoding="utf-8")
@@ -501,29 +499,9 @@ def test_workflow_in_docs_ci_md_is_valid_yaml() -> None:
     assert any("upload-sarif" in s.get("uses", "") for s in steps)
 
 
-def _stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
-    master, slave = pty.openpty()
-    proc = spawn(args, cwd=cwd, env={"TERM": "xterm", "COLUMNS": "100"}, stdout=subprocess.DEVNULL, stderr=slave)
-    os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 60)
-        if not ready:
-            break
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    return proc.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_progress_bar_only_on_a_terminal(site: Path) -> None:
     drifted(site)
-    code, err = _stderr_on_a_terminal(["check", "official.txt", "site/news"], site)
+    code, err = stderr_on_a_terminal(["check", "official.txt", "site/news"], site)
     assert code == 1
     assert "checking" in err and "/2" in err
     r = run(["check", "official.txt", "site/news"], cwd=site)

@@ -8,16 +8,17 @@ import json
 import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from jiaokan import config, formats, prepare, serialize
+from jiaokan import collate, config, formats, prepare, serialize
 from jiaokan.cli import settings_from_flags
 from jiaokan.collate import collate_documents
 from jiaokan.config import USES, Settings
-from jiaokan.diff import diff_documents, diff_files
+from jiaokan.diff import diff_files
 from jiaokan.ingest import read_document
 from jiaokan.normalize import normalize
 from jiaokan.trace import trace_files
@@ -80,7 +81,7 @@ def test_every_command_shows_its_settings_and_where_each_comes_from(command: str
     site = project(tmp_path, 'rules = "all,-regional"\nframing-patterns = ["^本网讯$"]')
     done = run([command, "--show-config", "--rules", "all,-ruby"], cwd=site)
     out = done.out
-    assert done.code == 0, done.stderr
+    assert done.code == 0, done.err
     assert out.startswith(f"# jiaokan {command}: effective settings\n# configuration file: {site / 'pyproject.toml'} [tool.jiaokan]\n")
     assert '# rules: from command line\nrules = "all,-ruby"' in out
     if "framing_patterns" in USES[command]:  # type: ignore[index]
@@ -125,18 +126,18 @@ def test_golden_flags_go_through_the_commands_own_parser() -> None:
 def test_collate_prepares_each_copy_once_and_keeps_the_diffs_it_chose_the_base_by(monkeypatch: pytest.MonkeyPatch) -> None:
     docs = [read_document(str(p)) for p in (VENDOR_001, COUNTY_002, XINHUA_000)]
     counted = {"normalize": 0, "diff": 0}
-    real_normalize, real_diff = prepare.normalize, diff_documents.__globals__["_diff"]
+    real_normalize, real_diff = prepare.normalize, collate.diff_prepared
 
-    def counting_normalize(*a: object, **k: object) -> object:
+    def counting_normalize(*a: Any, **k: Any) -> Any:
         counted["normalize"] += 1
-        return real_normalize(*a, **k)  # type: ignore[arg-type]
+        return real_normalize(*a, **k)
 
-    def counting_diff(*a: object, **k: object) -> object:
+    def counting_diff(*a: Any, **k: Any) -> Any:
         counted["diff"] += 1
         return real_diff(*a, **k)
 
     monkeypatch.setattr(prepare, "normalize", counting_normalize)
-    monkeypatch.setitem(diff_documents.__globals__, "_diff", counting_diff)
+    monkeypatch.setattr(collate, "diff_prepared", counting_diff)
     result = collate_documents(docs)
     assert counted == {"normalize": 3, "diff": 6}  # N preparations, N(N-1) diffs: the base's N-1 are reused
     assert len(result.results) == 2
@@ -210,6 +211,22 @@ def test_json_is_the_library_result_serialized(tmp_path: Path) -> None:
     for command, expected in cases.items():
         done = run([command, *SAMPLE_ARGS[command], "-f", "json"], cwd=ROOT)
         assert json.loads(done.out) == expected, command
+
+
+def test_json_is_the_library_result_serialized_under_a_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settings a command ran with are in its result: with include-cosmetic configured, diff's JSON lists the
+    cosmetic findings, and equals the library's result under the same settings (check's too)."""
+    site = project(tmp_path, 'include-cosmetic = true\nrules = "all,-regional"')
+    monkeypatch.chdir(site)
+    settings = config.load("diff").settings
+    assert settings.include_cosmetic and settings.rules == "all,-regional"
+    library = serialize.data(diff_files("base.txt", "copy.txt", settings=settings))
+    assert json.loads(run(["diff", "base.txt", "copy.txt", "-f", "json"], cwd=site).out) == library
+    assert any(f["severity"] == "cosmetic" for f in library["findings"])  # type: ignore[attr-defined, index]
+    from jiaokan.check import check
+
+    gate = check(read_document("base.txt"), ["copy.txt"], settings=config.load("check").settings)
+    assert json.loads(run(["check", "base.txt", "copy.txt", "-f", "json"], cwd=site).out) == serialize.data(gate)
 
 
 def test_normalize_json_and_scan_records_follow_their_published_schemas(tmp_path: Path) -> None:
@@ -307,3 +324,25 @@ def test_docs_cli_says_which_commands_use_each_setting() -> None:
     assert set(rows) == set(fields)
     for key, used_by in rows.items():
         assert used_by.split(", ") == [c for c in COMMANDS if fields[key] in USES[c]], key  # type: ignore[index]
+
+
+def test_every_json_document_has_its_published_schema() -> None:
+    folder = resources.files("jiaokan").joinpath("schemas")
+    for schema_id, name in serialize.SCHEMAS.items():
+        published = json.loads(folder.joinpath(name).read_text(encoding="utf-8"))
+        assert published["title"] == schema_id and published["$id"].endswith("/" + name)
+
+
+def test_debug_as_an_option_value_is_the_value(tmp_path: Path) -> None:
+    done = run(["diff", "-o", "--debug", str(VENDOR_001), str(COUNTY_002)], cwd=tmp_path)
+    assert done.code == 1 and (tmp_path / "--debug").read_text(encoding="utf-8").startswith("jiaokan diff")
+
+
+def test_a_flag_in_a_golden_case_that_the_command_does_not_know_is_an_error() -> None:
+    import typer
+
+    with pytest.raises(typer.BadParameter, match="'bogus' is not a level"):
+        settings_from_flags("check", ["--fail-on", "bogus"])
+    with pytest.raises(Exception, match="No such option: --rulez"):
+        settings_from_flags("normalize", ["--rulez", "all"])
+    assert settings_from_flags("check", ["--baseline", "x.toml"]).baseline == "x.toml"

@@ -10,7 +10,7 @@ package runs patterns over text: ``finditer`` over the whole string (a search th
 classic quadratic case) and, for anchored patterns, ``match``.
 
 Patterns compiled inside functions are out of reach of the module walk; those built from data are called here
-(``normalize._invisible`` …); the patterns written inline at their use (``re.sub(r"…", …)``) are listed by
+(``normalize.invisible_pattern`` …); the patterns written inline at their use (``re.sub(r"…", …)``) are listed by
 ``_INLINE`` below, checked against a grep of the sources so a new one cannot go unaudited.
 """
 
@@ -56,11 +56,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             if isinstance(value, type) and value.__module__ == info.name:
                 for cattr, cvalue in vars(value).items():
                     add(f"{info.name}.{attr}.{cattr}", cvalue)
-    from jiaokan import normalize
+    from jiaokan.normalize import bidi_pattern, invisible_pattern, selector_pattern
 
-    for fn in ("_invisible", "_bidi", "_selectors"):
-        if hasattr(normalize, fn):
-            add(f"jiaokan.normalize.{fn}()", getattr(normalize, fn)())
+    for fn in (invisible_pattern, bidi_pattern, selector_pattern):  # built on first use
+        add(f"jiaokan.normalize.{fn.__name__}()", fn())
     return found
 
 

@@ -126,9 +126,9 @@ def test_memory_follows_the_work_in_flight() -> None:
 
 
 def test_progress_on_a_terminal_with_rate_and_time_left(folder: Path, tmp_path: Path) -> None:
-    from .test_check import _stderr_on_a_terminal
+    from .cli import stderr_on_a_terminal
 
-    code, err = _stderr_on_a_terminal(["scan", str(COUNTY_002), str(folder), "-o", str(tmp_path / "o.jsonl"), "--workers", "1"], tmp_path)
+    code, err = stderr_on_a_terminal(["scan", str(COUNTY_002), str(folder), "-o", str(tmp_path / "o.jsonl"), "--workers", "1"], tmp_path)
     assert code == 1
     assert "scanning" in err and "/10" in err and "docs/s" in err
 

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jiaokan import serialize
 from jiaokan.errors import InputError
-from jiaokan.findings import ALL_CODES, Finding
+from jiaokan.findings import ALL_CODES, Code, Finding
 from jiaokan.tomlfile import read_toml
 
 SCHEMA = "jiaokan.accepted/1"
@@ -27,7 +28,7 @@ _FIELDS = ("code", "base", "witness", "before", "after", "file", "context", "rea
 class Accepted:
     """One accepted variant."""
 
-    code: str
+    code: Code
     base: str  # normalized base text of the finding
     witness: str  # normalized witness text
     before: str  # normalized base text just before it
@@ -40,14 +41,6 @@ class Accepted:
     @property
     def key(self) -> tuple[str, str, str, str, str]:
         return (self.code, self.base, self.witness, self.before, self.after)
-
-    def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"code": self.code, "base": self.base, "witness": self.witness, "before": self.before, "after": self.after}
-        if self.file is not None:
-            out["file"] = self.file
-        out["context"] = self.context
-        out["reason"] = self.reason
-        return out
 
 
 def fingerprint(f: Finding) -> str:
@@ -125,10 +118,12 @@ def load(path: Path) -> Baseline:
         if item["code"] not in ALL_CODES:
             raise InputError(f"{path}: accepted entry {n} has an unknown code {item['code']!r}", "codes are listed in docs/findings.md", "fix the code")
         values = {k: item.get(k, "") for k in _FIELDS if k != "file"}
-        if not all(isinstance(v, str) for v in values.values()) or not isinstance(item.get("file", ""), str):
+        fields = {k: v for k, v in values.items() if isinstance(v, str)}
+        file = item.get("file")
+        if len(fields) < len(values) or not isinstance(file, str | None):
             raise InputError(f"{path}: accepted entry {n} has a field that is not a string", "every field is text", "quote it")
         line = headers[n - 1] if len(headers) == len(raw) else 0
-        entries.append(Accepted(file=item.get("file"), line=line, **values))
+        entries.append(Accepted(Code(fields["code"]), fields["base"], fields["witness"], fields["before"], fields["after"], file, fields["context"], fields["reason"], line))
     return Baseline(path, tuple(entries))
 
 
@@ -141,5 +136,5 @@ def dumps(entries: Sequence[Accepted], *, base: str) -> str:
         "# `jiaokan check` fails only on findings not listed here. Fill in each reason.\n"
         "# Entries match by code, text and the surrounding wording, not by position.\n"
     )
-    body = tomli_w.dumps({"schema": SCHEMA, "base": base, "accepted": [e.to_dict() for e in entries]})
+    body = tomli_w.dumps({"schema": SCHEMA, "base": base, "accepted": [serialize.accepted(e) for e in entries]})
     return head + "\n" + body

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from jiaokan import baseline as bl
-from jiaokan.config import Settings
+from jiaokan.config import FailOn, Settings
 from jiaokan.diff import DiffResult, diff_prepared
 from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, SUBSTANTIVE, Finding, Parts
@@ -92,7 +92,7 @@ class CheckResult:
             if self.include_cosmetic or f.severity != COSMETIC
         ]
 
-def fails(f: Finding, fail_on: str) -> bool:
+def fails(f: Finding, fail_on: FailOn) -> bool:
     """Does this finding count against ``fail-on``?"""
     if fail_on == "none":
         return False
@@ -139,11 +139,12 @@ def check(
     base: Document,
     witnesses: Sequence[str],
     *,
-    settings: Settings,
+    settings: Settings | None = None,
     accepted: bl.Baseline | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> CheckResult:
     """Diff each witness against ``base``, then decide with the accepted variants."""
+    settings = settings or Settings()
     items = expand(witnesses, base=base.path)
     prepared = prepare(base, settings=settings)  # once, not once per witness
     checks: list[WitnessCheck] = []

@@ -11,7 +11,7 @@ import itertools
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
@@ -21,8 +21,9 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from jiaokan import __version__
 from jiaokan.characters import one_line
-from jiaokan.config import FAIL_ON, Command, Effective, Settings
+from jiaokan.config import FAIL_ON, USES, Command, Effective, Settings, as_fail_on
 from jiaokan.errors import InputError
+from jiaokan.formats import default as default_format
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -76,12 +77,14 @@ def _fail(exc: BaseException) -> None:
     if isinstance(exc, InputError):
         typer.echo(f"jiaokan: error: {one_line(str(exc))}", err=True)
         raise typer.Exit(EXIT_ERROR)
-    typer.echo(
-        f"jiaokan: internal error: {type(exc).__name__}: {one_line(str(exc))}; this is a bug in jiaokan — "
-        "please report it with the input and the output of --debug",
-        err=True,
-    )
+    typer.echo(_internal(exc), err=True)
     raise typer.Exit(EXIT_INTERNAL)
+
+
+def _internal(exc: BaseException) -> str:
+    """The one line of an internal error (exit 123), wherever it is caught."""
+    return (f"jiaokan: internal error: {type(exc).__name__}: {one_line(str(exc))}; this is a bug in jiaokan — "
+            "please report it with the input and the output of --debug")
 
 
 @contextmanager
@@ -288,14 +291,42 @@ def _choice(values: tuple[str, ...], what: str) -> Callable[[str | None], str | 
     return check
 
 
-def _effective(command: Command, config: Path | None, show_config: bool, output: Path | None, **flags: object) -> Effective:
-    """Every command's settings: defaults < configuration file < flags. With --show-config: print them and exit 0."""
+FLAG_SETTINGS = {"rules": "rules", "include_cosmetic": "include_cosmetic", "fail_on": "fail_on", "baseline": "baseline"}  # flag -> field
+
+
+def flag_settings(command: Command, params: Mapping[str, object]) -> dict[str, object]:
+    """The settings a command's flags give (those it uses, as given), from its parsed parameters: one mapping
+    for the commands and for the golden cases' ``# flags:``."""
+
+    out: dict[str, object] = {}
+    for name, field in FLAG_SETTINGS.items():
+        value = params.get(name)
+        if value is not None and field in USES[command]:
+            out[field] = str(value) if isinstance(value, Path) else value
+    return out
+
+
+def _count_of(what: str) -> Callable[[str], int]:
+    """A positive whole number for an option: anything else is a usage error saying so (not a parser's wording)."""
+
+    def parse(value: str) -> int:
+        if not value.isdigit() or int(value) < 1:
+            raise typer.BadParameter(f"'{value}' is not a number of {what}; use a whole number, 1 or more")
+        return int(value)
+
+    return parse
+
+
+def _effective(command: Command, config: Path | None, show_config: bool, output: Path | None, *, notes: Mapping[str, str] | None = None,
+               **params: object) -> Effective:
+    """Every command's settings: defaults < configuration file < flags. With --show-config: print them (``notes``:
+    what the command's own flags do to them) and exit 0."""
     from jiaokan import config as cfg
 
-    effective = cfg.load(command, config=config, flags=flags)
+    effective = cfg.load(command, config=config, flags=flag_settings(command, params))
     if show_config:
         _guard(output, _aux(effective))
-        write_output(cfg.show(effective), output)
+        write_output(cfg.show(effective, notes), output)
         raise typer.Exit(EXIT_CLEAN)
     return effective
 
@@ -309,7 +340,7 @@ def _needs(command: str, example: str, **given: object) -> None:
     missing = [name for name, value in given.items() if value is None or value == []]
     if missing:
         names = " and ".join(missing)
-        raise InputError(f"{command} needs {names}", f"no {names} was given", f"e.g. jiaokan {command} {example}")
+        raise InputError(f"{command} needs {names}", f"{names} {'is' if len(missing) == 1 else 'are'} missing", f"e.g. jiaokan {command} {example}")
 
 
 def _view(output: Path | None, **options: bool) -> View:
@@ -325,11 +356,12 @@ def settings_from_flags(command: Command, flags: Sequence[str]) -> Settings:
     assert isinstance(group, TyperGroup)
     cmd = group.get_command(typer.Context(group), command)
     assert cmd is not None
-    params = cmd.make_context(command, list(flags), resilient_parsing=True).params
+    params = cmd.make_context(command, list(flags)).params  # a flag the command does not know is an error here too
     from jiaokan import config as cfg
 
-    given = {name: params.get(name) for name in cfg.USES[command] if name in params}
-    return cfg.load(command, config=params.get("config"), flags=given).settings
+    config = params.get("config")
+    assert config is None or isinstance(config, Path)
+    return cfg.load(command, config=config, flags=flag_settings(command, params), search=False).settings
 
 
 # ---------------------------------------------------------------- commands
@@ -340,7 +372,7 @@ def normalize_cmd(
     file: Annotated[str | None, typer.Argument(metavar="FILE", help="Document to normalize (.txt .md .html .docx .pdf, or - for stdin).", show_default=False)] = None,
     rules: RulesOpt = None,
     show_map: Annotated[bool, typer.Option("--show-map", help="Under each paragraph, list what normalization changed and where in the original.")] = False,
-    fmt: Annotated[str, _format_option("normalize")] = "text",
+    fmt: Annotated[str, _format_option("normalize")] = default_format("normalize"),
     output: OutputOpt = None,
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List the normalization rules and exit.")] = False,
     config: ConfigOpt = None,
@@ -369,7 +401,7 @@ def normalize_cmd(
 def diff_cmd(
     base: Annotated[str | None, typer.Argument(metavar="BASE", help="The base text (the official copy).", show_default=False)] = None,
     witness: Annotated[str | None, typer.Argument(metavar="WITNESS", help="The copy to check against it.", show_default=False)] = None,
-    fmt: Annotated[str, _format_option("diff")] = "text",
+    fmt: Annotated[str, _format_option("diff")] = default_format("diff"),
     include_cosmetic: Annotated[bool | None, typer.Option("--include-cosmetic/--no-include-cosmetic", help=("List cosmetic differences too (script, punctuation, ruby ...); they are always "
             "counted. Default: no, or as configured."), show_default=False)] = None,
     rules: RulesOpt = None,
@@ -393,7 +425,7 @@ def diff_cmd(
         _guard(output, [("BASE", base), ("WITNESS", witness), *_aux(effective)])
         _interrupted_keeps(output)
         result = diff_prepared(prepare_file(base, settings=settings), prepare_file(witness, settings=settings), settings=settings)
-        view = _view(output, include_cosmetic=settings.include_cosmetic, stat=stat, quiet=quiet)
+        view = _view(output, stat=stat, quiet=quiet)
         write_output(formats.render("diff", fmt, result, view), output)
     raise typer.Exit(EXIT_FINDINGS if result.summary.substantive else EXIT_CLEAN)
 
@@ -404,7 +436,7 @@ def check_cmd(
     witnesses: Annotated[list[str] | None, typer.Argument(metavar="WITNESS...", help="Republished copies: files, folders, globs such as 'site/**/*.html' (quoted).", show_default=False)] = None,
     fail_on: Annotated[str | None, typer.Option("--fail-on", metavar="LEVEL", callback=_choice(FAIL_ON, "a level"), help=("Fail on findings at or above this level that are not accepted: "
             "substantive (default), any, none."), show_default=False)] = None,
-    fmt: Annotated[str, _format_option("check")] = "text",
+    fmt: Annotated[str, _format_option("check")] = default_format("check"),
     baseline: Annotated[Path | None, typer.Option("--baseline", metavar="FILE", help=("Accepted variants file (default: jiaokan-accepted.toml beside the "
             "configuration, when present)."), show_default=False)] = None,
     no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Ignore any accepted variants file.")] = False,
@@ -428,8 +460,8 @@ def check_cmd(
     from jiaokan.ingest import read_document
 
     with _mapped_errors():
-        effective = _effective("check", config, show_config, output, fail_on=fail_on, rules=rules,
-                               baseline=str(baseline) if baseline is not None else None, include_cosmetic=include_cosmetic)
+        notes = {"baseline": "not read: --no-baseline"} if no_baseline else {}
+        effective = _effective("check", config, show_config, output, notes=notes, fail_on=fail_on, rules=rules, baseline=baseline, include_cosmetic=include_cosmetic)
         settings = effective.settings
         aux = _aux(effective)
         if base is None or not witnesses:
@@ -490,7 +522,7 @@ def _witnesses_left(base: str, witnesses: list[str], allow_empty: bool) -> None:
 def trace_cmd(
     source: Annotated[str | None, typer.Argument(metavar="SOURCE", help="The document quoted (the official text).", show_default=False)] = None,
     derived: Annotated[str | None, typer.Argument(metavar="DERIVED", help="The summary or article that quotes it.", show_default=False)] = None,
-    fmt: Annotated[str, _format_option("trace")] = "text",
+    fmt: Annotated[str, _format_option("trace")] = default_format("trace"),
     rules: RulesOpt = None,
     output: OutputOpt = None,
     config: ConfigOpt = None,
@@ -519,7 +551,7 @@ def trace_cmd(
 def collate_cmd(
     docs: Annotated[list[str] | None, typer.Argument(metavar="DOC...", help="Two or more copies of one text: files, folders, globs.", show_default=False)] = None,
     base: Annotated[str, typer.Option("--base", metavar="PATH", help="The copy to collate against, or auto: the one that accounts for most of the others.")] = "auto",
-    fmt: Annotated[str, _format_option("collate")] = "text",
+    fmt: Annotated[str, _format_option("collate")] = default_format("collate"),
     rules: RulesOpt = None,
     output: OutputOpt = None,
     config: ConfigOpt = None,
@@ -554,7 +586,10 @@ def collate_cmd(
     raise typer.Exit(EXIT_FINDINGS if result.places else EXIT_CLEAN)
 
 
-ENGINES = ("local", "dask")
+def _engine(value: str) -> str:
+    from jiaokan.scan import ENGINES
+
+    return _choice(ENGINES, "an engine")(value) or value
 
 
 @app.command("scan", cls=_Command)
@@ -563,11 +598,13 @@ def scan_cmd(
     corpus_args: Annotated[list[str] | None, typer.Argument(metavar="CORPUS...", help=("Folders, quoted globs, files, or JSONL files of {\"id\", "
             "\"text\"} or {\"id\", \"path\"}."), show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="JSONL results, one line per document as it completes (stdout if not given).", show_default=False)] = None,
+    fmt: Annotated[str, _format_option("scan")] = default_format("scan"),
     resume: Annotated[bool, typer.Option("--resume", help="Skip the ids already in --output and append the rest.")] = False,
-    engine: Annotated[str, typer.Option("--engine", metavar="ENGINE", callback=_choice(ENGINES, "an engine"), help=("local (a process pool) or dask (dask.distributed; pip "
+    engine: Annotated[str, typer.Option("--engine", metavar="ENGINE", callback=_engine, help=("local (a process pool) or dask (dask.distributed; pip "
             "install 'jiaokan[dask]')."))] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).", show_default=False)] = None,
-    workers: Annotated[int | None, typer.Option("--workers", metavar="N", help="Processes (local engine; default: the machine's cores) or local-cluster workers.", show_default=False, min=1)] = None,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="N", help="Processes (local engine; default: the machine's cores) or local-cluster workers.",
+                                                    show_default=False, parser=_count_of("workers"))] = None,
     rules: RulesOpt = None,
     allow_outside_paths: Annotated[bool, typer.Option("--allow-outside-paths", help="Let a JSONL corpus name files outside its own folder (a corpus you trust).")] = False,
     config: ConfigOpt = None,
@@ -580,7 +617,7 @@ def scan_cmd(
     """
     from jiaokan import formats, render
     from jiaokan.ingest import read_document
-    from jiaokan.scan import Summary, corpus, count, read_resume, scan, unique_ids
+    from jiaokan.scan import Summary, as_engine, corpus, count, read_resume, scan, unique_ids
 
     with _mapped_errors():
         effective = _effective("scan", config, show_config, output, rules=rules)
@@ -614,10 +651,11 @@ def scan_cmd(
         where = str(output) if to_file else "standard output"
         _on_interrupt(lambda: (f"interrupted; {written[0]} new records written to {where}" + (", run again with --resume to continue" if to_file else "")
                                if written[0] else ("interrupted; " + (f"{output} was not changed" if to_file else "nothing was written"))))
-        jsonl = formats.output("scan", "jsonl")
+        records_out = formats.output("scan", fmt)
+        view = _view(output)
         with _Progress("scanning") as bar:
             total = count(corpus_args) - len(done) if bar.on else 0  # counted only for the bar's time left
-            records = scan(base_doc, items, engine=engine, workers=workers, scheduler=scheduler, settings=settings)
+            records = scan(base_doc, items, engine=as_engine(engine), workers=workers, scheduler=scheduler, settings=settings)
             # the first record before the output is touched: rules, engine and scheduler fail here, leaving it as it was
             first = next(records, None)
             sink: TextIO | None = None
@@ -636,7 +674,7 @@ def scan_cmd(
                         raise InputError(f"-o {output}: cannot write", why_not(exc), "choose another output path") from exc
                 if first is not None:
                     for k, record in enumerate(itertools.chain([first], records), 1):
-                        line = jsonl.render(record, _view(output))
+                        line = records_out.render(record, view)
                         if sink is None:
                             _stdout_write(line)
                         else:
@@ -654,8 +692,9 @@ def scan_cmd(
             write_output(table, None)
         errors = summary.kinds.get("error", 0)
         if errors:
+            again = "then run again with --resume" if to_file else "then run again"
             raise InputError(f"{render.plural(errors, 'document')} of the corpus could not be read",
-                             "each has a record with kind \"error\" saying why", "fix or remove them, then run again with --resume")
+                             "each has a record with kind \"error\" saying why", f"fix or remove them, {again}")
     raise typer.Exit(EXIT_FINDINGS if summary.worst else EXIT_CLEAN)
 
 
@@ -718,6 +757,7 @@ def review_cmd(
     base: Annotated[str | None, typer.Argument(metavar="BASE", help="The official text, shown on the left.", show_default=False)] = None,
     witnesses: Annotated[list[str] | None, typer.Argument(metavar="WITNESS...", help="Copies to show beside it: files, folders, globs.", show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write (atomically); stdout if not given.", show_default=False)] = None,
+    fmt: Annotated[str, _format_option("review")] = default_format("review"),
     rules: RulesOpt = None,
     fail_on: Annotated[str, typer.Option("--fail-on", metavar="LEVEL", callback=_choice(FAIL_ON, "a level"), help=("Exit 1 when there are findings at or above this level: none (default: exit 0 "
             "once the page is written), substantive, any."))] = "none",
@@ -732,7 +772,8 @@ def review_cmd(
     from jiaokan.review import build_review
 
     with _mapped_errors():
-        effective = _effective("review", config, show_config, output, rules=rules)
+        notes = {"fail-on": f"review exits by its own --fail-on, here {fail_on}"}
+        effective = _effective("review", config, show_config, output, notes=notes, rules=rules)
         settings = effective.settings
         _needs("review", "official.txt copy.html -o review.html", BASE=base, WITNESS=witnesses)
         assert base is not None and witnesses is not None
@@ -749,8 +790,9 @@ def review_cmd(
         if not paths:
             raise InputError("no witness to show", "every WITNESS given is the base itself", "name the copies to compare")
         results = [diff_prepared(prepared, prepare_file(p, settings=settings), settings=settings) for p in paths]
-        write_output(formats.render("review", "html", build_review(prepared.document, results), _view(output)), output)
-    failing = any(fails(f, fail_on) for r in results for f in r.findings)
+        write_output(formats.render("review", fmt, build_review(prepared.document, results), _view(output)), output)
+    level = as_fail_on(fail_on)  # checked by the option's callback
+    failing = any(fails(f, level) for r in results for f in r.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
@@ -791,10 +833,38 @@ class _Progress:
 
 
 def _without_debug(args: list[str]) -> tuple[list[str], bool]:
-    """``--debug`` anywhere on the command line (before a ``--``), not only before the command."""
-    cut = args.index("--") if "--" in args else len(args)
-    kept = [a for a in args[:cut] if a != "--debug"]
-    return kept + args[cut:], len(kept) < cut
+    """``--debug`` anywhere on the command line (before a ``--``), not only before the command; not where it is
+    an option's value (``-o --debug`` names a file).  ``JIAOKAN_DEBUG=1`` in the environment does the same."""
+    takes_value = _value_options()
+    kept: list[str] = []
+    debug = bool(os.environ.get("JIAOKAN_DEBUG"))
+    k = 0
+    while k < len(args):
+        a = args[k]
+        if a == "--":
+            kept += args[k:]
+            break
+        if a == "--debug":
+            debug = True
+        else:
+            kept.append(a)
+            if a in takes_value and k + 1 < len(args):
+                kept.append(args[k + 1])
+                k += 1
+        k += 1
+    return kept, debug
+
+
+def _value_options() -> set[str]:
+    """Every option name of every command that takes a value (``-o``, ``--rules`` …)."""
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    names: set[str] = set()
+    for cmd in group.commands.values():
+        for p in cmd.params:
+            if isinstance(p, TyperOption) and not p.is_flag:
+                names.update(p.opts)
+    return names
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -842,13 +912,16 @@ def _run(args: list[str]) -> int:
         else:
             ctx = getattr(exc, "ctx", None)
             name = getattr(ctx, "command_path", "jiaokan") or "jiaokan"
+            command = next((a for a in args if not a.startswith("-")), "")
+            if name == "jiaokan" and command in USES:  # an option's error found before the command's context
+                name = f"jiaokan {command}"
             message = (exc.format_message() if hasattr(exc, "format_message") else str(exc)).rstrip(".")
             typer.echo(f"jiaokan: error: {one_line(message)}; see '{name} --help'", err=True)
         code = EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 123, not a traceback
-        if _state["debug"] or os.environ.get("JIAOKAN_DEBUG"):
+        if _state["debug"]:
             traceback.print_exc()
-        typer.echo(f"jiaokan: internal error: {type(exc).__name__}: {one_line(str(exc))}", err=True)
+        typer.echo(_internal(exc), err=True)
         code = EXIT_INTERNAL
     return code if isinstance(code, int) else EXIT_CLEAN
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from jiaokan.config import Settings
 from jiaokan.diff import DiffResult, diff_prepared
@@ -60,7 +61,7 @@ class Row:
 @dataclass(frozen=True, slots=True)
 class Collation:
     base: int  # index into copies
-    chosen: str  # "given" or "auto"
+    chosen: Literal["given", "auto"]
     why: str
     copies: tuple[Copy, ...]
     places: tuple[Place, ...]
@@ -78,6 +79,7 @@ def collate_prepared(prepared: Sequence[Prepared], *, base: int | None = None, s
         raise ValueError("collation needs at least two copies")
     docs = [p.document for p in prepared]
     pairs: dict[tuple[int, int], DiffResult] = {}
+    chosen: Literal["given", "auto"]
     if base is None:
         pairs = {(i, j): diff_prepared(prepared[i], prepared[j], settings=settings)
                  for i in range(len(prepared)) for j in range(len(prepared)) if i != j}

@@ -17,16 +17,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 from jiaokan.errors import InputError
-from jiaokan.findings import ALL_CODES, SUBSTANTIVE_CODES
+from jiaokan.findings import ALL_CODES, SUBSTANTIVE_CODES, Code
 from jiaokan.normalize import select_rules
 from jiaokan.tomlfile import read_toml
 
 FailOn = Literal["substantive", "any", "none"]
 FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
 Command = Literal["normalize", "diff", "check", "trace", "collate", "scan", "review"]
+FLAG = "the command line"  # where a value given by a flag comes from
 BASELINE_NAME = "jiaokan-accepted.toml"
 CONFIG_NAMES = ("jiaokan.toml", "pyproject.toml")
 
@@ -38,7 +39,7 @@ class Settings:
     fail_on: FailOn = "substantive"  # fail on findings at or above: substantive | any | none
     rules: str = "all"  # normalization rules, as for --rules
     framing_patterns: tuple[str, ...] = ()  # regular expressions matching a site's own paragraphs in full
-    substantive_codes: tuple[str, ...] = SUBSTANTIVE_CODES
+    substantive_codes: tuple[Code, ...] = SUBSTANTIVE_CODES
     baseline: str | None = None  # accepted variants file; None: jiaokan-accepted.toml beside the config, if present
     include_cosmetic: bool = False  # list cosmetic findings in reports (always listed with fail-on any)
 
@@ -88,11 +89,12 @@ class Effective:
     command: Command = "check"
 
 
-def load(command: Command, *, config: Path | None = None, flags: Mapping[str, object] | None = None, cwd: Path | None = None) -> Effective:
-    """What every command does first: the file named by ``--config`` (or the nearest one found upward from the
-    working folder), then the flags given; a flag the command does not take is a programming error."""
+def load(command: Command, *, config: Path | None = None, flags: Mapping[str, object] | None = None, cwd: Path | None = None,
+         search: bool = True) -> Effective:
+    """What every command does first: the file named by ``--config`` (or, with ``search``, the nearest one found
+    upward from the working folder), then the flags given; a flag the command does not take is a programming error."""
     start = cwd or Path.cwd()
-    found = read_config(config) if config is not None else find_config(start)
+    found = read_config(config) if config is not None else find_config(start) if search else None
     given = flags or {}
     stray = [k for k, v in given.items() if v is not None and k not in USES[command]]
     if stray:
@@ -117,6 +119,8 @@ def find_config(start: Path) -> ConfigFile | None:
 
 def read_config(path: Path) -> ConfigFile:
     """An explicitly named configuration file (``--config``)."""
+    if path.is_dir():
+        raise InputError(f"{path}: a folder, not a configuration file", "--config names a jiaokan.toml or pyproject.toml", f"e.g. --config {path / 'jiaokan.toml'}")
     if not path.is_file():
         raise InputError(f"{path}: no such configuration file", "--config names a file that does not exist", "check the path")
     table = _read_table(path)
@@ -130,10 +134,12 @@ def _read_table(path: Path) -> dict[str, object] | None:
         _, data = read_toml(path, "configuration", "fix the file's syntax")
     except FileNotFoundError as exc:
         raise InputError(f"{path}: cannot read the configuration", "it has gone", "check the path") from exc
+    tool = data.get("tool", {})
+    table = tool.get("jiaokan") if isinstance(tool, dict) else None
     if path.name == "pyproject.toml":
-        tool = data.get("tool", {})
-        table = tool.get("jiaokan") if isinstance(tool, dict) else None
         return table if isinstance(table, dict) else None
+    if set(data) == {"tool"} and isinstance(tool, dict) and isinstance(table, dict) and set(tool) == {"jiaokan"}:
+        return table  # a jiaokan.toml written as --show-config prints it, under [tool.jiaokan]
     return data
 
 
@@ -144,22 +150,48 @@ def resolve(config: ConfigFile | None, overrides: Mapping[str, object], *, cwd: 
     root = (cwd or Path.cwd()) if config is None else config.path.parent
     if config is not None:
         values = _from_table(config)
-        settings = replace(settings, **values)
+        for key, value in values.items():
+            settings = _with(settings, key, value)
         sources.update(dict.fromkeys(values, config.label))
-    flags: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}  # each checked by _validate
+    flags = {k: v for k, v in overrides.items() if v is not None}
     for key, value in flags.items():
         if key not in sources:
             raise TypeError(f"unknown setting {key}")
-        _validate(key, value, "the command line")
-    settings = replace(settings, **flags)
+        _validate(key, value, FLAG)
+        settings = _with(settings, key, value)
     sources.update(dict.fromkeys(flags, "command line"))
     return Effective(settings, sources, config, root)
 
 
-def _from_table(config: ConfigFile) -> dict[str, Any]:
+def as_fail_on(value: object) -> FailOn:
+    """A fail-on level (``ValueError`` for anything else)."""
+    for level in FAIL_ON:
+        if value == level:
+            return level
+    raise ValueError(f"{value!r} is not a fail-on level")
+
+
+def _with(settings: Settings, name: str, value: object) -> Settings:
+    """``settings`` with one field set from a value ``_validate`` accepted, typed as the field is."""
+    if name == "fail_on":
+        return replace(settings, fail_on=as_fail_on(value))
+    if name in ("rules", "baseline"):
+        assert isinstance(value, str)
+        return replace(settings, rules=value) if name == "rules" else replace(settings, baseline=value)
+    if name == "include_cosmetic":
+        assert isinstance(value, bool)
+        return replace(settings, include_cosmetic=value)
+    if name == "framing_patterns":
+        return replace(settings, framing_patterns=_strings(value))
+    if name == "substantive_codes":
+        return replace(settings, substantive_codes=tuple(Code(c) for c in _strings(value)))
+    raise TypeError(f"unknown setting {name}")
+
+
+def _from_table(config: ConfigFile) -> dict[str, object]:
     """The file's values by settings field, each checked by _validate."""
     where = config.label
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     extend: list[str] = []
     for key, value in config.table.items():
         if key not in _KEYS:
@@ -181,7 +213,7 @@ def _from_table(config: ConfigFile) -> dict[str, Any]:
             value = shown_path(config.path.parent / str(value))
         out[name] = value
     if extend:
-        base = out.get("substantive_codes", SUBSTANTIVE_CODES)
+        base = _strings(out.get("substantive_codes", SUBSTANTIVE_CODES))
         out["substantive_codes"] = tuple(dict.fromkeys([*base, *extend]))
     return out
 
@@ -196,6 +228,8 @@ def _validate(name: str, value: object, where: str) -> None:
         try:
             select_rules(str(value))
         except InputError as exc:
+            if where == FLAG:
+                raise  # --rules: the message names the rule, as before a configuration existed
             raise InputError(f"{where}: {key} = {value!r}: {exc.what}", exc.why, exc.fix) from exc
     if name == "include_cosmetic" and not isinstance(value, bool):
         raise InputError(f"{where}: '{key}' must be true or false", f"it is {value!r}", f"write {key} = true")
@@ -216,8 +250,10 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
-def show(effective: Effective) -> str:
-    """The effective settings a command uses, as TOML, each with where it came from."""
+def show(effective: Effective, notes: Mapping[str, str] | None = None) -> str:
+    """The effective settings a command uses, as TOML, each with where it came from; ``notes`` (by file key) say
+    what a command's own flags do to a setting (``--no-baseline``, review's ``--fail-on``)."""
+    notes = notes or {}
     import tomli_w
 
     s = effective.settings
@@ -234,7 +270,7 @@ def show(effective: Effective) -> str:
         f"# jiaokan {effective.command}: effective settings",
         f"# configuration file: {effective.config.label if effective.config else 'none found'}",
     ]
-    unused = [key for key in values if _KEYS[key] not in uses]
+    unused = [key + (f" ({notes[key]})" if key in notes else "") for key in values if _KEYS[key] not in uses]
     if unused:
         head.append(f"# not used by {effective.command}: {', '.join(unused)}")
     lines = []
@@ -245,7 +281,7 @@ def show(effective: Effective) -> str:
         source = effective.sources[name]
         if name == "baseline" and s.baseline is None:
             source += ", used when present" if not default_baseline(effective.root).exists() else ""
-        lines.append(f"# {key}: from {source}")
+        lines.append(f"# {key}: from {source}" + (f"; {notes[key]}" if key in notes else ""))
         lines.append(tomli_w.dumps({key: value}).rstrip("\n"))
     return "\n".join(head) + "\n\n[tool.jiaokan]\n" + "\n".join(lines) + "\n"
 

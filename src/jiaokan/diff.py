@@ -70,6 +70,7 @@ class DiffResult:
     pairing: tuple[Op, ...] = field(default=(), repr=False, compare=False)  # the ops the findings came from, in order
     substantive_codes: frozenset[str] = frozenset(SUBSTANTIVE_CODES)
     set_aside: tuple[Span, ...] = ()  # base and witness paragraphs left out by framing patterns, in that order
+    include_cosmetic: bool = False  # the settings' choice: do reports and the JSON list cosmetic findings (always counted)
 
     def severity_of(self, code: str) -> Severity:
         return severity_of(code, self.substantive_codes)
@@ -91,8 +92,10 @@ class DiffResult:
     def substantive(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == SUBSTANTIVE]
 
-    def listed(self, *, include_cosmetic: bool = False) -> list[Finding]:
-        return [f for f in self.findings if include_cosmetic or f.severity != COSMETIC]
+    def listed(self, *, include_cosmetic: bool | None = None) -> list[Finding]:
+        """The findings a report lists: cosmetic ones only if asked (here, or by the settings the diff ran with)."""
+        cosmetic = self.include_cosmetic if include_cosmetic is None else include_cosmetic
+        return [f for f in self.findings if cosmetic or f.severity != COSMETIC]
 
 def diff_files(base: str, witness: str, *, settings: Settings | None = None) -> DiffResult:
     settings = settings or Settings()
@@ -116,7 +119,7 @@ def diff_prepared(base: Prepared, witness: Prepared, *, settings: Settings | Non
     for p in (base, witness):
         if not p.prepared_for(settings):
             raise ValueError(f"{p.document.path} was prepared with other rules or framing patterns than these settings")
-    return _diff(base, witness, frozenset(settings.substantive_codes), bool(settings.framing_patterns))
+    return replace(_diff(base, witness, frozenset(settings.substantive_codes), bool(settings.framing_patterns)), include_cosmetic=settings.include_cosmetic)
 
 
 def _diff(pa: Prepared, pw: Prepared, codes: frozenset[str], framed: bool) -> DiffResult:

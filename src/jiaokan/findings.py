@@ -169,10 +169,10 @@ _ENTRIES = (
     CodeInfo(Code.FRAMING, FRAMING, Nature.WRAPPER, Kind.FRAMING,
              "A copy's own wrapper: a forwarding notice's header, a site's chrome, a page footer."),
 )
-REGISTRY: dict[str, CodeInfo] = {e.code.value: e for e in _ENTRIES}
+REGISTRY: dict[str, CodeInfo] = {e.code.value: e for e in _ENTRIES}  # looked up by any string: a code read from a file
 
-ALL_CODES: tuple[str, ...] = tuple(REGISTRY)
-SUBSTANTIVE_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == SUBSTANTIVE)
+ALL_CODES: tuple[Code, ...] = tuple(e.code for e in _ENTRIES)
+SUBSTANTIVE_CODES: tuple[Code, ...] = tuple(e.code for e in _ENTRIES if e.severity == SUBSTANTIVE)
 STRUCTURAL_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == STRUCTURAL)
 COSMETIC_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == COSMETIC)
 FRAMING_CODES: tuple[str, ...] = tuple(c for c, e in REGISTRY.items() if e.severity == FRAMING)

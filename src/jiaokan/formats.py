@@ -2,7 +2,7 @@
 
 A command declares its formats here and nowhere else; ``--format`` is checked
 against this table (an unsupported one is a usage error listing the supported
-ones), the help text and ``docs/cli.md`` are written from it, and rendering is
+ones), the help text is written from it (and ``docs/cli.md`` checked against it by a test), and rendering is
 one lookup — no command has its own if/elif over formats, and no format can
 quietly fall back to text.  Renderers take a result and a :class:`View` and
 return text.
@@ -13,9 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from jiaokan.config import Command
+
+if TYPE_CHECKING:
+    from jiaokan.check import CheckResult
+    from jiaokan.collate import Collation
+    from jiaokan.diff import DiffResult
+    from jiaokan.normalize import Normalized
+    from jiaokan.review import Review
+    from jiaokan.trace import TraceResult
 
 
 class Format(StrEnum):
@@ -33,20 +41,19 @@ class View:
 
     color: bool = False
     width: int = 100
-    include_cosmetic: bool = False
     stat: bool = False  # the summary only
     quiet: bool = False  # the verdict line only
     show_map: bool = False  # normalize: what normalization changed, under each paragraph
 
 
-Renderer = Callable[[Any, View], str]
+R = TypeVar("R")  # the result a renderer takes
 
 
 @dataclass(frozen=True, slots=True)
-class Output:
+class Output(Generic[R]):
     format: Format
     description: str  # for --help and docs/cli.md
-    render: Renderer
+    render: Callable[[R, View], str]
 
 
 # ---------------------------------------------------------------- renderers (imported when used: start-up stays light)
@@ -55,86 +62,88 @@ class Output:
 def _json(result: object, view: View) -> str:
     from jiaokan import serialize
 
-    return serialize.to_json(serialize.data(result, include_cosmetic=view.include_cosmetic, edits=view.show_map))
+    return serialize.to_json(serialize.data(result, edits=view.show_map))
 
 
-def _normalize_text(result: Any, view: View) -> str:
+def _normalize_text(result: Normalized, view: View) -> str:
     from jiaokan import render
 
     return render.normalized_text(result, show_map=view.show_map)
 
 
-def _diff_text(result: Any, view: View) -> str:
+def _diff_text(result: DiffResult, view: View) -> str:
     from jiaokan import render
 
     if view.quiet:
         return render.diff_verdict(result)
-    return render.diff_text(result, include_cosmetic=view.include_cosmetic, color=view.color, width=view.width, stat=view.stat)
+    return render.diff_text(result, color=view.color, width=view.width, stat=view.stat)
 
 
-def _diff_html(result: Any, view: View) -> str:
+def _diff_html(result: DiffResult, view: View) -> str:
     from jiaokan.render_html import review_html
     from jiaokan.review import build_review
 
     return review_html(build_review(result.base, [result]))
 
 
-def _check_text(result: Any, view: View) -> str:
+def _check_text(result: CheckResult, view: View) -> str:
     from jiaokan import render
 
     return render.check_verdict(result) if view.quiet else render.check_text(result, color=view.color, width=view.width)
 
 
-def _sarif(result: Any, view: View) -> str:
+def _sarif(result: CheckResult, view: View) -> str:
     from jiaokan import render_ci
 
     return render_ci.sarif(result)
 
 
-def _github(result: Any, view: View) -> str:
+def _github(result: CheckResult, view: View) -> str:
     from jiaokan import render_ci
 
     return render_ci.github(result)
 
 
-def _trace_text(result: Any, view: View) -> str:
+def _trace_text(result: TraceResult, view: View) -> str:
     from jiaokan import render
 
     return render.trace_text(result, color=view.color, width=view.width)
 
 
-def _trace_html(result: Any, view: View) -> str:
+def _trace_html(result: TraceResult, view: View) -> str:
     from jiaokan.render_html import trace_html
 
     return trace_html(result)
 
 
-def _collate_text(result: Any, view: View) -> str:
+def _collate_text(result: Collation, view: View) -> str:
     from jiaokan import render
 
     return render.collate_text(result, color=view.color, width=view.width)
 
 
-def _collate_html(result: Any, view: View) -> str:
+def _collate_html(result: Collation, view: View) -> str:
     from jiaokan.render_html import review_html
     from jiaokan.review import build_review
 
     return review_html(build_review(result.results[0].base, list(result.results)))
 
 
-def _review_html(result: Any, view: View) -> str:
+def _review_html(result: Review, view: View) -> str:
     from jiaokan.render_html import review_html
 
     return review_html(result)
 
 
-def _scan_jsonl(record: Any, view: View) -> str:
+def _scan_jsonl(record: dict[str, object], view: View) -> str:
     from jiaokan import serialize
 
     return serialize.to_json_line(record)
 
 
-OUTPUTS: dict[Command, tuple[Output, ...]] = {
+# each command's outputs, in the order --help lists them (the first is the default); Any: the result type varies by
+# command, and render()'s overloads say which result each command's renderers take
+OUTPUTS: dict[Command, tuple[Output[Any], ...]] = {
     "normalize": (
         Output(Format.TEXT, "the paragraphs compared, with their lines in the original", _normalize_text),
         Output(Format.JSON, "jiaokan.normalize/1", _json),
@@ -165,11 +174,16 @@ OUTPUTS: dict[Command, tuple[Output, ...]] = {
 }
 
 
+def default(command: Command) -> Format:
+    """The command's first format: what it writes without ``--format``."""
+    return OUTPUTS[command][0].format
+
+
 def supported(command: Command) -> tuple[Format, ...]:
     return tuple(o.format for o in OUTPUTS[command])
 
 
-def output(command: Command, name: str) -> Output:
+def output(command: Command, name: str) -> Output[Any]:
     """The command's output called ``name``; ``ValueError`` saying which formats it has when it has no such one."""
     for o in OUTPUTS[command]:
         if o.format == name:
@@ -177,7 +191,22 @@ def output(command: Command, name: str) -> Output:
     raise ValueError(f"'{name}' is not a format of jiaokan {command}; use one of: {', '.join(supported(command))}")
 
 
+@overload
+def render(command: Literal["normalize"], name: str, result: Normalized, view: View | None = None) -> str: ...
+@overload
+def render(command: Literal["diff"], name: str, result: DiffResult, view: View | None = None) -> str: ...
+@overload
+def render(command: Literal["check"], name: str, result: CheckResult, view: View | None = None) -> str: ...
+@overload
+def render(command: Literal["trace"], name: str, result: TraceResult, view: View | None = None) -> str: ...
+@overload
+def render(command: Literal["collate"], name: str, result: Collation, view: View | None = None) -> str: ...
+@overload
+def render(command: Literal["scan"], name: str, result: dict[str, object], view: View | None = None) -> str: ...
+@overload
+def render(command: Literal["review"], name: str, result: Review, view: View | None = None) -> str: ...
 def render(command: Command, name: str, result: object, view: View | None = None) -> str:
+    """The result of ``command`` written in format ``name`` (``ValueError`` for a format the command has not)."""
     return output(command, name).render(result, view or View())
 
 

@@ -71,15 +71,6 @@ class Metadata:
     doc_number: str | None = None  # 文号, e.g. 国发〔2022〕14号
     fields: tuple[tuple[str, str], ...] = ()  # front matter / <meta>, as strings
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "title": self.title,
-            "date": self.date,
-            "source": self.source,
-            "doc_number": self.doc_number,
-            "fields": dict(self.fields),
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -462,7 +453,7 @@ def _binary(path: str) -> InputError:
 # --------------------------------------------------------------------------
 # containers
 
-_DOCX_LIMIT = 200 * 1024 * 1024  # uncompressed bytes we are willing to inflate
+DOCX_LIMIT = 200 * 1024 * 1024  # uncompressed bytes we are willing to inflate
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -474,11 +465,11 @@ def _docx_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]
         if "word/document.xml" not in names:
             raise bad
         total = sum(i.file_size for i in zf.infolist())
-        if total > _DOCX_LIMIT:
+        if total > DOCX_LIMIT:
             raise InputError(f"{path}: .docx expands to {total:,} bytes", "that is far beyond any document (a zip bomb?)", "check where the file came from; export it as .txt if it is genuine")
         with zf.open("word/document.xml") as fh:
-            raw = fh.read(_DOCX_LIMIT + 1)
-        if len(raw) > _DOCX_LIMIT:
+            raw = fh.read(DOCX_LIMIT + 1)
+        if len(raw) > DOCX_LIMIT:
             raise InputError(f"{path}: .docx body is too large", "its document.xml inflates past the limit (a zip bomb?)", "check where the file came from")
         root = ElementTree.fromstring(raw)
         fields: list[tuple[str, str]] = []

@@ -222,17 +222,17 @@ def _index_at(mt: MappedText, original_offset: int) -> int:
 
 
 @lru_cache(maxsize=1)
-def _invisible() -> re.Pattern[str]:
+def invisible_pattern() -> re.Pattern[str]:
     return re.compile(f"[{classes().invisible}]+")
 
 
 @lru_cache(maxsize=1)
-def _bidi() -> re.Pattern[str]:
+def bidi_pattern() -> re.Pattern[str]:
     return re.compile(f"[{classes().bidi}]+")
 
 
 @lru_cache(maxsize=1)
-def _selectors() -> re.Pattern[str]:
+def selector_pattern() -> re.Pattern[str]:
     return re.compile(f"[{classes().selectors}]+")
 
 
@@ -240,21 +240,21 @@ def rule_invisible(mt: MappedText, doc: Document) -> MappedText:
     """Zero-width spaces and joiners, soft hyphens, word joiners, stray BOMs: format characters nobody sees."""
     if not has_uncommon(mt.text):
         return mt
-    return substitute(mt, _invisible(), lambda m: "", code=Code.INVISIBLE)
+    return substitute(mt, invisible_pattern(), lambda m: "", code=Code.INVISIBLE)
 
 
 def rule_bidi(mt: MappedText, doc: Document) -> MappedText:
     """Bidirectional controls out of the compared text; each is reported (they can hide or reorder text)."""
     if not has_uncommon(mt.text):
         return mt
-    return substitute(mt, _bidi(), lambda m: "", code=Code.BIDI_CONTROL)
+    return substitute(mt, bidi_pattern(), lambda m: "", code=Code.BIDI_CONTROL)
 
 
 def rule_variation(mt: MappedText, doc: Document) -> MappedText:
     """Variation selectors (a glyph choice for the character before them) out."""
     if not has_uncommon(mt.text):
         return mt
-    return substitute(mt, _selectors(), lambda m: "", code=Code.VARIATION_SELECTOR)
+    return substitute(mt, selector_pattern(), lambda m: "", code=Code.VARIATION_SELECTOR)
 
 
 _COMBINING_RUN = re.compile(r"[^\W\d_]?[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")

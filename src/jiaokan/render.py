@@ -318,7 +318,7 @@ def diff_verdict(result: DiffResult) -> str:
     return f"jiaokan diff: {verdict} — {plural(s.substantive, 'substantive finding')} ({s.structural:,} structural, {s.cosmetic:,} cosmetic, {s.framing:,} framing)\n"
 
 
-def diff_text(result: DiffResult, *, include_cosmetic: bool = False, color: bool = False, width: int = 100, stat: bool = False) -> str:
+def diff_text(result: DiffResult, *, include_cosmetic: bool | None = None, color: bool = False, width: int = 100, stat: bool = False) -> str:
     """The terminal report: summary table, then every listed finding in context, in report order (``stat``: the
     summary only)."""
     from rich.cells import cell_len
@@ -337,10 +337,11 @@ def diff_text(result: DiffResult, *, include_cosmetic: bool = False, color: bool
     console.print(_code_table(result))
     if stat:
         return _done(buf)
-    if not include_cosmetic and s.cosmetic:
+    cosmetic = result.include_cosmetic if include_cosmetic is None else include_cosmetic
+    if not cosmetic and s.cosmetic:
         console.print(Text(f"({plural(s.cosmetic, 'cosmetic difference')} not listed; --include-cosmetic lists them)", style="dim"))
     printer = _Printer(console, result, width)
-    _print_sections(printer, [(f, "") for f in result.listed(include_cosmetic=include_cosmetic)])
+    _print_sections(printer, [(f, "") for f in result.listed(include_cosmetic=cosmetic)])
     return _done(buf)
 
 

@@ -23,21 +23,23 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from jiaokan import serialize
 from jiaokan.config import Settings
 from jiaokan.diff import DiffResult
-from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, STRUCTURAL, SUBSTANTIVE, Finding, Kind, Parts, Severity
+from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, STRUCTURAL, SUBSTANTIVE, Code, Finding, Kind, Parts, Severity
 from jiaokan.ingest import Document
 from jiaokan.normalize import rule_markup
 from jiaokan.segment import Segmented
 from jiaokan.textmap import MappedText
 
 KINDS = tuple(str(k) for k in Kind)
+Gap = Literal["omitted", "moved", ""]
 _MARKER = re.compile(r"^([一二三四五六七八九十百]+)?(（[一二三四五六七八九十百]+）)?(\d{1,3}[.．])?")
 
 
-def kind_of(code: str, severity: str) -> Kind:
+def kind_of(code: str, severity: Severity) -> Kind:
     """The colour-and-symbol family a finding is shown in (the registry's; a reading made substantive by
     configuration shows as a substitution)."""
     if severity == COSMETIC:
@@ -51,7 +53,7 @@ class Shown:
     """A finding as the page lists it."""
 
     witness: int  # which witness column
-    code: str
+    code: Code
     severity: Severity
     kind: Kind
     base_at: tuple[int, int]  # line, column in the base's original
@@ -76,7 +78,7 @@ class Cell:
     pieces: tuple[Piece, ...]
     blank: bool  # no visible text
     framing: bool  # all its visible text is a copy's own wrapper
-    gap: str  # nothing here where the base has text: "omitted" (this copy drops it) or "moved" (it is elsewhere), or ""
+    gap: Gap  # nothing here where the base has text: "omitted" (this copy drops it) or "moved" (it is elsewhere), or ""
     tail: str = ""  # the line breaks that end it (between paragraphs): kept, not shown
 
 
@@ -215,7 +217,7 @@ class _Mark:
     start: int  # display offsets
     end: int
     finding: int
-    severity: str
+    severity: Severity
 
 
 def _cells(display: Display, bounds: list[int], marks: list[_Mark]) -> list[list[Piece]]:
@@ -354,7 +356,7 @@ def build_review(base: Document, results: Sequence[DiffResult]) -> Review:
             cell = _cell(col[r], framing_for(j))
             if cell.blank and not base_cell.blank and not per_witness[j].framing:
                 kinds = {findings[f].kind for p in base_cell.pieces for f in p.marks if findings[f].witness == j and findings[f].severity == SUBSTANTIVE}
-                gap = "moved" if kinds == {"move"} else "omitted" if kinds else ""
+                gap: Gap = "moved" if kinds == {Kind.MOVE} else "omitted" if kinds else ""
                 cell = Cell(cell.pieces, True, False, gap=gap, tail=cell.tail)
             cells.append(cell)
         all_cells = [base_cell, *cells]

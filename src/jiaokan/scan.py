@@ -453,7 +453,9 @@ class Scanner:
 
             trace = trace_prepared(self.prepared, prepared)
             record["counts"] = dict(Counter(p.relation for p in trace.passages))
-            record["substantive"] = [serialize.scan_finding(f) for p in trace.passages if p.relation == "drifted" for f in p.findings]
+            # a quoted passage's changed wording, of the codes the settings make substantive (as for a reprint)
+            codes = frozenset(self.settings.substantive_codes)
+            record["substantive"] = [serialize.scan_finding(f) for p in trace.passages if p.relation == "drifted" for f in p.findings if f.code in codes]
         return record
 
 
@@ -522,27 +524,28 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
         if not kept[k] and k > 0 and j < n and j - k < EXCERPT_GAP:
             kept[k:j] = [True] * (j - k)
         k = j
-    a1, a2 = min(op.a1 for op in equal), max(op.a2 for op in equal)
-    lo, hi = seg.original_span(a1, a1 + 1)[0], seg.original_span(a2 - 1, a2)[1]
+    lo, hi = min(op.a1 for op in equal), max(op.a2 for op in equal)  # base stream offsets, as findings carry them
     outside: list[tuple[int, int]] = []
     stretches: list[list[int]] = []
+    paras = seg.paragraphs
     k = 0
-    while k < len(seg.paragraphs):
+    while k < len(paras):
         j = k
-        while j < len(seg.paragraphs) and kept[j] == kept[k]:
+        while j < len(paras) and kept[j] == kept[k]:
             j += 1
         if kept[k]:
-            span = seg.span(seg.paragraphs[k].start, seg.paragraphs[j - 1].end)
+            span = seg.span(paras[k].start, paras[j - 1].end)
             stretches.append([span.line, span.line + span.text.count("\n")])
         else:
-            # from the end of the paragraph kept before to the start of the one after: the breaks between count too
-            start = seg.original_span(seg.paragraphs[k - 1].end - 1, seg.paragraphs[k - 1].end)[1] if k else 0
-            end = seg.original_span(seg.paragraphs[j].start, seg.paragraphs[j].start + 1)[0] if j < len(seg.paragraphs) else len(result.base.text)
-            outside.append((start, end))
+            outside.append((paras[k].start, paras[j].start if j < len(paras) else len(seg.stream)))
         k = j
-    inside = [f for top in result.substantive for f in (top.places() if top.parts_kind == Parts.PLACES else (top,))
-              if lo <= f.base.start and f.base.end <= hi
-              and (f.base.start == f.base.end or not any(s <= f.base.start and f.base.end <= e for s, e in outside))]
+
+    def within(f: Finding) -> bool:
+        assert f.stream is not None
+        a1, a2 = f.stream[0], f.stream[1]
+        return lo <= a1 and a2 <= hi and (a1 == a2 or not any(s <= a1 and a2 <= e for s, e in outside))
+
+    inside = [f for top in result.substantive for f in (top.places() if top.parts_kind == Parts.PLACES else (top,)) if within(f)]
     return inside, stretches
 
 
@@ -552,8 +555,12 @@ _WORKER: dict[str, Scanner] = {}
 H = TypeVar("H")  # an engine's handle on a submitted document
 
 
+def _key(base: Document, settings: Settings) -> str:
+    return f"{base.sha256}:{settings!r}"
+
+
 def _scanner(base: Document, settings: Settings) -> Scanner:
-    key = f"{base.sha256}:{settings!r}"
+    key = _key(base, settings)
     if key not in _WORKER:
         _WORKER.clear()
         _WORKER[key] = Scanner(base, settings)
@@ -601,9 +608,22 @@ def _bounded(submit: Callable[[Item], H], result: Callable[[H], dict[str, object
         yield take()
 
 
-def scan(base: Document, items: Iterable[Item], *, engine: str = "local", workers: int | None = None, scheduler: str | None = None,
+Engine = Literal["local", "dask"]
+ENGINES: tuple[Engine, ...] = get_args(Engine)
+
+
+def as_engine(name: str) -> Engine:
+    """An engine by name; an unknown one is an input error naming the engines."""
+    for engine in ENGINES:
+        if name == engine:
+            return engine
+    raise InputError(f"unknown engine {name!r}", f"the engines are {' and '.join(ENGINES)}", "use --engine local or --engine dask")
+
+
+def scan(base: Document, items: Iterable[Item], *, engine: Engine = "local", workers: int | None = None, scheduler: str | None = None,
          settings: Settings | None = None, inflight: int | None = None) -> Iterator[dict[str, object]]:
     """One record per item, in input order, from the chosen engine."""
+    engine = as_engine(engine)  # a caller's string that names no engine fails before any work
     settings = settings or Settings()
     first = Scanner(base, settings)  # prepared here first: a bad rule or base fails now, not in every worker (a pool would hang)
     if engine == "local":
@@ -613,6 +633,8 @@ def scan(base: Document, items: Iterable[Item], *, engine: str = "local", worker
             yield from (first.check(item) for item in items)
             return
         ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        _WORKER.clear()
+        _WORKER[_key(base, settings)] = first  # a forked worker finds the base prepared (a spawned one prepares it)
         with ctx.Pool(workers, initializer=_pool_init, initargs=(base, settings)) as pool:
             yield from _bounded(lambda it: pool.apply_async(_pool_check, (it,)), lambda r: r.get(timeout=DOCUMENT_TIMEOUT), items, inflight)
         return
@@ -630,7 +652,7 @@ def scan(base: Document, items: Iterable[Item], *, engine: str = "local", worker
         finally:
             client.close()
         return
-    raise InputError(f"unknown engine {engine!r}", "engines are local and dask", "use --engine local or --engine dask")
+    raise AssertionError(f"engine {engine!r} is not handled")
 
 
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler before the scan gives up

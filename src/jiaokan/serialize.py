@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING
 from jiaokan.characters import json_safe
 
 if TYPE_CHECKING:
+    from jiaokan.baseline import Accepted
     from jiaokan.check import CheckResult, Status
     from jiaokan.collate import Collation, Copy, Place
     from jiaokan.diff import DiffResult, Summary
     from jiaokan.findings import Finding, Span
+    from jiaokan.ingest import Metadata
     from jiaokan.normalize import Normalized
     from jiaokan.scan import Summary as ScanSummary
     from jiaokan.trace import Coverage, Passage, TraceResult
@@ -47,9 +49,9 @@ def to_json_line(record: object) -> str:
     return json_safe(json.dumps(record, ensure_ascii=False, sort_keys=True)) + "\n"
 
 
-def data(result: object, *, include_cosmetic: bool = False, edits: bool = False) -> Data:
-    """The JSON document of any result the library returns (``include_cosmetic`` for a diff, ``edits`` for a
-    normalized text)."""
+def data(result: object, *, include_cosmetic: bool | None = None, edits: bool = False) -> Data:
+    """The JSON document of any result the library returns.  A diff lists cosmetic findings as its settings said
+    (``include_cosmetic`` overrides them); a normalized text lists its edits with ``edits`` (``--show-map``)."""
     from jiaokan.check import CheckResult
     from jiaokan.collate import Collation
     from jiaokan.diff import DiffResult
@@ -99,7 +101,7 @@ def summary(s: Summary) -> Data:
     return out
 
 
-def diff(result: DiffResult, *, include_cosmetic: bool = False) -> Data:
+def diff(result: DiffResult, *, include_cosmetic: bool | None = None) -> Data:
     """The ``jiaokan.diff/1`` document."""
     return {
         "schema": DIFF,
@@ -112,6 +114,16 @@ def diff(result: DiffResult, *, include_cosmetic: bool = False) -> Data:
 
 
 # ---------------------------------------------------------------- check
+
+
+def accepted(e: Accepted) -> Data:
+    """An accepted variant: a baseline file's [[accepted]] entry, and a stale one in ``jiaokan.check/1``."""
+    out: Data = {"code": e.code, "base": e.base, "witness": e.witness, "before": e.before, "after": e.after}
+    if e.file is not None:
+        out["file"] = e.file
+    out["context"] = e.context
+    out["reason"] = e.reason
+    return out
 
 
 def with_status(d: Data, status: Status, reason: str) -> Data:
@@ -144,7 +156,7 @@ def check(result: CheckResult) -> Data:
         "base": {"path": result.base.path, "sha256": result.base.sha256},
         "baseline": result.baseline,
         "witnesses": witnesses,
-        "stale": [e.to_dict() for e in result.stale],
+        "stale": [accepted(e) for e in result.stale],
     }
 
 
@@ -229,6 +241,10 @@ def collate(result: Collation) -> Data:
 # ---------------------------------------------------------------- normalize
 
 
+def metadata(m: Metadata) -> Data:
+    return {"title": m.title, "date": m.date, "source": m.source, "doc_number": m.doc_number, "fields": dict(m.fields)}
+
+
 def normalized(n: Normalized, *, edits: bool = False) -> Data:
     """The ``jiaokan.normalize/1`` document: each paragraph compared, where it lies in the original, and (with
     ``edits``) what normalization changed in it."""
@@ -256,7 +272,7 @@ def normalized(n: Normalized, *, edits: bool = False) -> Data:
         "format": doc.format,
         "encoding": doc.encoding,
         "rules": list(n.rules),
-        "metadata": doc.metadata.as_dict(),
+        "metadata": metadata(doc.metadata),
         "paragraphs": paragraphs,
     }
 

@@ -41,6 +41,7 @@ from jiaokan.segment import Segmented, Sentence
 
 Relation = Literal["verbatim", "drifted", "paraphrase", "unsourced"]
 RELATIONS: tuple[Relation, ...] = get_args(Relation)
+Use = Literal["quoted", "paraphrased", "unused"]  # what the derived text does with a source paragraph
 DRIFT_SCORE = 85.0
 LOOSE_SCORE = 70.0  # below DRIFT_SCORE, drifted only when few characters differ
 PARAPHRASE_COVERAGE = 0.7
@@ -76,7 +77,7 @@ class Coverage:
     quoted: int
     paraphrased: int
     unused: int
-    paragraphs: tuple[tuple[Span, str, str], ...]  # (span, heading, quoted | paraphrased | unused)
+    paragraphs: tuple[tuple[Span, str, Use], ...]  # (span, heading, how the derived text uses it)
     dropped: tuple[Span, ...]  # source clauses a quoted sentence left out
 
 @dataclass(frozen=True, slots=True)
@@ -400,16 +401,16 @@ class _Tracer:
     # ------------------------------------------------------------ coverage
 
     def coverage(self, passages: list[Passage]) -> Coverage:
-        uses: dict[int, str] = {}
+        uses: dict[int, Use] = {}
         for p in passages:
             if p.source is None:
                 continue
-            use = "quoted" if p.relation in ("verbatim", "drifted") else "paraphrased"
+            use: Use = "quoted" if p.relation in ("verbatim", "drifted") else "paraphrased"
             lo, hi = self.stream_range(p.source)
             for pid in {self.s.para_of[k] for k in range(lo, min(hi, len(self.s.para_of)))}:
                 if uses.get(pid) != "quoted":
                     uses[pid] = use
-        rows = []
+        rows: list[tuple[Span, str, Use]] = []
         for para in self.s.paragraphs:
             rows.append((self.span(self.s, para.start, para.end), para.heading, uses.get(para.index, "unused")))
         counts = Counter(u for _, _, u in rows)
