@@ -17,6 +17,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Literal, get_args
 
 from jiaokan.align import Alignment, Move, Op, OpTag
 from jiaokan.normalize import han_number
@@ -36,6 +37,17 @@ class Role(StrEnum):
     REFERENCE = "reference"  # inside the text: 依照本条例第三十条
 
 
+Unit = Literal["编", "章", "节", "条", "款", "项", "（）", ".", "、"]  # what a label numbers, or the form of its marker
+UNITS: tuple[Unit, ...] = get_args(Unit)
+
+
+def _unit(text: str) -> Unit:
+    for unit in UNITS:
+        if text == unit:
+            return unit
+    raise ValueError(f"{text!r} is no label unit")
+
+
 @dataclass(frozen=True, slots=True)
 class Label:
     """A numbered label or reference at stream ``[start, end)``; its number at ``[num_start, num_end)``."""
@@ -44,7 +56,7 @@ class Label:
     end: int
     num_start: int
     num_end: int
-    unit: str  # 条 章 节 编 款 项, or the marker's form: （） . 、
+    unit: Unit
     value: int
     role: Role
     external: bool = False  # a reference to another act: 《中华人民共和国行政处罚法》第八条
@@ -89,7 +101,7 @@ def find_labels(seg: Segmented) -> Labelled:
             g = next(k for k in (1, 2, 3) if first.group(k))
             value = _value(first.group(g))
             if value is not None:
-                unit = "（）" if g == 1 else ("." if g == 2 else "、")
+                unit: Unit = "（）" if g == 1 else ("." if g == 2 else "、")
                 found.append(Label(para.start, para.start + first.end(), para.start + first.start(g), para.start + first.end(g),
                                    unit, value, Role.LABEL))
         for m in _ORDINAL.finditer(text):
@@ -99,7 +111,7 @@ def find_labels(seg: Segmented) -> Labelled:
             role = Role.LABEL if m.start() == 0 and m.group(2) in "条章节编" else Role.REFERENCE
             external = role == Role.REFERENCE and _external(text, m.start())
             found.append(Label(para.start + m.start(), para.start + m.end(), para.start + m.start(1), para.start + m.end(1),
-                               m.group(2), value, role, external))
+                               _unit(m.group(2)), value, role, external))
     found.sort(key=lambda lb: lb.start)
     masked, real, masks = _masked(seg, found)
     return Labelled(tuple(found), masked, real, masks)
