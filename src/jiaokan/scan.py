@@ -524,28 +524,29 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
         if not kept[k] and k > 0 and j < n and j - k < EXCERPT_GAP:
             kept[k:j] = [True] * (j - k)
         k = j
-    lo, hi = min(op.a1 for op in equal), max(op.a2 for op in equal)  # base stream offsets, as findings carry them
+    # judged in the original, not the stream: the breaks between paragraphs are text there, so a paragraph the copy
+    # adds after the base's last aligned character lies outside the stretch (its own closing words), as it reads
+    a1, a2 = min(op.a1 for op in equal), max(op.a2 for op in equal)
+    lo, hi = seg.original_span(a1, a1 + 1)[0], seg.original_span(a2 - 1, a2)[1]
     outside: list[tuple[int, int]] = []
     stretches: list[list[int]] = []
-    paras = seg.paragraphs
     k = 0
-    while k < len(paras):
+    while k < len(seg.paragraphs):
         j = k
-        while j < len(paras) and kept[j] == kept[k]:
+        while j < len(seg.paragraphs) and kept[j] == kept[k]:
             j += 1
         if kept[k]:
-            span = seg.span(paras[k].start, paras[j - 1].end)
+            span = seg.span(seg.paragraphs[k].start, seg.paragraphs[j - 1].end)
             stretches.append([span.line, span.line + span.text.count("\n")])
         else:
-            outside.append((paras[k].start, paras[j].start if j < len(paras) else len(seg.stream)))
+            # from the end of the paragraph kept before to the start of the one after: the breaks between count too
+            start = seg.original_span(seg.paragraphs[k - 1].end - 1, seg.paragraphs[k - 1].end)[1] if k else 0
+            end = seg.original_span(seg.paragraphs[j].start, seg.paragraphs[j].start + 1)[0] if j < len(seg.paragraphs) else len(result.base.text)
+            outside.append((start, end))
         k = j
-
-    def within(f: Finding) -> bool:
-        assert f.stream is not None
-        a1, a2 = f.stream[0], f.stream[1]
-        return lo <= a1 and a2 <= hi and (a1 == a2 or not any(s <= a1 and a2 <= e for s, e in outside))
-
-    inside = [f for top in result.substantive for f in (top.places() if top.parts_kind == Parts.PLACES else (top,)) if within(f)]
+    inside = [f for top in result.substantive for f in (top.places() if top.parts_kind == Parts.PLACES else (top,))
+              if lo <= f.base.start and f.base.end <= hi
+              and (f.base.start == f.base.end or not any(s <= f.base.start and f.base.end <= e for s, e in outside))]
     return inside, stretches
 
 
