@@ -22,7 +22,7 @@ from jiaokan.align import Alignment, Move, Op, align, cleanup_semantic, longest_
 from jiaokan.characters import visible
 from jiaokan.classify import ADDITIONS, OMISSIONS, Located, groups, pair_moves, units
 from jiaokan.config import Settings
-from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Severity, Span, severity_of
+from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Severity, Span, severity_of, span_at
 from jiaokan.ingest import Document
 from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
 from jiaokan.markup import plain_text
@@ -148,9 +148,7 @@ def _diff(pa: Prepared, pw: Prepared, codes: frozenset[str], framed: bool) -> Di
 def _span_of(seg: Segmented, lo: int, hi: int) -> Span:
     """The original span of normalized ``[lo, hi)``."""
     s, e = seg.normalized.original_span(lo, hi)
-    doc = seg.normalized.document
-    line, col = doc.locate(s)
-    return Span(s, e, line, col, doc.text[s:e])
+    return span_at(seg.normalized.document, s, e)
 
 
 def _one_paragraph(seg: Segmented, lo: int, hi: int) -> bool:
@@ -887,8 +885,8 @@ class _Finder:
         if other.original == ed.original:
             return
         doc_a, doc_b = self.a.normalized.document, self.b.normalized.document
-        base_span = Span(ed.start, ed.end, *doc_a.locate(ed.start), ed.original)
-        witness_span = Span(other.start, other.end, *doc_b.locate(other.start), other.original)
+        base_span = span_at(doc_a, ed.start, ed.end, ed.original)
+        witness_span = span_at(doc_b, other.start, other.end, other.original)
         self.add(Code.WORDING_SUBSTITUTION, s1, s2, s1 + delta, s2 + delta,
                  f"symbols differ: 「{visible(ed.original)}」→「{visible(other.original)}」", base_span=base_span, witness_span=witness_span)
 
@@ -914,8 +912,7 @@ class _Finder:
         where = "base" if on_base else "witness"
         shown = visible(ed.original) or "∅"
         doc = (self.a if on_base else self.b).normalized.document
-        line, column = doc.locate(ed.start)
-        exact = Span(ed.start, ed.end, line, column, ed.original)
+        exact = span_at(doc, ed.start, ed.end, ed.original)
         self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{visible(ed.written) or '∅'}」",
                  base_span=exact if on_base else None, witness_span=None if on_base else exact)
 

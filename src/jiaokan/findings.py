@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 
 class Severity(StrEnum):
@@ -203,6 +204,26 @@ class Span:
     line: int
     column: int
     text: str
+    page: int | None = None  # for a text with page breaks (a PDF's): the page it starts on, 1-based; else None
+    page_line: int | None = None  # and the line in that page (``line`` runs on across pages)
+
+
+class Locating(Protocol):
+    """What a span is located in: an ingest.Document."""
+
+    @property
+    def text(self) -> str: ...
+    def locate(self, offset: int) -> tuple[int, int]: ...
+    def locate_page(self, offset: int) -> tuple[int, int, int] | None: ...
+
+
+def span_at(doc: Locating, start: int, end: int, text: str | None = None) -> Span:
+    """The span ``[start, end)`` of ``doc``: line and column, and the page and line in it when the text has pages
+    (``text``: what to show, by default the original there)."""
+    line, column = doc.locate(start)
+    paged = doc.locate_page(start)
+    page, page_line = (paged[0], paged[1]) if paged else (None, None)
+    return Span(start, end, line, column, doc.text[start:end] if text is None else text, page, page_line)
 
 @dataclass(frozen=True, slots=True)
 class Finding:

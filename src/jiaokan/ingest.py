@@ -84,6 +84,7 @@ class Document:
     metadata: Metadata = field(default_factory=Metadata)
     body_start: int = 0  # end of front matter, where the content begins
     line_starts: tuple[int, ...] = ()
+    page_starts: tuple[int, ...] = ()  # where each page begins, when the text has page breaks (form feeds); else ()
 
     def locate(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a code-point offset, column in code points."""
@@ -91,12 +92,38 @@ class Document:
         i = bisect.bisect_right(starts, offset) - 1
         return i + 1, offset - starts[i] + 1
 
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based page an offset lies on, or None for a text without page breaks."""
+        if not self.page_starts:
+            return None
+        return bisect.bisect_right(self.page_starts, offset)
+
+    def locate_page(self, offset: int) -> tuple[int, int, int] | None:
+        """1-based (page, line in the page, column) of an offset, or None for a text without page breaks: what a
+        reader finds in the PDF (or OCR'd scan) itself, where the text's line numbers run on across pages."""
+        page = self.page_of(offset)
+        if page is None:
+            return None
+        line, column = self.locate(offset)
+        first, _ = self.locate(self.page_starts[page - 1])
+        return page, line - first + 1, column
+
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def line_starts(text: str) -> tuple[int, ...]:
     return (0, *(m.end() for m in _LINE_BREAK.finditer(text)))
+
+
+_PAGE_BREAK = re.compile(r"\f(?:\r\n|\r|\n)?")  # a form feed, and the line break after it (PDF pages are joined by "\n\f\n")
+
+
+def page_starts(text: str) -> tuple[int, ...]:
+    """Where each page of ``text`` begins (after a form feed and its line break), or () when it has no page break."""
+    if "\f" not in text:
+        return ()
+    return (0, *(m.end() for m in _PAGE_BREAK.finditer(text)))
 
 
 # --------------------------------------------------------------------------
@@ -271,6 +298,7 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
         metadata=metadata,
         body_start=body_start,
         line_starts=line_starts(text),
+        page_starts=page_starts(text),
     )
 
 
@@ -533,6 +561,8 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]
     import pypdf  # deferred: only PDF input pays for it
     from pypdf.errors import PdfReadError
 
+    from jiaokan import pdftext
+
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
@@ -543,8 +573,6 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]
                 ok = 0
             if not ok:
                 raise InputError(f"{path}: is an encrypted PDF", "it needs a password to read its text", "save an unprotected copy or export the text")
-        pages = []
-        total = 0
         content = 0
         sizes: dict[int, int] = {}
         # Bound the work before extracting anything: pages may share one huge content stream (2,000
@@ -557,11 +585,7 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]
                     "that is far beyond any document's text layer (pages sharing one huge stream?)",
                     "check where the file came from, or export its text",
                 )
-        for page in reader.pages:
-            text = page.extract_text() or ""
-            total += len(text)
-            check_text_size(total, path)
-            pages.append(text)
+        pages = list(pdftext.extract(data, reader.pages, lambda total: check_text_size(total, path)).pages)
         fields: list[tuple[str, str]] = []
         info: Mapping[str, object] = reader.metadata or {}
         for key in ("/Title", "/Author", "/CreationDate"):

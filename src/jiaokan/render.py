@@ -115,6 +115,10 @@ def _int_map(value: object) -> dict[str, int]:
 
 
 def _where(path: str, span: Span) -> str:
+    """``file:line:column``; on a text with pages (a PDF), ``file p.3 l.12:column``: the page and the line in it,
+    what a reader can find in the document itself."""
+    if span.page is not None:
+        return f"{_name(path)} p.{span.page} l.{span.page_line}:{span.column}"
     return f"{_name(path)}:{span.line}:{span.column}"
 
 

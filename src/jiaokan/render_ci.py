@@ -52,7 +52,10 @@ def _location(doc: Document, span: Span) -> dict[str, object]:
     physical: dict[str, object] = {"artifactLocation": _uri(doc.path)}
     if _has_lines(doc):
         physical["region"] = _region(doc, span)
-    return {"physicalLocation": physical}
+    location: dict[str, object] = {"physicalLocation": physical}
+    if span.page is not None:  # where a reader finds it in the PDF itself: the region's lines are the text's
+        location["properties"] = {"page": span.page, "pageLine": span.page_line}
+    return location
 
 
 def _message(f: Finding, base: Document) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
-from jiaokan.findings import Span
+from jiaokan.findings import Span, span_at
 from jiaokan.normalize import PARAGRAPH_BREAK, Normalized, is_title
 
 _SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)]*")
@@ -59,9 +59,7 @@ class Segmented:
     def span(self, i: int, j: int) -> Span:
         """Stream ``[i, j)`` as a place in the original: offsets, line, column and the original text."""
         s, e = self.original_span(i, j)
-        doc = self.normalized.document
-        line, col = doc.locate(s)
-        return Span(s, e, line, col, doc.text[s:e])
+        return span_at(self.normalized.document, s, e)
 
     def original_starts(self) -> list[int]:
         """The original offset where each stream character starts (ascending): bisect it to go back."""

@@ -75,7 +75,11 @@ def data(result: object, *, include_cosmetic: bool | None = None, edits: bool = 
 
 
 def span(s: Span) -> Data:
-    return {"start": s.start, "end": s.end, "line": s.line, "column": s.column, "text": s.text}
+    out: Data = {"start": s.start, "end": s.end, "line": s.line, "column": s.column, "text": s.text}
+    if s.page is not None:  # only for a text with pages: the JSON of any other is as it was
+        out["page"] = s.page
+        out["page_line"] = s.page_line
+    return out
 
 
 def finding(f: Finding) -> Data:
