@@ -64,6 +64,10 @@ def check_output(
         raise InputError(f"{shown}: cannot write", "the output path is empty", "give a file name, e.g. -o report.json")
     if option and is_stdout(name):  # the command line's -o -; a library call writes a file of that name
         return
+    from jiaokan.web import has_scheme, names_url
+
+    if names_url(name):
+        raise InputError(f"{shown}: cannot write", "it is a URL, and jiaokan writes local files only", "give a file name, e.g. -o report.json")
     try:
         st = os.stat(name)  # follows symlinks: what would really be written
     except FileNotFoundError:
@@ -87,7 +91,7 @@ def check_output(
         raise InputError(f"{shown}: cannot write", f"the folder {os.path.dirname(name) or '.'} is not writable (read-only or not yours)", "choose a folder you can write to")
     if st is not None:
         for role, other in inputs:
-            if other and other != "-" and os.path.exists(other) and same_file(name, other):
+            if other and other != "-" and not has_scheme(other) and os.path.exists(other) and same_file(name, other):  # a URL is no local file
                 what = f"the {role} itself" if other == name else f"the {role} {other}"
                 raise InputError(f"{shown}: refusing to write over an input", f"it is {what}", "choose another output file; an output never replaces an input")
     exts = {e.lower() for e in extensions}
@@ -119,8 +123,8 @@ def _fix(exc: OSError) -> str:
     return "choose another output path"
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to a temporary file beside the target, then rename it over.
+def write_atomic(path: str | os.PathLike[str], text: str | bytes, encoding: str = "utf-8") -> None:
+    """Write ``text`` (or bytes, as they are) to a temporary file beside the target, then rename it over.
 
     A symlink is kept: its target is what gets replaced.  Anything but a regular file (or a name not yet taken)
     is refused.
@@ -135,10 +139,16 @@ def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
         raise InputError(f"{path}: cannot write", f"no file can be created in the folder {folder} ({why_not(exc)})", "choose a folder you can write to") from exc
     try:
         os.fchmod(fd, _mode_for(target))  # mkstemp makes it 0600: keep the old file's mode, or the usual one
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(text)
+                raw.flush()
+                os.fsync(raw.fileno())
+        else:
+            with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):

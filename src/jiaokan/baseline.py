@@ -19,6 +19,7 @@ from jiaokan import serialize
 from jiaokan.errors import InputError
 from jiaokan.findings import ALL_CODES, Code, Finding
 from jiaokan.tomlfile import read_toml
+from jiaokan.web import is_url
 
 SCHEMA = "jiaokan.accepted/1"
 _FIELDS = ("code", "base", "witness", "before", "after", "file", "context", "reason")
@@ -65,8 +66,8 @@ class Baseline:
 
 def file_key(witness_path: str, folder: Path) -> str:
     """A witness path as entries record it: relative to the baseline's folder, with / separators."""
-    if witness_path == "-":
-        return "-"
+    if witness_path == "-" or is_url(witness_path):
+        return witness_path  # a URL is recorded as it is, never relative to a folder
     return Path(os.path.relpath(os.path.abspath(witness_path), os.path.abspath(folder))).as_posix()
 
 

@@ -23,6 +23,7 @@ from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, SUBSTANTIVE, Finding, Parts
 from jiaokan.ingest import EXTENSIONS, Document, read_document
 from jiaokan.prepare import prepare
+from jiaokan.web import has_scheme, is_url
 
 Status = Literal["new", "accepted", "below-threshold"]  # of a finding
 Verdict = Literal["pass", "fail", "error"]  # of a witness, and of the run
@@ -102,21 +103,25 @@ def fails(f: Finding, fail_on: FailOn) -> bool:
 def expand(patterns: Sequence[str], *, base: str | None = None) -> list[tuple[str, InputError | None]]:
     """Witness arguments → (path, error) in argument order: files, folders (searched for documents), globs.
 
-    Duplicates and the base itself are dropped; a pattern matching nothing is an error for that pattern.
+    Duplicates and the base itself are dropped; a pattern matching nothing is an error for that pattern.  A URL
+    (``http://``, ``https://``; another scheme's is refused when read) is passed through as it is: not a glob, not a path.
     """
+    def key_of(path: str) -> str:
+        return path if path == "-" or has_scheme(path) else os.path.normcase(os.path.realpath(path))  # a link and its target are one page
+
     seen: set[str] = set()
     if base is not None and base != "-":
-        seen.add(os.path.normcase(os.path.realpath(base)))
+        seen.add(key_of(base))
     out: list[tuple[str, InputError | None]] = []
 
     def add(path: str, error: InputError | None = None) -> None:
-        key = path if path == "-" else os.path.normcase(os.path.realpath(path))  # a link and its target are one page
+        key = key_of(path)
         if key not in seen:
             seen.add(key)
             out.append((path, error))
 
     for pattern in patterns:
-        if pattern == "-" or os.path.isfile(pattern):
+        if pattern == "-" or has_scheme(pattern) or os.path.isfile(pattern):
             add(pattern)
         elif os.path.isdir(pattern):
             found = sorted(str(p) for p in Path(pattern).rglob("*") if p.suffix.lower() in EXTENSIONS and p.is_file())
@@ -222,7 +227,7 @@ def baseline_entries(result: CheckResult, previous: bl.Baseline | None, folder: 
     if previous is not None:
         for e in previous.entries:
             if e.file is not None:
-                key = bl.file_key(str(previous.folder / e.file), folder)  # the same page, seen from the new file's folder
+                key = bl.file_key(e.file if is_url(e.file) else str(previous.folder / e.file), folder)  # the same page, seen from the new file's folder
                 if key not in checked:
                     out.append(replace(e, file=key))
     kept_global: set[bl.Accepted] = set()

@@ -243,6 +243,15 @@ ShowConfigOpt = Annotated[bool, typer.Option("--show-config", help="Print the se
 RulesOpt = Annotated[str | None, typer.Option("--rules", metavar="RULES", help=("Normalization rules, comma-separated: 'all' (default), 'ruby,script', "
         "'all,-layout'; see 'jiaokan normalize --list-rules'."), show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.", show_default=False)]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Read URLs from the cache only, never the network; a URL not fetched before is an error (docs/web.md).")]
+
+
+def _reading(offline: bool) -> None:
+    """How documents are read is the process's policy (jiaokan.web): --offline sets it for the run and its workers."""
+    if offline:
+        from jiaokan.web import go_offline
+
+        go_offline()
 
 
 class _Command(TyperCommand):
@@ -377,6 +386,7 @@ def normalize_cmd(
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List the normalization rules and exit.")] = False,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
+    offline: OfflineOpt = False,
 ) -> None:
     """Print the normalized paragraphs with their original line numbers: exactly what will be compared."""
     from jiaokan import formats, render
@@ -384,6 +394,7 @@ def normalize_cmd(
     from jiaokan.normalize import RULES, normalize
 
     with _mapped_errors():
+        _reading(offline)
         if list_rules:
             write_output(render.rules_text(RULES), None)
             return
@@ -410,6 +421,7 @@ def diff_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line; the exit code says the same.")] = False,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
+    offline: OfflineOpt = False,
 ) -> None:
     """Compare WITNESS with BASE: wording drift, omissions, additions, moves. Exit 1 when substantive findings."""
     from jiaokan import formats
@@ -417,6 +429,7 @@ def diff_cmd(
     from jiaokan.prepare import prepare_file
 
     with _mapped_errors():
+        _reading(offline)
         effective = _effective("diff", config, show_config, output, rules=rules, include_cosmetic=include_cosmetic)
         settings = effective.settings
         _needs("diff", "official.txt copy.html", BASE=base, WITNESS=witness)
@@ -444,6 +457,7 @@ def check_cmd(
             "(reasons kept), then report."), show_default=False)] = None,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
+    offline: OfflineOpt = False,
     rules: RulesOpt = None,
     include_cosmetic: Annotated[bool | None, typer.Option("--include-cosmetic/--no-include-cosmetic", help=("List cosmetic differences too (default: no, or as "
             "configured)."), show_default=False)] = None,
@@ -460,6 +474,7 @@ def check_cmd(
     from jiaokan.ingest import read_document
 
     with _mapped_errors():
+        _reading(offline)
         notes = {"baseline": "not read: --no-baseline"} if no_baseline else {}
         effective = _effective("check", config, show_config, output, notes=notes, fail_on=fail_on, rules=rules, baseline=baseline, include_cosmetic=include_cosmetic)
         settings = effective.settings
@@ -527,6 +542,7 @@ def trace_cmd(
     output: OutputOpt = None,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
+    offline: OfflineOpt = False,
 ) -> None:
     """For every clause of DERIVED, where it comes from in SOURCE: verbatim, drifted, paraphrase or unsourced."""
     from jiaokan import formats
@@ -534,6 +550,7 @@ def trace_cmd(
     from jiaokan.trace import trace_prepared
 
     with _mapped_errors():
+        _reading(offline)
         effective = _effective("trace", config, show_config, output, rules=rules)
         settings = effective.settings
         _needs("trace", "official.txt summary.html", SOURCE=source, DERIVED=derived)
@@ -556,6 +573,7 @@ def collate_cmd(
     output: OutputOpt = None,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
+    offline: OfflineOpt = False,
 ) -> None:
     """Collate many copies: variant places with every copy's reading and the majority, and who shares whose readings."""
     from jiaokan import formats, render
@@ -564,6 +582,7 @@ def collate_cmd(
     from jiaokan.prepare import prepare_file
 
     with _mapped_errors():
+        _reading(offline)
         effective = _effective("collate", config, show_config, output, rules=rules)
         settings = effective.settings
         docs = docs or []
@@ -609,6 +628,7 @@ def scan_cmd(
     allow_outside_paths: Annotated[bool, typer.Option("--allow-outside-paths", help="Let a JSONL corpus name files outside its own folder (a corpus you trust).")] = False,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
+    offline: OfflineOpt = False,
 ) -> None:
     """Find the documents of a corpus that reprint, excerpt or quote BASE, and check each (JSONL out, a summary at the end).
 
@@ -620,6 +640,7 @@ def scan_cmd(
     from jiaokan.scan import Summary, as_engine, corpus, count, read_resume, scan, unique_ids
 
     with _mapped_errors():
+        _reading(offline)
         effective = _effective("scan", config, show_config, output, rules=rules)
         settings = effective.settings
         _needs("scan", "official.txt 'site/**/*.html'", BASE=base, CORPUS=corpus_args)
@@ -712,8 +733,10 @@ def _scan_corpus_exists(corpus_args: list[str]) -> None:
     """A CORPUS argument naming nothing is a usage error before anything starts (not one error record and exit 0)."""
     import glob
 
+    from jiaokan.web import has_scheme
+
     for arg in corpus_args:
-        if arg == "-":
+        if arg == "-" or has_scheme(arg):  # a URL is fetched when its turn comes
             continue
         if glob.has_magic(arg):
             if not glob.glob(arg, recursive=True):
@@ -726,10 +749,12 @@ def _guard_scan(output: Path | None, base: str, corpus_args: list[str], aux: lis
     """scan -o: not the base, a corpus file, a JSONL corpus, a glob's match, nor a document-named file in a scanned folder."""
     import glob
 
+    from jiaokan.web import has_scheme
+
     inputs = [("BASE", base), *aux]
     folders = []
     for arg in corpus_args:
-        if arg == "-":
+        if arg == "-" or has_scheme(arg):  # no local file
             continue
         if os.path.isdir(arg):
             folders.append(arg)
@@ -763,6 +788,7 @@ def review_cmd(
             "once the page is written), substantive, any."))] = "none",
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
+    offline: OfflineOpt = False,
 ) -> None:
     """Write one self-contained HTML page showing BASE and WITNESSES side by side with every drift marked."""
     from jiaokan import formats
@@ -772,6 +798,7 @@ def review_cmd(
     from jiaokan.review import build_review
 
     with _mapped_errors():
+        _reading(offline)
         notes = {"fail-on": f"review exits by its own --fail-on, here {fail_on}"}
         effective = _effective("review", config, show_config, output, notes=notes, rules=rules)
         settings = effective.settings

@@ -136,8 +136,13 @@ def read_document(
     format: DocumentFormat | None = None,
     max_bytes: int | None = None,
 ) -> Document:
-    """Read and decode ``path`` (``"-"`` reads standard input)."""
+    """Read and decode ``path`` (``"-"`` reads standard input; an ``http(s)://`` URL is fetched: docs/web.md)."""
     shown = os.fspath(path)
+    if "://" in shown:
+        from jiaokan.web import has_scheme, read_url
+
+        if has_scheme(shown):  # never a path: a URL is fetched, another scheme refused
+            return read_url(shown, format=format, max_bytes=max_bytes)
     limit = _max_bytes(max_bytes)
     if shown == "-":
         data = sys.stdin.buffer.read(limit + 1)
@@ -244,7 +249,8 @@ def document_from_text(text: str, *, path: str = "<text>", format: DocumentForma
     return document_from_bytes(text.encode("utf-8"), path=path, format=format)
 
 
-def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None = None) -> Document:
+def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None = None, charset: str | None = None) -> Document:
+    """``charset``: one declared outside the bytes (HTTP's Content-Type), a hint verified like a ``<meta>`` one."""
     digest = hashlib.sha256(data).hexdigest()
     if not data:
         raise InputError(f"{path}: is empty", "a file with no bytes has no text to compare", "check that the download or export worked")
@@ -266,7 +272,7 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
         text, meta_fields = _pdf_text(data, path)
         encoding = "pdf"
     else:
-        text, encoding = decode(data, path)
+        text, encoding = decode(data, path, declared=charset)
         meta_fields = ()
     check_text_size(text, path)
     if not text.strip():
@@ -336,11 +342,12 @@ _CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
+def decode(data: bytes, path: str = "<bytes>", *, declared: str | None = None) -> tuple[str, str]:
     """Decode bytes of a Chinese document; refuse rather than guess badly.
 
     A byte-order mark is trusted only when the text it gives is text: binary content, or GBK bytes behind
-    a UTF-16 mark, is refused as binary.  A declared charset is a hint, verified like any guess."""
+    a UTF-16 mark, is refused as binary.  A declared charset is a hint, verified like any guess; ``declared``
+    (an HTTP header's) is tried before the markup's, as a browser ranks them."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             if enc == "utf-8":
@@ -354,9 +361,11 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     m = _DECLARED.search(data[:4096])
+    names = [declared] if declared else []
     if m:
-        declared = (m.group(1) or m.group(2)).decode("ascii").lower().replace("_", "-")
-        chinese = _DECLARED_CHINESE.get(declared)
+        names.append((m.group(1) or m.group(2)).decode("ascii"))
+    for name in names:
+        chinese = _DECLARED_CHINESE.get(name.lower().replace("_", "-"))
         if chinese is not None:
             text = _try_decode(data, chinese)
             if text is not None and not _control_heavy(text) and _plausible(text, strict=True):

@@ -17,12 +17,15 @@ from jiaokan.characters import one_line
 from jiaokan.check import ACCEPTED, NEW, CheckResult, WitnessCheck
 from jiaokan.findings import ALL_CODES, DESCRIPTIONS, Finding, Parts, Span, severity_of
 from jiaokan.ingest import Document
+from jiaokan.web import is_url
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"substantive": "error", "structural": "note", "cosmetic": "warning", "framing": "note"}
 
 
 def _uri(path: str) -> dict[str, str]:
+    if is_url(path):
+        return {"uri": path}  # already an absolute URI
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
     return {"uri": quote(Path(path).as_posix()), "uriBaseId": "%SRCROOT%"}

@@ -100,7 +100,8 @@ def corpus(inputs: Sequence[str], *, allow_outside: bool = False) -> Iterator[It
     """Items from folders, globs, files, and JSONL files of {"id", "text"} or {"id", "path"}, lazily.
 
     A JSONL ``path`` is resolved against the JSONL file's folder and must stay inside it (after symlinks) unless
-    ``allow_outside``; it must name a regular file.  A JSONL ``text`` is held to the size limit files are.
+    ``allow_outside``; it must name a regular file.  A JSONL ``text`` is held to the size limit files are.  A URL, as
+    an argument or a JSONL ``path``, is an item as it is (fetched when checked: docs/web.md).
     """
     from jiaokan.check import expand
 
@@ -160,6 +161,7 @@ _KIND_OF_FILE = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISDIR, "a folde
 
 def _jsonl(source: str, allow_outside: bool = False) -> Iterator[Item]:
     from jiaokan.ingest import max_bytes
+    from jiaokan.web import has_scheme
 
     limit = max_bytes()
     folder = os.path.realpath(os.path.dirname(os.path.abspath(source)))
@@ -191,6 +193,9 @@ def _jsonl(source: str, allow_outside: bool = False) -> Iterator[Item]:
                 yield _Listed(doc_id, text=text, error=_text_error(text, where, limit), where=where, raw=written)
                 continue
             raw_path = obj["path"]
+            if has_scheme(raw_path):  # a URL: fetched as it is (docs/web.md), not a file of the corpus's folder
+                yield _Listed(doc_id, path=raw_path, where=where, raw=written)
+                continue
             path = str(Path(source).parent / raw_path) if not os.path.isabs(raw_path) else raw_path
             error = None if allow_outside else _outside(path, raw_path, folder, where)
             yield _Listed(doc_id, path=path, error=error or _not_regular(path, where), where=where, raw=written)
