@@ -21,7 +21,7 @@ from jiaokan.config import FailOn, Settings
 from jiaokan.diff import DiffResult, diff_prepared
 from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, SUBSTANTIVE, Finding, Parts
-from jiaokan.ingest import EXTENSIONS, Document, read_document
+from jiaokan.ingest import EXTENSIONS, Document, DocxRevisions, read_document
 from jiaokan.prepare import prepare
 from jiaokan.web import has_scheme, is_url
 
@@ -147,8 +147,10 @@ def check(
     settings: Settings | None = None,
     accepted: bl.Baseline | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    docx_revisions: DocxRevisions = "accepted",
 ) -> CheckResult:
-    """Diff each witness against ``base``, then decide with the accepted variants."""
+    """Diff each witness against ``base``, then decide with the accepted variants (``docx_revisions``: how Word
+    witnesses' tracked changes read)."""
     settings = settings or Settings()
     items = expand(witnesses, base=base.path)
     prepared = prepare(base, settings=settings)  # once, not once per witness
@@ -160,7 +162,7 @@ def check(
             checks.append(WitnessCheck(path, error=str(error)))
             continue
         try:
-            doc = read_document(path)
+            doc = read_document(path, docx_revisions=docx_revisions)
         except InputError as exc:
             checks.append(WitnessCheck(path, error=str(exc)))
             continue

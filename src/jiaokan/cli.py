@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from jiaokan.formats import View
+    from jiaokan.ingest import DocxRevisions
     from jiaokan.scan import Item
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 123
@@ -242,6 +243,8 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", metavar="FILE", help
 ShowConfigOpt = Annotated[bool, typer.Option("--show-config", help="Print the settings this command would use and where each comes from, and exit.")]
 RulesOpt = Annotated[str | None, typer.Option("--rules", metavar="RULES", help=("Normalization rules, comma-separated: 'all' (default), 'ruby,script', "
         "'all,-layout'; see 'jiaokan normalize --list-rules'."), show_default=False)]
+DocxOriginalOpt = Annotated[bool, typer.Option("--docx-original", help=("Read Word files' tracked changes as the original text (insertions left out, "
+        "deletions kept) instead of the accepted text; docs/word.md."))]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.", show_default=False)]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Read URLs from the cache only, never the network; a URL not fetched before is an error (docs/web.md).")]
 
@@ -352,6 +355,11 @@ def _needs(command: str, example: str, **given: object) -> None:
         raise InputError(f"{command} needs {names}", f"{names} {'is' if len(missing) == 1 else 'are'} missing", f"e.g. jiaokan {command} {example}")
 
 
+def _revisions(docx_original: bool) -> DocxRevisions:
+    """How the documents' tracked changes read: ``--docx-original`` asks for the text before them."""
+    return "original" if docx_original else "accepted"
+
+
 def _view(output: Path | None, **options: bool) -> View:
     from jiaokan.formats import View
 
@@ -378,12 +386,13 @@ def settings_from_flags(command: Command, flags: Sequence[str]) -> Settings:
 
 @app.command("normalize", cls=_Command)
 def normalize_cmd(
-    file: Annotated[str | None, typer.Argument(metavar="FILE", help="Document to normalize (.txt .md .html .docx .pdf, or - for stdin).", show_default=False)] = None,
+    file: Annotated[str | None, typer.Argument(metavar="FILE", help="Document to normalize (.txt .md .html .docx .pdf; .doc .wps with LibreOffice; or - for stdin).", show_default=False)] = None,
     rules: RulesOpt = None,
     show_map: Annotated[bool, typer.Option("--show-map", help="Under each paragraph, list what normalization changed and where in the original.")] = False,
     fmt: Annotated[str, _format_option("normalize")] = default_format("normalize"),
     output: OutputOpt = None,
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List the normalization rules and exit.")] = False,
+    docx_original: DocxOriginalOpt = False,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
     offline: OfflineOpt = False,
@@ -404,7 +413,7 @@ def normalize_cmd(
         _stdin_once(file)
         _guard(output, [("FILE", file)])
         _interrupted_keeps(output)
-        result = normalize(read_document(file), rules=settings.rules)
+        result = normalize(read_document(file, docx_revisions=_revisions(docx_original)), rules=settings.rules)
         write_output(formats.render("normalize", fmt, result, _view(output, show_map=show_map)), output)
 
 
@@ -419,6 +428,7 @@ def diff_cmd(
     output: OutputOpt = None,
     stat: Annotated[bool, typer.Option("--stat", help="Print only the summary (the counts by code), not the findings.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line; the exit code says the same.")] = False,
+    docx_original: DocxOriginalOpt = False,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
     offline: OfflineOpt = False,
@@ -437,7 +447,8 @@ def diff_cmd(
         _stdin_once(base, witness)
         _guard(output, [("BASE", base), ("WITNESS", witness), *_aux(effective)])
         _interrupted_keeps(output)
-        result = diff_prepared(prepare_file(base, settings=settings), prepare_file(witness, settings=settings), settings=settings)
+        revisions = _revisions(docx_original)
+        result = diff_prepared(prepare_file(base, settings=settings, docx_revisions=revisions), prepare_file(witness, settings=settings, docx_revisions=revisions), settings=settings)
         view = _view(output, stat=stat, quiet=quiet)
         write_output(formats.render("diff", fmt, result, view), output)
     raise typer.Exit(EXIT_FINDINGS if result.summary.substantive else EXIT_CLEAN)
@@ -464,6 +475,7 @@ def check_cmd(
     output: OutputOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text format: print only the verdict line.")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Pass when no witness is left to check (the base given as the only witness, as a pre-commit hook may); default: exit 2.")] = False,
+    docx_original: DocxOriginalOpt = False,
 ) -> None:
     """Check WITNESSES against BASE for CI: exit 0 clean, 1 new drift, 2 a usage or input error."""
     from jiaokan import baseline as bl
@@ -504,10 +516,10 @@ def check_cmd(
             inputs.append(("--write-baseline file", str(write_baseline)))
         _guard(output, inputs, folders=folders)
         _interrupted_keeps(output)
-        base_doc = read_document(base)
+        base_doc = read_document(base, docx_revisions=_revisions(docx_original))
         _witnesses_left(base, witnesses, allow_empty)
         with _Progress("checking") as bar:
-            result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=bar.show if bar.on else None)
+            result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=bar.show if bar.on else None, docx_revisions=_revisions(docx_original))
         if write_baseline is not None:
             # the file being rewritten holds the reasons to keep (else the baseline read, if any)
             previous = bl.load(write_baseline) if write_baseline.is_file() else accepted
@@ -540,6 +552,7 @@ def trace_cmd(
     fmt: Annotated[str, _format_option("trace")] = default_format("trace"),
     rules: RulesOpt = None,
     output: OutputOpt = None,
+    docx_original: DocxOriginalOpt = False,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
     offline: OfflineOpt = False,
@@ -558,7 +571,8 @@ def trace_cmd(
         _stdin_once(source, derived)
         _guard(output, [("SOURCE", source), ("DERIVED", derived), *_aux(effective)])
         _interrupted_keeps(output)
-        result = trace_prepared(prepare_file(source, settings=settings), prepare_file(derived, settings=settings))
+        revisions = _revisions(docx_original)
+        result = trace_prepared(prepare_file(source, settings=settings, docx_revisions=revisions), prepare_file(derived, settings=settings, docx_revisions=revisions))
         write_output(formats.render("trace", fmt, result, _view(output)), output)
     drifted = any(p.relation == "drifted" for p in result.passages)
     raise typer.Exit(EXIT_FINDINGS if drifted else EXIT_CLEAN)
@@ -571,6 +585,7 @@ def collate_cmd(
     fmt: Annotated[str, _format_option("collate")] = default_format("collate"),
     rules: RulesOpt = None,
     output: OutputOpt = None,
+    docx_original: DocxOriginalOpt = False,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
     offline: OfflineOpt = False,
@@ -598,7 +613,7 @@ def collate_cmd(
             raise InputError("collate needs at least two copies", f"{render.plural(len(paths), 'document')} given", "name two or more files, a folder or a glob")
         _guard(output, [("DOC", p) for p in paths] + _aux(effective), folders=[p for p in docs if p != "-" and os.path.isdir(p)])
         _interrupted_keeps(output)
-        prepared = [prepare_file(p, settings=settings) for p in paths]
+        prepared = [prepare_file(p, settings=settings, docx_revisions=_revisions(docx_original)) for p in paths]
         index = None if base == "auto" else paths.index(base)
         result = collate_prepared(prepared, base=index, settings=settings)
         write_output(formats.render("collate", fmt, result, _view(output)), output)
@@ -786,6 +801,7 @@ def review_cmd(
     rules: RulesOpt = None,
     fail_on: Annotated[str, typer.Option("--fail-on", metavar="LEVEL", callback=_choice(FAIL_ON, "a level"), help=("Exit 1 when there are findings at or above this level: none (default: exit 0 "
             "once the page is written), substantive, any."))] = "none",
+    docx_original: DocxOriginalOpt = False,
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
     offline: OfflineOpt = False,
@@ -808,7 +824,8 @@ def review_cmd(
         pairs, folders = _expanded(witnesses, "WITNESS", base=base)
         _guard(output, [("BASE", base), *pairs, *_aux(effective)], folders=folders)
         _interrupted_keeps(output)
-        prepared = prepare_file(base, settings=settings)
+        revisions = _revisions(docx_original)
+        prepared = prepare_file(base, settings=settings, docx_revisions=revisions)
         paths = []
         for path, error in expand(witnesses, base=base):
             if error is not None:
@@ -816,7 +833,7 @@ def review_cmd(
             paths.append(path)
         if not paths:
             raise InputError("no witness to show", "every WITNESS given is the base itself", "name the copies to compare")
-        results = [diff_prepared(prepared, prepare_file(p, settings=settings), settings=settings) for p in paths]
+        results = [diff_prepared(prepared, prepare_file(p, settings=settings, docx_revisions=revisions), settings=settings) for p in paths]
         write_output(formats.render("review", fmt, build_review(prepared.document, results), _view(output)), output)
     level = as_fail_on(fail_on)  # checked by the option's callback
     failing = any(fails(f, level) for r in results for f in r.findings)

@@ -5,7 +5,7 @@ reports is a code-point offset into ``Document.text``.  For ``.html`` and
 ``.md`` that is the source itself (markup is removed later, by the ``markup``
 normalization rule, so findings point into the file as it is on disk); for
 ``.docx`` and ``.pdf`` it is the extracted text layer, one paragraph a line and
-a form feed between PDF pages.
+a form feed between PDF pages (a ``.doc`` or ``.wps`` is made a ``.docx`` by LibreOffice first: word.py).
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ import os
 import re
 import stat
 import sys
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
-from xml.etree import ElementTree
 
 from jiaokan.errors import InputError
 
@@ -46,6 +44,9 @@ DEFAULT_MAX_CHARS = 6_000_000
 
 #: What a document is read as (``Document.format``).
 DocumentFormat = Literal["text", "markdown", "html", "docx", "pdf"]
+#: How a Word document's tracked changes are read: as the text accepted (insertions kept, deletions dropped),
+#: or as the original before them (docs/word.md).
+DocxRevisions = Literal["accepted", "original"]
 FORMATS: tuple[DocumentFormat, ...] = ("text", "markdown", "html", "docx", "pdf")
 EXTENSIONS: dict[str, DocumentFormat] = {
     ".txt": "text",
@@ -135,20 +136,22 @@ def read_document(
     *,
     format: DocumentFormat | None = None,
     max_bytes: int | None = None,
+    docx_revisions: DocxRevisions = "accepted",
 ) -> Document:
-    """Read and decode ``path`` (``"-"`` reads standard input; an ``http(s)://`` URL is fetched: docs/web.md)."""
+    """Read and decode ``path`` (``"-"`` reads standard input; an ``http(s)://`` URL is fetched: docs/web.md);
+    ``docx_revisions``: how a Word file's tracked changes read."""
     shown = os.fspath(path)
     if "://" in shown:
         from jiaokan.web import has_scheme, read_url
 
         if has_scheme(shown):  # never a path: a URL is fetched, another scheme refused
-            return read_url(shown, format=format, max_bytes=max_bytes)
+            return read_url(shown, format=format, max_bytes=max_bytes, docx_revisions=docx_revisions)
     limit = _max_bytes(max_bytes)
     if shown == "-":
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
             raise _too_large("standard input", limit)
-        return document_from_bytes(data, path="-", format=format)
+        return document_from_bytes(data, path="-", format=format, docx_revisions=docx_revisions)
     p = Path(shown)
     if not p.exists():
         raise InputError(f"{shown}: no such file", "nothing exists at that path", "check the spelling or the working directory")
@@ -174,7 +177,7 @@ def read_document(
     if len(data) > limit:  # grew while reading, or a special file
         raise _too_large(shown, limit)
     fmt = format or EXTENSIONS.get(p.suffix.lower())
-    return document_from_bytes(data, path=shown, format=fmt)
+    return document_from_bytes(data, path=shown, format=fmt, docx_revisions=docx_revisions)
 
 
 def max_bytes() -> int:
@@ -249,25 +252,27 @@ def document_from_text(text: str, *, path: str = "<text>", format: DocumentForma
     return document_from_bytes(text.encode("utf-8"), path=path, format=format)
 
 
-def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None = None, charset: str | None = None) -> Document:
-    """``charset``: one declared outside the bytes (HTTP's Content-Type), a hint verified like a ``<meta>`` one."""
+def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None = None, charset: str | None = None,
+                        docx_revisions: DocxRevisions = "accepted") -> Document:
+    """``charset``: one declared outside the bytes (HTTP's Content-Type), a hint verified like a ``<meta>`` one;
+    ``docx_revisions``: how a Word file's tracked changes read."""
+    from jiaokan import word  # deferred: word imports this module
+
     digest = hashlib.sha256(data).hexdigest()
     if not data:
         raise InputError(f"{path}: is empty", "a file with no bytes has no text to compare", "check that the download or export worked")
-    if data.startswith(_OLE_MAGIC):
-        raise InputError(
-            f"{path}: is an old binary Word .doc (or another OLE file)",
-            "jiaokan reads .docx, not the pre-2007 .doc format",
-            "save it as .docx or .txt (Word, or: soffice --headless --convert-to docx FILE)",
-        )
+    legacy = word.legacy_kind(data)
+    if legacy is not None:  # .doc, .wps (OLE) or RTF: LibreOffice makes it a .docx, read as one
+        data = word.legacy_to_docx(data, path, legacy)
+        format = "docx"
     sniffed = _sniff_binary(data)
     fmt = format
     if sniffed and fmt not in (None, sniffed):
         fmt = sniffed  # the extension lies: trust the content
     fmt = fmt or sniffed
     if fmt == "docx":
-        text, meta_fields = _docx_text(data, path)
-        encoding = "docx"
+        text, meta_fields = word.docx_text(data, path, revisions=docx_revisions, limit=DOCX_LIMIT)
+        encoding: str = legacy or "docx"  # "doc" / "rtf": converted by LibreOffice
     elif fmt == "pdf":
         text, meta_fields = _pdf_text(data, path)
         encoding = "pdf"
@@ -306,9 +311,6 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
         line_starts=line_starts(text),
         page_starts=page_starts(text),
     )
-
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .wps: compound files
 
 
 def _sniff_binary(data: bytes) -> DocumentFormat | None:
@@ -491,54 +493,6 @@ def _binary(path: str) -> InputError:
 # containers
 
 DOCX_LIMIT = 200 * 1024 * 1024  # uncompressed bytes we are willing to inflate
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _docx_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    bad = InputError(f"{path}: is not a readable .docx", "the file is damaged or not a Word document", "open and re-save it in Word or LibreOffice, or export it as .txt")
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
-        if "word/document.xml" not in names:
-            raise bad
-        total = sum(i.file_size for i in zf.infolist())
-        if total > DOCX_LIMIT:
-            raise InputError(f"{path}: .docx expands to {total:,} bytes", "that is far beyond any document (a zip bomb?)", "check where the file came from; export it as .txt if it is genuine")
-        with zf.open("word/document.xml") as fh:
-            raw = fh.read(DOCX_LIMIT + 1)
-        if len(raw) > DOCX_LIMIT:
-            raise InputError(f"{path}: .docx body is too large", "its document.xml inflates past the limit (a zip bomb?)", "check where the file came from")
-        root = ElementTree.fromstring(raw)
-        fields: list[tuple[str, str]] = []
-        if "docProps/core.xml" in names:
-            core = ElementTree.fromstring(zf.read("docProps/core.xml")[:1_000_000])
-            for el in core:
-                tag = el.tag.rsplit("}", 1)[-1]
-                if tag in ("title", "creator", "created", "subject") and el.text and el.text.strip():
-                    fields.append((tag, el.text.strip()))
-    except InputError:
-        raise
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, ValueError, RuntimeError) as exc:
-        raise bad from exc
-    paragraphs: list[str] = []
-    cap = max_chars()
-    total = 0
-    for p in root.iter(f"{_W}p"):
-        parts: list[str] = []
-        for el in p.iter():
-            if el.tag == f"{_W}t" and el.text:
-                parts.append(el.text)
-                total += len(el.text)
-                if total > cap:  # refuse before building the whole text
-                    check_text_size(total, path)
-            elif el.tag == f"{_W}tab":
-                parts.append("\t")
-            elif el.tag in (f"{_W}br", f"{_W}cr"):
-                parts.append("\n")
-        paragraphs.append("".join(parts))
-    return "\n".join(paragraphs), tuple(fields)
-
-
 _PDF_CONTENT_LIMIT = 24 * 1024 * 1024  # decoded content-stream bytes, summed over pages
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jiaokan.config import Settings, compile_framing
-from jiaokan.ingest import Document, read_document
+from jiaokan.ingest import Document, DocxRevisions, read_document
 from jiaokan.normalize import Normalized, normalize
 from jiaokan.segment import Segmented, segment
 
@@ -47,6 +47,6 @@ def prepare(document: Document, *, settings: Settings | None = None) -> Prepared
     return Prepared(document, segmented, settings.rules, patterns)
 
 
-def prepare_file(path: str, *, settings: Settings | None = None) -> Prepared:
-    """Read (``-`` is standard input) and prepare."""
-    return prepare(read_document(path), settings=settings)
+def prepare_file(path: str, *, settings: Settings | None = None, docx_revisions: DocxRevisions = "accepted") -> Prepared:
+    """Read (``-`` is standard input) and prepare; ``docx_revisions``: how a Word file's tracked changes read."""
+    return prepare(read_document(path, docx_revisions=docx_revisions), settings=settings)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from jiaokan.ingest import Document, DocumentFormat
+    from jiaokan.ingest import Document, DocumentFormat, DocxRevisions
 
 #: Seconds to connect, and to wait for each piece of the answer (``JIAOKAN_TIMEOUT`` overrides it).
 DEFAULT_TIMEOUT = 20.0
@@ -172,12 +172,12 @@ class Page:
 
 
 def read_url(url: str, *, format: DocumentFormat | None = None, max_bytes: int | None = None, offline: bool | None = None,
-             timeout: float | None = None, cache: str | os.PathLike[str] | None = None) -> Document:
+             timeout: float | None = None, cache: str | os.PathLike[str] | None = None, docx_revisions: DocxRevisions = "accepted") -> Document:
     """Fetch ``url`` (or take it from the cache) and read it as a document whose ``path`` is the URL as given."""
     from jiaokan.ingest import document_from_bytes
 
     page = fetch(url, max_bytes=max_bytes, offline=offline, timeout=timeout, cache=cache)
-    return document_from_bytes(page.body, path=url, format=format or format_of(page), charset=page.charset)
+    return document_from_bytes(page.body, path=url, format=format or format_of(page), charset=page.charset, docx_revisions=docx_revisions)
 
 
 def format_of(page: Page) -> DocumentFormat | None:
