@@ -4,8 +4,8 @@ The :class:`Document` keeps the decoded original text: every offset jiaokan
 reports is a code-point offset into ``Document.text``.  For ``.html`` and
 ``.md`` that is the source itself (markup is removed later, by the ``markup``
 normalization rule, so findings point into the file as it is on disk); for
-``.docx`` and ``.pdf`` it is the extracted text layer, one paragraph a line and
-a form feed between PDF pages (a ``.doc`` or ``.wps`` is made a ``.docx`` by LibreOffice first: word.py).
+``.docx``, ``.pdf`` and ``.ofd`` it is the extracted text layer, one paragraph a line and
+a form feed between PDF and OFD pages (a ``.doc`` or ``.wps`` is made a ``.docx`` by LibreOffice first: word.py).
 """
 
 from __future__ import annotations
@@ -43,11 +43,11 @@ MAX_BYTES_CEILING = 4 * 1024**3
 DEFAULT_MAX_CHARS = 6_000_000
 
 #: What a document is read as (``Document.format``).
-DocumentFormat = Literal["text", "markdown", "html", "docx", "pdf"]
+DocumentFormat = Literal["text", "markdown", "html", "docx", "pdf", "ofd"]
 #: How a Word document's tracked changes are read: as the text accepted (insertions kept, deletions dropped),
 #: or as the original before them (docs/word.md).
 DocxRevisions = Literal["accepted", "original"]
-FORMATS: tuple[DocumentFormat, ...] = ("text", "markdown", "html", "docx", "pdf")
+FORMATS: tuple[DocumentFormat, ...] = ("text", "markdown", "html", "docx", "pdf", "ofd")
 EXTENSIONS: dict[str, DocumentFormat] = {
     ".txt": "text",
     ".text": "text",
@@ -59,6 +59,7 @@ EXTENSIONS: dict[str, DocumentFormat] = {
     ".shtml": "html",
     ".docx": "docx",
     ".pdf": "pdf",
+    ".ofd": "ofd",
 }
 
 
@@ -265,7 +266,7 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
     if legacy is not None:  # .doc, .wps (OLE) or RTF: LibreOffice makes it a .docx, read as one
         data = word.legacy_to_docx(data, path, legacy)
         format = "docx"
-    sniffed = _sniff_binary(data)
+    sniffed = _sniff_binary(data, format)
     fmt = format
     if sniffed and fmt not in (None, sniffed):
         fmt = sniffed  # the extension lies: trust the content
@@ -276,12 +277,17 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
     elif fmt == "pdf":
         text, meta_fields = _pdf_text(data, path)
         encoding = "pdf"
+    elif fmt == "ofd":
+        from jiaokan.ofd import ofd_text  # deferred: jiaokan.ofd reads this module's limits
+
+        text, meta_fields = ofd_text(data, path)
+        encoding = "ofd"
     else:
         text, encoding = decode(data, path, declared=charset)
         meta_fields = ()
     check_text_size(text, path)
     if not text.strip():
-        if text or fmt in ("docx", "pdf"):
+        if text or fmt in ("docx", "pdf", "ofd"):
             why = "it contains only whitespace" if text else "no text layer was found"
             raise InputError(f"{path}: has no text", why, "check that the right file was given (a scanned PDF needs OCR first)")
         # an editor's "empty" UTF-8 or UTF-16 file can be just a byte-order mark
@@ -313,12 +319,25 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
     )
 
 
-def _sniff_binary(data: bytes) -> DocumentFormat | None:
+def _sniff_binary(data: bytes, claimed: DocumentFormat | None = None) -> DocumentFormat | None:
     if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return "docx"
+        # both are ZIPs: an OFD has OFD.xml at its root; a ZIP that is neither is refused as what it claims to be
+        from jiaokan.ofd import is_ofd
+
+        if is_ofd(data):
+            return "ofd"
+        return "ofd" if claimed == "ofd" and not _has_docx_body(data) else "docx"
     return None
+
+
+def _has_docx_body(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return "word/document.xml" in zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return False
 
 
 # --------------------------------------------------------------------------

@@ -47,8 +47,8 @@ def _region(doc: Document, span: Span) -> dict[str, object]:
 
 
 def _has_lines(doc: Document) -> bool:
-    """Lines and columns of a .docx or .pdf are those of its extracted text, not of the file: give none."""
-    return doc.format not in ("docx", "pdf")
+    """Lines and columns of a .docx, .pdf or .ofd are those of its extracted text, not of the file: give none."""
+    return doc.format not in ("docx", "pdf", "ofd")
 
 
 def _location(doc: Document, span: Span) -> dict[str, object]:
