@@ -386,7 +386,8 @@ def settings_from_flags(command: Command, flags: Sequence[str]) -> Settings:
 
 @app.command("normalize", cls=_Command)
 def normalize_cmd(
-    file: Annotated[str | None, typer.Argument(metavar="FILE", help="Document to normalize (.txt .md .html .docx .pdf .ofd; .doc .wps with LibreOffice; a URL; or - for stdin).", show_default=False)] = None,
+    file: Annotated[str | None, typer.Argument(metavar="FILE", help="Document to normalize (.txt .md .html .docx .pdf .ofd; .doc .wps with LibreOffice; a URL; "
+                                                "or - for stdin).", show_default=False)] = None,
     rules: RulesOpt = None,
     show_map: Annotated[bool, typer.Option("--show-map", help="Under each paragraph, list what normalization changed and where in the original.")] = False,
     fmt: Annotated[str, _format_option("normalize")] = default_format("normalize"),

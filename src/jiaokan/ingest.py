@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import sys
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
