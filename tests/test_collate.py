@@ -59,7 +59,10 @@ def test_who_copied_whom(collation) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_base_auto_is_the_copy_most_agree_with(collation) -> None:  # type: ignore[no-untyped-def]
-    assert collation.copies[collation.base].path == str(VENDOR_001)
+    # 001 and 002 both differ from the other full copies in 3.8 substantive places on average; with the Xinhua page's
+    # chrome set aside (docs/extract.md), the county copy accounts for more of the others' text (89% against 88%)
+    assert collation.copies[collation.base].path == str(COUNTY_002)
+    assert "89% of the other copies' text" in collation.why and "next, " + str(VENDOR_001) + ": 88%" in collation.why
     assert collation.chosen == "auto" and "substantive differences" in collation.why
 
 

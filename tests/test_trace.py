@@ -48,7 +48,6 @@ def xinhua(request):  # type: ignore[no-untyped-def]
         ("办公室设在国务院办公厅", "drifted", "八（二）健全推进机制"),
         ("新华社北京6月23日电", "unsourced", ""),
         ("《指导意见》明确了数字政府建设的七方面重点任务", "unsourced", ""),
-        ("责任编辑：李墨轩", "unsourced", ""),
     ],
 )
 def test_the_news_summary(xinhua, words: str, relation: str, heading: str) -> None:  # type: ignore[no-untyped-def]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from jiaokan.errors import InputError
+from jiaokan.extract import SiteProfile, compiled_selector
 from jiaokan.findings import ALL_CODES, SUBSTANTIVE_CODES, Code
 from jiaokan.normalize import select_rules
 from jiaokan.tomlfile import read_toml
@@ -42,15 +43,16 @@ class Settings:
     substantive_codes: tuple[Code, ...] = SUBSTANTIVE_CODES
     baseline: str | None = None  # accepted variants file; None: jiaokan-accepted.toml beside the config, if present
     include_cosmetic: bool = False  # list cosmetic findings in reports (always listed with fail-on any)
+    sites: tuple[SiteProfile, ...] = ()  # where sites keep a page's body (CSS selectors); else the extractor finds it
 
 
 # the settings each command reads; the others are validated and shown as not used
-_COMPARE = frozenset({"rules", "framing_patterns", "substantive_codes"})
+_COMPARE = frozenset({"rules", "framing_patterns", "substantive_codes", "sites"})
 USES: dict[Command, frozenset[str]] = {
     "normalize": frozenset({"rules"}),
     "diff": _COMPARE | {"include_cosmetic"},
     "check": frozenset(f.name for f in fields(Settings)),
-    "trace": frozenset({"rules", "framing_patterns"}),  # a site's own paragraphs are no quotation, nor sourced
+    "trace": frozenset({"rules", "framing_patterns", "sites"}),  # a site's own paragraphs are no quotation, nor sourced
     "collate": _COMPARE,
     "scan": _COMPARE,
     "review": _COMPARE,
@@ -65,7 +67,9 @@ _KEYS = {
     "extend-substantive-codes": "substantive_codes",
     "baseline": "baseline",
     "include-cosmetic": "include_cosmetic",
+    "sites": "sites",
 }
+SITE_KEYS = ("host", "pattern", "body")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +189,9 @@ def _with(settings: Settings, name: str, value: object) -> Settings:
         return replace(settings, framing_patterns=_strings(value))
     if name == "substantive_codes":
         return replace(settings, substantive_codes=tuple(Code(c) for c in _strings(value)))
+    if name == "sites":
+        assert isinstance(value, tuple) and all(isinstance(v, SiteProfile) for v in value)
+        return replace(settings, sites=value)
     raise TypeError(f"unknown setting {name}")
 
 
@@ -204,6 +211,8 @@ def _from_table(config: ConfigFile) -> dict[str, object]:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise InputError(f"{where}: '{key}' must be a list of strings", f"it is {value!r}", f'write e.g. {key} = ["…"]')
             value = tuple(value)
+        if name == "sites":
+            value = site_profiles(value, where)
         if key == "extend-substantive-codes":
             _validate(name, value, where)
             extend.extend(_strings(value))
@@ -244,6 +253,41 @@ def _validate(name: str, value: object, where: str) -> None:
             raise InputError(f"{where}: {key}: {exc.what}", exc.why, exc.fix) from exc
 
 
+def site_profiles(value: object, where: str) -> tuple[SiteProfile, ...]:
+    """``[[sites]]`` tables as profiles, each key checked, each selector compiled (a bad one: exit 2)."""
+    example = 'write e.g. [[tool.jiaokan.sites]] host = "www.gov.cn" body = ["#UCAP-CONTENT"]'
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise InputError(f"{where}: 'sites' must be a list of tables", f"it is {value!r}", example)
+    out = []
+    for k, table in enumerate(value, 1):
+        here = f"{where}: sites #{k}"
+        stray = sorted(set(table) - set(SITE_KEYS))
+        if stray:
+            raise InputError(f"{here}: unknown key '{stray[0]}'", f"a site profile's keys are {', '.join(SITE_KEYS)}", "remove or rename it")
+        body = table.get("body")
+        body = [body] if isinstance(body, str) else body
+        if not isinstance(body, list) or not body or not all(isinstance(b, str) and b.strip() for b in body):
+            raise InputError(f"{here}: 'body' must be a CSS selector or a list of them", f"it is {table.get('body')!r}", example)
+        for key in ("host", "pattern"):
+            if key in table and not (isinstance(table[key], str) and table[key]):
+                raise InputError(f"{here}: '{key}' must be a non-empty string", f"it is {table[key]!r}", example)
+        pattern = table.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise InputError(f"{here}: pattern {pattern!r} is not a valid regular expression", str(exc), "fix it (Python re syntax)") from exc
+            if nested_repetition(pattern):
+                raise InputError(f"{here}: pattern {pattern!r} repeats a repetition", "it can take exponential time", "write it without the nested repetition")
+        for selector in body:
+            try:
+                compiled_selector(selector)
+            except InputError as exc:
+                raise InputError(f"{here}: {exc.what}", exc.why, exc.fix) from exc
+        out.append(SiteProfile(tuple(body), table.get("host"), pattern))
+    return tuple(out)
+
+
 def _strings(value: object) -> tuple[str, ...]:
     """A list of strings from a file or the command line (already checked to be one)."""
     assert isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
@@ -265,6 +309,7 @@ def show(effective: Effective, notes: Mapping[str, str] | None = None) -> str:
         "substantive-codes": list(s.substantive_codes),
         "baseline": s.baseline if s.baseline is not None else str(default_baseline(effective.root)),
         "include-cosmetic": s.include_cosmetic,
+        "sites": [{k: v for k, v in (("host", p.host), ("pattern", p.pattern), ("body", list(p.body))) if v is not None} for p in s.sites],
     }
     head = [
         f"# jiaokan {effective.command}: effective settings",
@@ -282,8 +327,22 @@ def show(effective: Effective, notes: Mapping[str, str] | None = None) -> str:
         if name == "baseline" and s.baseline is None:
             source += ", used when present" if not default_baseline(effective.root).exists() else ""
         lines.append(f"# {key}: from {source}" + (f"; {notes[key]}" if key in notes else ""))
-        lines.append(tomli_w.dumps({key: value}).rstrip("\n"))
+        lines.append(_inline(key, value) if key == "sites" else tomli_w.dumps({key: value}).rstrip("\n"))
     return "\n".join(head) + "\n\n[tool.jiaokan]\n" + "\n".join(lines) + "\n"
+
+
+def _inline(key: str, tables: object) -> str:
+    """An array of tables as one TOML line of inline tables (it stays under the [tool.jiaokan] header)."""
+    import tomli_w
+
+    assert isinstance(tables, list)
+    def value(v: object) -> str:
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return tomli_w.dumps({"v": v}).rstrip("\n").removeprefix("v = ")
+
+    items = ("{ " + ", ".join(f"{k} = {value(v)}" for k, v in t.items()) + " }" for t in tables)
+    return f"{key} = [{', '.join(items)}]"
 
 
 def default_baseline(root: Path) -> Path:

@@ -119,7 +119,8 @@ def diff_prepared(base: Prepared, witness: Prepared, *, settings: Settings | Non
     for p in (base, witness):
         if not p.prepared_for(settings):
             raise ValueError(f"{p.document.path} was prepared with other rules or framing patterns than these settings")
-    return replace(_diff(base, witness, frozenset(settings.substantive_codes), bool(settings.framing_patterns)), include_cosmetic=settings.include_cosmetic)
+    framed = bool(settings.framing_patterns) or bool(base.segmented.set_aside or witness.segmented.set_aside)  # a web page's chrome too
+    return replace(_diff(base, witness, frozenset(settings.substantive_codes), framed), include_cosmetic=settings.include_cosmetic)
 
 
 def _diff(pa: Prepared, pw: Prepared, codes: frozenset[str], framed: bool) -> DiffResult:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jiaokan.config import Settings, compile_framing
+from jiaokan.extract import SiteProfile, body_of
 from jiaokan.ingest import Document, DocxRevisions, read_document
 from jiaokan.normalize import Normalized, normalize
 from jiaokan.segment import Segmented, segment
@@ -25,6 +26,7 @@ class Prepared:
     segmented: Segmented
     rules: str  # as given in the settings (the resolved rule names are in ``normalized.rules``)
     framing_patterns: tuple[str, ...]
+    sites: tuple[SiteProfile, ...] = ()
 
     @property
     def normalized(self) -> Normalized:
@@ -35,16 +37,21 @@ class Prepared:
         return self.segmented.stream
 
     def prepared_for(self, settings: Settings) -> bool:
-        """Was it prepared as ``settings`` would prepare it (the same rules and framing patterns)?"""
-        return self.rules == settings.rules and self.framing_patterns == tuple(settings.framing_patterns)
+        """Was it prepared as ``settings`` would prepare it (the same rules, framing patterns and site profiles)?"""
+        return (self.rules == settings.rules and self.framing_patterns == tuple(settings.framing_patterns)
+                and self.sites == tuple(settings.sites))
 
 
 def prepare(document: Document, *, settings: Settings | None = None) -> Prepared:
-    """Normalize with ``settings.rules`` and segment, setting aside the paragraphs the framing patterns match."""
+    """Normalize with ``settings.rules`` and segment, setting aside the paragraphs the framing patterns match and,
+    on a web page, those outside its body (``extract.body_of``: a site profile, else the extractor)."""
     settings = settings or Settings()
     patterns = tuple(settings.framing_patterns)
-    segmented = segment(normalize(document, rules=settings.rules), leave_out=compile_framing(patterns))
-    return Prepared(document, segmented, settings.rules, patterns)
+    normalized = normalize(document, rules=settings.rules)
+    body = body_of(document, sites=settings.sites)
+    outside = body.outside(normalized) if body is not None else None
+    segmented = segment(normalized, leave_out=compile_framing(patterns), outside=outside)
+    return Prepared(document, segmented, settings.rules, patterns, tuple(settings.sites))
 
 
 def prepare_file(path: str, *, settings: Settings | None = None, docx_revisions: DocxRevisions = "accepted") -> Prepared:

@@ -337,7 +337,7 @@ def diff_text(result: DiffResult, *, include_cosmetic: bool | None = None, color
     console.print(Text(title, style="bold"))
     console.print(_counts(s))
     if s.set_aside:
-        console.print(Text(f"{plural(s.set_aside, 'paragraph')} matched the framing patterns and {'was' if s.set_aside == 1 else 'were'} set aside", style="dim"))
+        console.print(Text(f"{plural(s.set_aside, 'paragraph')} {'was' if s.set_aside == 1 else 'were'} set aside as framing", style="dim"))
     console.print(_code_table(result))
     if stat:
         return _done(buf)

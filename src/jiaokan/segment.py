@@ -147,8 +147,10 @@ def _as_read(normalized: Normalized, start: int, label: str) -> str:
     return original + label[m.end():]
 
 
-def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None = None) -> Segmented:
-    """Build the stream; paragraphs ``leave_out`` accepts (a site's own header) are set aside, not compared."""
+def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None = None,
+            outside: Callable[[int, int], bool] | None = None) -> Segmented:
+    """Build the stream; paragraphs ``leave_out`` accepts (a site's own header), or whose normalized range
+    ``outside`` accepts (a web page's chrome around its body), are set aside, not compared."""
     text = normalized.text
     set_aside: list[tuple[int, int]] = []
     positions: list[int] = []
@@ -160,7 +162,7 @@ def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None =
     pos = 0  # normalized offset
     stream_pos = 0
     for para in text.split(PARAGRAPH_BREAK):
-        if para and leave_out is not None and leave_out(para):
+        if para and ((leave_out is not None and leave_out(para)) or (outside is not None and outside(pos, pos + len(para)))):
             set_aside.append((pos, pos + len(para)))
         elif para:
             label = heading_label(para)

@@ -98,7 +98,7 @@ def trace_documents(source: Document, derived: Document, *, settings: Settings |
 
 def trace_prepared(source: Prepared, derived: Prepared) -> TraceResult:
     """Where each clause of ``derived`` comes from in ``source`` (both prepared once, with the same settings)."""
-    if (source.rules, source.framing_patterns) != (derived.rules, derived.framing_patterns):
+    if (source.rules, source.framing_patterns, source.sites) != (derived.rules, derived.framing_patterns, derived.sites):
         raise ValueError("the source and the derived text were prepared with different settings")
     tracer = _Tracer(source.segmented, derived.segmented)
     passages = tracer.run()
