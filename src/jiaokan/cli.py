@@ -645,6 +645,7 @@ def scan_cmd(
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
     offline: OfflineOpt = False,
+    docx_original: DocxOriginalOpt = False,
 ) -> None:
     """Find the documents of a corpus that reprint, excerpt or quote BASE, and check each (JSONL out, a summary at the end).
 
@@ -668,7 +669,7 @@ def scan_cmd(
         _scan_corpus_exists(corpus_args)
         if to_file:
             _guard_scan(output, base, corpus_args, _aux(effective))
-        base_doc = read_document(base)
+        base_doc = read_document(base, docx_revisions=_revisions(docx_original))
         summary = Summary.empty()
         done: set[str] = set()
         unique_ids(corpus_args, allow_outside=allow_outside_paths)  # before anything is written: --resume skips by id
@@ -692,7 +693,8 @@ def scan_cmd(
         view = _view(output)
         with _Progress("scanning") as bar:
             total = count(corpus_args) - len(done) if bar.on else 0  # counted only for the bar's time left
-            records = scan(base_doc, items, engine=as_engine(engine), workers=workers, scheduler=scheduler, settings=settings)
+            records = scan(base_doc, items, engine=as_engine(engine), workers=workers, scheduler=scheduler, settings=settings,
+                           docx_revisions=_revisions(docx_original))
             # the first record before the output is touched: rules, engine and scheduler fail here, leaving it as it was
             first = next(records, None)
             sink: TextIO | None = None

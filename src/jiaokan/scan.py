@@ -59,7 +59,7 @@ from jiaokan.config import Settings
 from jiaokan.diff import DiffResult, diff_prepared
 from jiaokan.errors import InputError
 from jiaokan.findings import REGISTRY, Finding, Kind, Parts
-from jiaokan.ingest import Document, document_from_text, read_document
+from jiaokan.ingest import Document, DocxRevisions, document_from_text, read_document
 from jiaokan.prepare import prepare
 from jiaokan.segment import Segmented
 
@@ -346,8 +346,9 @@ class Screen:
 class Scanner:
     """The base, prepared once per process: normalized, segmented, shingled, its shingles indexed by position."""
 
-    def __init__(self, base: Document, settings: Settings | None = None) -> None:
+    def __init__(self, base: Document, settings: Settings | None = None, docx_revisions: DocxRevisions = "accepted") -> None:
         self.settings = settings or Settings()
+        self.docx_revisions = docx_revisions  # how the corpus's Word files read (--docx-original)
         self.prepared = prepare(base, settings=self.settings)
         self.base = base
         self.seg: Segmented = self.prepared.segmented
@@ -435,7 +436,7 @@ class Scanner:
         try:
             if item.error is not None:
                 raise InputError(item.error, "", "")
-            doc = document_from_text(item.text, path=item.id) if item.text is not None else read_document(item.path or item.id)
+            doc = document_from_text(item.text, path=item.id) if item.text is not None else read_document(item.path or item.id, docx_revisions=self.docx_revisions)
         except InputError as exc:
             record.update(kind="error", error=str(exc).rstrip("; ").rstrip(": "))
             return record
@@ -561,28 +562,28 @@ _WORKER: dict[str, Scanner] = {}
 H = TypeVar("H")  # an engine's handle on a submitted document
 
 
-def _key(base: Document, settings: Settings) -> str:
-    return f"{base.sha256}:{settings!r}"
+def _key(base: Document, settings: Settings, docx_revisions: DocxRevisions) -> str:
+    return f"{base.sha256}:{settings!r}:{docx_revisions}"
 
 
-def _scanner(base: Document, settings: Settings) -> Scanner:
-    key = _key(base, settings)
+def _scanner(base: Document, settings: Settings, docx_revisions: DocxRevisions) -> Scanner:
+    key = _key(base, settings, docx_revisions)
     if key not in _WORKER:
         _WORKER.clear()
-        _WORKER[key] = Scanner(base, settings)
+        _WORKER[key] = Scanner(base, settings, docx_revisions)
     return _WORKER[key]
 
 
-def check_item(base: Document, settings: Settings, item: Item) -> dict[str, object]:
+def check_item(base: Document, settings: Settings, docx_revisions: DocxRevisions, item: Item) -> dict[str, object]:
     """What a worker runs: the base's scanner is built once per process and kept."""
-    return _scanner(base, settings).check(item)
+    return _scanner(base, settings, docx_revisions).check(item)
 
 
-def _pool_init(base: Document, settings: Settings) -> None:
+def _pool_init(base: Document, settings: Settings, docx_revisions: DocxRevisions) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback from every worker
-    _scanner(base, settings)
+    _scanner(base, settings, docx_revisions)
 
 
 def _pool_check(item: Item) -> dict[str, object]:
@@ -627,11 +628,11 @@ def as_engine(name: str) -> Engine:
 
 
 def scan(base: Document, items: Iterable[Item], *, engine: Engine = "local", workers: int | None = None, scheduler: str | None = None,
-         settings: Settings | None = None, inflight: int | None = None) -> Iterator[dict[str, object]]:
+         settings: Settings | None = None, inflight: int | None = None, docx_revisions: DocxRevisions = "accepted") -> Iterator[dict[str, object]]:
     """One record per item, in input order, from the chosen engine."""
     engine = as_engine(engine)  # a caller's string that names no engine fails before any work
     settings = settings or Settings()
-    first = Scanner(base, settings)  # prepared here first: a bad rule or base fails now, not in every worker (a pool would hang)
+    first = Scanner(base, settings, docx_revisions)  # prepared here first: a bad rule or base fails now, not in every worker (a pool would hang)
     if engine == "local":
         workers = workers or os.cpu_count() or 1
         inflight = inflight or workers * 8
@@ -640,8 +641,8 @@ def scan(base: Document, items: Iterable[Item], *, engine: Engine = "local", wor
             return
         ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         _WORKER.clear()
-        _WORKER[_key(base, settings)] = first  # a forked worker finds the base prepared (a spawned one prepares it)
-        with ctx.Pool(workers, initializer=_pool_init, initargs=(base, settings)) as pool:
+        _WORKER[_key(base, settings, docx_revisions)] = first  # a forked worker finds the base prepared (a spawned one prepares it)
+        with ctx.Pool(workers, initializer=_pool_init, initargs=(base, settings, docx_revisions)) as pool:
             yield from _bounded(lambda it: pool.apply_async(_pool_check, (it,)), lambda r: r.get(timeout=DOCUMENT_TIMEOUT), items, inflight)
         return
     if engine == "dask":
@@ -654,7 +655,7 @@ def scan(base: Document, items: Iterable[Item], *, engine: Engine = "local", wor
         try:
             inflight = inflight or 8 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
             base_future = client.scatter(base, broadcast=True)
-            yield from _bounded(lambda it: client.submit(check_item, base_future, settings, it, pure=False), lambda f: f.result(timeout=DOCUMENT_TIMEOUT), items, inflight)
+            yield from _bounded(lambda it: client.submit(check_item, base_future, settings, docx_revisions, it, pure=False), lambda f: f.result(timeout=DOCUMENT_TIMEOUT), items, inflight)
         finally:
             client.close()
         return
