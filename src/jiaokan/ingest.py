@@ -5,7 +5,8 @@ reports is a code-point offset into ``Document.text``.  For ``.html`` and
 ``.md`` that is the source itself (markup is removed later, by the ``markup``
 normalization rule, so findings point into the file as it is on disk); for
 ``.docx`` and ``.pdf`` it is the extracted text layer, one paragraph a line and
-a form feed between PDF pages.
+a form feed between PDF pages.  A scan (an image, or a PDF with no text layer) is read by OCR (``jiaokan.ocr``,
+the ``ocr`` extra): its text is the reading, and ``Document.uncertain`` the characters OCR was unsure of.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ MAX_BYTES_CEILING = 4 * 1024**3
 DEFAULT_MAX_CHARS = 6_000_000
 
 #: What a document is read as (``Document.format``).
-DocumentFormat = Literal["text", "markdown", "html", "docx", "pdf"]
-FORMATS: tuple[DocumentFormat, ...] = ("text", "markdown", "html", "docx", "pdf")
+DocumentFormat = Literal["text", "markdown", "html", "docx", "pdf", "image"]
+FORMATS: tuple[DocumentFormat, ...] = ("text", "markdown", "html", "docx", "pdf", "image")
 EXTENSIONS: dict[str, DocumentFormat] = {
     ".txt": "text",
     ".text": "text",
@@ -58,6 +59,11 @@ EXTENSIONS: dict[str, DocumentFormat] = {
     ".shtml": "html",
     ".docx": "docx",
     ".pdf": "pdf",
+    ".png": "image",  # a scan: read by OCR (jiaokan.ocr, the ocr extra)
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 
 
@@ -84,6 +90,8 @@ class Document:
     metadata: Metadata = field(default_factory=Metadata)
     body_start: int = 0  # end of front matter, where the content begins
     line_starts: tuple[int, ...] = ()
+    # text read by OCR: the ranges [start, end) of characters it was unsure of (a difference there is ocr-uncertain)
+    uncertain: tuple[tuple[int, int], ...] = ()
 
     def locate(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a code-point offset, column in code points."""
@@ -228,6 +236,7 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
             "save it as .docx or .txt (Word, or: soffice --headless --convert-to docx FILE)",
         )
     sniffed = _sniff_binary(data)
+    uncertain: tuple[tuple[int, int], ...] = ()
     fmt = format
     if sniffed and fmt not in (None, sniffed):
         fmt = sniffed  # the extension lies: trust the content
@@ -238,11 +247,23 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
     elif fmt == "pdf":
         text, meta_fields = _pdf_text(data, path)
         encoding = "pdf"
+    elif fmt == "image":
+        from jiaokan import ocr  # deferred: the ocr extra, only for scans
+
+        reading = ocr.read_image(data, path=path)
+        text, uncertain, encoding, meta_fields = reading.text, reading.uncertain(), "ocr", ()
     else:
         text, encoding = decode(data, path)
         meta_fields = ()
+    if fmt == "pdf" and not text.strip():  # no text layer: a scan, read by OCR where it is installed
+        from jiaokan import ocr
+
+        reading = ocr.read_pdf(data, path=path)
+        text, uncertain, encoding = reading.text, reading.uncertain(), "ocr"
     check_text_size(text, path)
     if not text.strip():
+        if fmt in ("image", "pdf") and encoding == "ocr":
+            raise InputError(f"{path}: has no text", "OCR found none on its pages", "check that the right file was given (a blank or unreadable scan?)")
         if text or fmt in ("docx", "pdf"):
             why = "it contains only whitespace" if text else "no text layer was found"
             raise InputError(f"{path}: has no text", why, "check that the right file was given (a scanned PDF needs OCR first)")
@@ -271,6 +292,7 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
         metadata=metadata,
         body_start=body_start,
         line_starts=line_starts(text),
+        uncertain=uncertain,
     )
 
 
@@ -282,6 +304,8 @@ def _sniff_binary(data: bytes) -> DocumentFormat | None:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return "docx"
+    if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):  # PNG, JPEG, TIFF
+        return "image"
     return None
 
 
