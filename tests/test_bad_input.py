@@ -140,8 +140,8 @@ CASES: dict[str, Case] = {
     "byte-order mark only": Case(_write("bom.txt", b"\xef\xbb\xbf"), "bom.txt", ("bom.txt", "is empty", "byte-order mark")),
     "whitespace only": Case(_write("blank.txt", " \n\t\r\n\u3000\xa0\n".encode()), "blank.txt", ("blank.txt", "only whitespace")),
     "random binary": Case(_write("data.txt", _random_binary()), "data.txt", ("data.txt",)),
-    "png named txt": Case(_write("通知.txt", PNG), "通知.txt", ("通知.txt", "binary")),
-    "png": Case(_write("scan.png", PNG), "scan.png", ("scan.png", "binary")),
+    "png named txt": Case(_write("通知.txt", PNG), "通知.txt", ("通知.txt", "not a readable image")),  # an image (read by OCR), damaged
+    "png": Case(_write("scan.png", PNG), "scan.png", ("scan.png", "not a readable image")),
     # a Korean article about the directive, saved as EUC-KR: GB18030 "decodes" it as 措茄刮惫-style mojibake
     "euc-kr text": Case(_write("article.txt", KOREAN.encode("euc-kr")), "article.txt", ("article.txt", "cannot be decoded")),
     # a UTF-8 page with a paragraph pasted from a GBK file: neither codec reads all of it

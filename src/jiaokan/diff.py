@@ -161,6 +161,47 @@ def _one_paragraph(seg: Segmented, lo: int, hi: int) -> bool:
 
 
 # --------------------------------------------------------------------------
+# a scan's doubtful reading (Document.uncertain: characters OCR was unsure of)
+
+# changes of a few words: one touching a doubtful character is the OCR's doubt, not drift
+_OCR_WORDS = frozenset({Code.WORDING_SUBSTITUTION, Code.WORDING_INSERTION, Code.WORDING_DELETION, Code.NUMBER_CHANGE, Code.STALE_REFERENCE})
+# whole sentences or paragraphs one copy has: the OCR's doubt only when most of that text was read with low confidence
+# (noise read as text, a smudged line); a passage missing from the scan is still missing
+_OCR_PASSAGES = frozenset({Code.SENTENCE_OMISSION, Code.SENTENCE_ADDITION, Code.PARAGRAPH_OMISSION, Code.PARAGRAPH_ADDITION})
+_OCR_DOUBTED = _OCR_WORDS | _OCR_PASSAGES
+
+
+def _doubtful(code: Code, base: Span, a: Document, witness: Span, b: Document) -> bool:
+    """Does a finding touch characters OCR was unsure of, in either copy?"""
+    if code in _OCR_WORDS:
+        return _touches(a.uncertain, base.start, base.end) or _touches(b.uncertain, witness.start, witness.end)
+    return _mostly(a.uncertain, base, a.text) or _mostly(b.uncertain, witness, b.text)
+
+
+def _touches(ranges: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    """Do ``[start, end)`` and a range overlap?  A point (an insertion's place) touches a range it is next to: the
+    characters OCR dropped are beside the ones it was unsure of."""
+    if not ranges:
+        return False
+    k = bisect.bisect_left(ranges, (start, start)) - 1  # the ranges are sorted and apart
+    for lo, hi in ranges[max(0, k):]:
+        if lo > end:
+            return False
+        if (lo < end and start < hi) if end > start else (lo <= start <= hi):
+            return True
+    return False
+
+
+def _mostly(ranges: tuple[tuple[int, int], ...], span: Span, text: str) -> bool:
+    """Were at least half the visible characters of ``span`` read with low confidence?"""
+    if not ranges or span.end <= span.start:
+        return False
+    shown = sum(1 for ch in text[span.start:span.end] if not ch.isspace())
+    doubted = sum(1 for lo, hi in ranges for i in range(max(lo, span.start), min(hi, span.end)) if not text[i].isspace())
+    return shown > 0 and doubted * 2 >= shown
+
+
+# --------------------------------------------------------------------------
 
 
 class _Finder:
@@ -203,13 +244,17 @@ class _Finder:
              base_span: Span | None = None, witness_span: Span | None = None) -> Finding:
         a, b = self.a, self.b
         para = a.paragraphs[a.para_of[min(a1, len(a.para_of) - 1)]] if a.para_of else None
+        base_span = base_span or self.span(a, a1, a2)
+        witness_span = witness_span or self.span(b, b1, b2)
+        if code in _OCR_DOUBTED and _doubtful(code, base_span, a.normalized.document, witness_span, b.normalized.document):
+            code, message = Code.OCR_UNCERTAIN, f"{message} — OCR read it with low confidence: check the scan"
         severity = severity_of(code, self.codes)
         f = (
             Finding(
                 code=code,
                 severity=severity,
-                base=base_span or self.span(a, a1, a2),
-                witness=witness_span or self.span(b, b1, b2),
+                base=base_span,
+                witness=witness_span,
                 message=message,
                 base_norm=a.stream[a1:a2],
                 witness_norm=b.stream[b1:b2],

@@ -18,7 +18,7 @@ from typing import Protocol
 
 class Severity(StrEnum):
     SUBSTANTIVE = "substantive"
-    STRUCTURAL = "structural"  # the structure changed, not the wording: labels renumbered (listed, never failing)
+    STRUCTURAL = "structural"  # the structure changed, not the wording: labels renumbered; or a scan's doubtful reading (listed, never failing)
     COSMETIC = "cosmetic"
     FRAMING = "framing"
 
@@ -90,6 +90,7 @@ class Code(StrEnum):
     METADATA_OMISSION = "metadata-omission"
     STALE_REFERENCE = "stale-reference"
     RENUMBERING = "renumbering"
+    OCR_UNCERTAIN = "ocr-uncertain"
     BIDI_CONTROL = "bidi-control"
     MARKUP = "markup"
     INVISIBLE = "invisible"
@@ -150,6 +151,9 @@ _ENTRIES = (
     CodeInfo(Code.RENUMBERING, STRUCTURAL, Nature.DRIFT, Kind.RENUMBERING,
              "Labels (第N条, 第N章, （N）, N.) and the cross-references to them renumbered consistently after an inserted or "
              "deleted unit: one finding per run."),
+    CodeInfo(Code.OCR_UNCERTAIN, STRUCTURAL, Nature.DRIFT, Kind.SUBSTITUTION,
+             "A difference touching characters OCR read with low confidence: the scan may say what the other copy does; "
+             "check it before taking it for drift.", word_diff=True),
     _reading(Code.BIDI_CONTROL, "A bidirectional control character, which can hide or reorder text on screen (U+202E and the like).",
              severity=SUBSTANTIVE),
     _reading(Code.MARKUP, "HTML or Markdown markup, or a character written as an entity, in one copy."),

@@ -6,6 +6,8 @@ reports is a code-point offset into ``Document.text``.  For ``.html`` and
 normalization rule, so findings point into the file as it is on disk); for
 ``.docx``, ``.pdf`` and ``.ofd`` it is the extracted text layer, one paragraph a line and
 a form feed between PDF and OFD pages (a ``.doc`` or ``.wps`` is made a ``.docx`` by LibreOffice first: word.py).
+A scan (an image, or a PDF with no text layer) is read by OCR (``jiaokan.ocr``, the ``ocr`` extra): its text is
+the reading, and ``Document.uncertain`` the characters OCR was unsure of.
 """
 
 from __future__ import annotations
@@ -44,11 +46,11 @@ MAX_BYTES_CEILING = 4 * 1024**3
 DEFAULT_MAX_CHARS = 6_000_000
 
 #: What a document is read as (``Document.format``).
-DocumentFormat = Literal["text", "markdown", "html", "docx", "pdf", "ofd"]
+DocumentFormat = Literal["text", "markdown", "html", "docx", "pdf", "ofd", "image"]
 #: How a Word document's tracked changes are read: as the text accepted (insertions kept, deletions dropped),
 #: or as the original before them (docs/word.md).
 DocxRevisions = Literal["accepted", "original"]
-FORMATS: tuple[DocumentFormat, ...] = ("text", "markdown", "html", "docx", "pdf", "ofd")
+FORMATS: tuple[DocumentFormat, ...] = ("text", "markdown", "html", "docx", "pdf", "ofd", "image")
 EXTENSIONS: dict[str, DocumentFormat] = {
     ".txt": "text",
     ".text": "text",
@@ -61,6 +63,11 @@ EXTENSIONS: dict[str, DocumentFormat] = {
     ".docx": "docx",
     ".pdf": "pdf",
     ".ofd": "ofd",
+    ".png": "image",  # a scan: read by OCR (jiaokan.ocr, the ocr extra)
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 
 
@@ -88,6 +95,8 @@ class Document:
     body_start: int = 0  # end of front matter, where the content begins
     line_starts: tuple[int, ...] = ()
     page_starts: tuple[int, ...] = ()  # where each page begins, when the text has page breaks (form feeds); else ()
+    # text read by OCR: the ranges [start, end) of characters it was unsure of (a difference there is ocr-uncertain)
+    uncertain: tuple[tuple[int, int], ...] = ()
 
     def locate(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a code-point offset, column in code points."""
@@ -268,6 +277,7 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
         data = word.legacy_to_docx(data, path, legacy)
         format = "docx"
     sniffed = _sniff_binary(data, format)
+    uncertain: tuple[tuple[int, int], ...] = ()
     fmt = format
     if sniffed and fmt not in (None, sniffed):
         fmt = sniffed  # the extension lies: trust the content
@@ -283,11 +293,23 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
 
         text, meta_fields = ofd_text(data, path)
         encoding = "ofd"
+    elif fmt == "image":
+        from jiaokan import ocr  # deferred: the ocr extra, only for scans
+
+        reading = ocr.read_image(data, path=path)
+        text, uncertain, encoding, meta_fields = reading.text, reading.uncertain(), "ocr", ()
     else:
         text, encoding = decode(data, path, declared=charset)
         meta_fields = ()
+    if fmt == "pdf" and not text.strip():  # no text layer: a scan, read by OCR where it is installed
+        from jiaokan import ocr
+
+        reading = ocr.read_pdf(data, path=path)
+        text, uncertain, encoding = reading.text, reading.uncertain(), "ocr"
     check_text_size(text, path)
     if not text.strip():
+        if fmt in ("image", "pdf") and encoding == "ocr":
+            raise InputError(f"{path}: has no text", "OCR found none on its pages", "check that the right file was given (a blank or unreadable scan?)")
         if text or fmt in ("docx", "pdf", "ofd"):
             why = "it contains only whitespace" if text else "no text layer was found"
             raise InputError(f"{path}: has no text", why, "check that the right file was given (a scanned PDF needs OCR first)")
@@ -317,6 +339,7 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
         body_start=body_start,
         line_starts=line_starts(text),
         page_starts=page_starts(text),
+        uncertain=uncertain,
     )
 
 
@@ -330,6 +353,8 @@ def _sniff_binary(data: bytes, claimed: DocumentFormat | None = None) -> Documen
         if is_ofd(data):
             return "ofd"
         return "ofd" if claimed == "ofd" and not _has_docx_body(data) else "docx"
+    if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):  # PNG, JPEG, TIFF
+        return "image"
     return None
 
 
