@@ -13,7 +13,7 @@ import pypdf
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from jiaokan import pdftext
+from jiaokan import ingest, pdftext
 from jiaokan.ingest import document_from_bytes, document_from_text, read_document
 
 from . import pdfs
@@ -92,12 +92,26 @@ def test_a_damaged_pdf_without_to_unicode_is_read_by_the_fallback(sample_pages: 
 def test_glyph_ids_read_as_characters_are_judged_unreadable(font: Path, sample_pages: pdfs.Pages) -> None:
     """An embedded TrueType font under /Identity-H without /ToUnicode: neither extractor maps its glyph ids, and
     what they give is judged mostly unreadable, where the same font with /ToUnicode reads as drawn."""
-    bare = document_from_bytes(pdfs.identity_pdf(sample_pages, font), path="bare.pdf")
+    data = pdfs.identity_pdf(sample_pages, font)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    bare = "\n\f\n".join(pdftext.extract(data, reader.pages, lambda _total: None).pages)
     mapped = document_from_bytes(pdfs.identity_pdf(sample_pages, font, to_unicode=True), path="mapped.pdf")
     assert accuracy(drawn(sample_pages), mapped.text) >= 0.999
     assert pdftext.unreadable_share(mapped.text) == 0
-    assert accuracy(drawn(sample_pages), bare.text) < 0.5
-    assert pdftext.unreadable_share(bare.text) > pdftext.UNREADABLE_SHARE
+    assert accuracy(drawn(sample_pages), bare) < 0.5
+    assert pdftext.unreadable_share(bare) > ingest.UNUSABLE_SHARE
+
+
+def test_a_text_layer_no_one_can_read_goes_to_ocr(font: Path, sample_pages: pdfs.Pages, tmp_path: Path) -> None:
+    """Glyph numbers without /ToUnicode are no text: the PDF is read as a scan (here with OCR's models made
+    missing, so the one line says why it needed OCR), never compared as garbage."""
+    (tmp_path / "bare.pdf").write_bytes(pdfs.identity_pdf(sample_pages[:1], font))
+    (tmp_path / "base.txt").write_text(drawn(sample_pages[:1]), encoding="utf-8")
+    (tmp_path / "no-models").mkdir()
+    done = run(["diff", "base.txt", "bare.pdf"], cwd=tmp_path, env={"JIAOKAN_OCR_MODELS": str(tmp_path / "no-models")})
+    assert done.code == 2 and len(done.err.strip().splitlines()) == 1, done.err
+    assert done.err.startswith("jiaokan: error: bare.pdf: needs OCR: its text layer is unreadable (")
+    assert 'pip install "jiaokan[ocr]"' in done.err
 
 
 def test_unreadable_counts_replacement_characters_and_cid_placeholders() -> None:

@@ -301,10 +301,18 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
     else:
         text, encoding = decode(data, path, declared=charset)
         meta_fields = ()
-    if fmt == "pdf" and not text.strip():  # no text layer: a scan, read by OCR where it is installed
+    unusable = fmt == "pdf" and text.strip() != "" and _unusable_share(text) > UNUSABLE_SHARE
+    if fmt == "pdf" and (not text.strip() or unusable):  # no text layer, or none a reader can use: a scan for OCR
         from jiaokan import ocr
 
-        reading = ocr.read_pdf(data, path=path)
+        try:
+            reading = ocr.read_pdf(data, path=path)
+        except InputError as exc:
+            if not unusable:
+                raise
+            share = f"{_unusable_share(text):.0%}"
+            raise InputError(f"{path}: needs OCR", f"its text layer is unreadable ({share} of its characters are in no script: a font's "
+                             "glyph numbers without a /ToUnicode map) and OCR is not installed", exc.fix) from None
         text, uncertain, encoding = reading.text, reading.uncertain(), "ocr"
     check_text_size(text, path)
     if not text.strip():
@@ -341,6 +349,15 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
         page_starts=page_starts(text),
         uncertain=uncertain,
     )
+
+
+UNUSABLE_SHARE = 0.5  # a PDF text layer with more than this share of unreadable characters is read as a scan
+
+
+def _unusable_share(text: str) -> float:
+    from jiaokan.pdftext import unreadable_share
+
+    return unreadable_share(text)
 
 
 def _sniff_binary(data: bytes, claimed: DocumentFormat | None = None) -> DocumentFormat | None:
