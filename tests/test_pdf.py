@@ -212,3 +212,53 @@ def test_read_document_of_a_pdf_gives_page_starts(tmp_path: Path, sample_pages: 
     assert len(doc.page_starts) == len(sample_pages)
     first_of_page_2 = sample_pages[1][0]
     assert doc.locate_page(doc.text.index(first_of_page_2))[:2] == (2, 1)  # type: ignore[index]
+
+
+def test_a_scanned_page_among_text_pages_is_read_by_ocr(tmp_path: Path) -> None:
+    """A notice's text pages and a scanned page (a signature or seal page, an attachment): the scanned page is read
+    by OCR, the others keep their text layer, and its locations say page 2."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from .test_ocr import LINES, error_rate, scan
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    c.setFont("STSong-Light", 14)
+    c.drawString(72, 760, "舞阳县工业和信息化局关于转发通知的通知")
+    c.showPage()
+    image = scan(LINES).convert("RGB")
+    c.drawImage(ImageReader(image), 36, 300, width=520, height=520 * image.height / image.width)
+    c.showPage()
+    c.save()
+    doc = document_from_bytes(out.getvalue(), path="mixed.pdf")
+    first, second = doc.text.split("\n\f\n")
+    assert first == "舞阳县工业和信息化局关于转发通知的通知"
+    assert error_rate(second, "".join(LINES)) <= 0.1, second
+    assert doc.encoding == "pdf+ocr"
+    at = doc.text.index(second.strip()[:4])
+    assert doc.locate_page(at)[0] == 2
+    assert all(start >= len(first) for start, _ in doc.uncertain)  # doubts only where OCR read
+
+
+def test_a_text_layer_no_one_can_read_is_read_by_ocr_when_installed(font: Path, sample_pages: pdfs.Pages, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jiaokan import ocr
+
+    calls: list[str] = []
+
+    def reading(data: bytes, *, path: str = "<pdf>", dpi: int = ocr.DPI) -> ocr.Reading:
+        calls.append(path)
+        return ocr.Reading("国务院关于加强数字政府建设的指导意见", (1.0,) * 18, 1)
+
+    monkeypatch.setattr(ocr, "read_pdf", reading)
+    doc = document_from_bytes(pdfs.identity_pdf(sample_pages[:1], font), path="bare.pdf")
+    assert calls == ["bare.pdf"] and (doc.encoding, doc.text) == ("ocr", "国务院关于加强数字政府建设的指导意见")
+
+
+def test_a_one_page_pdf_says_page_1_and_a_text_file_no_page(sample_pages: pdfs.Pages) -> None:
+    one = document_from_bytes(pdfs.cid_pdf(sample_pages[:1]), path="one.pdf")
+    assert "\f" not in one.text and one.locate_page(0) == (1, 1, 1)
+    assert document_from_text("一行。\n两行。\n", path="a.txt").locate_page(0) is None

@@ -314,6 +314,8 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
             raise InputError(f"{path}: needs OCR", f"its text layer is unreadable ({share} of its characters are in no script: a font's "
                              "glyph numbers without a /ToUnicode map) and OCR is not installed", exc.fix) from None
         text, uncertain, encoding = reading.text, reading.uncertain(), "ocr"
+    elif fmt == "pdf":
+        text, uncertain, encoding = _scanned_pages(data, path, text, encoding)
     check_text_size(text, path)
     if not text.strip():
         if fmt in ("image", "pdf") and encoding == "ocr":
@@ -346,12 +348,49 @@ def document_from_bytes(data: bytes, *, path: str, format: DocumentFormat | None
         metadata=metadata,
         body_start=body_start,
         line_starts=line_starts(text),
-        page_starts=page_starts(text),
+        page_starts=page_starts(text) or ((0,) if fmt in PAGED else ()),  # a one-page PDF says p.1 too
         uncertain=uncertain,
     )
 
 
+PAGED: tuple[DocumentFormat, ...] = ("pdf", "ofd", "image")  # formats whose locations give the page, one page or many
 UNUSABLE_SHARE = 0.5  # a PDF text layer with more than this share of unreadable characters is read as a scan
+PDF_PAGE_BREAK = "\n\f\n"  # how a PDF's pages are joined (_pdf_text)
+
+
+def _scanned_pages(data: bytes, path: str, text: str, encoding: str) -> tuple[str, tuple[tuple[int, int], ...], str]:
+    """A PDF with a text layer whose single pages have none a reader can use (a scanned signature or seal page, an
+    attachment): those pages read by OCR when it is installed, the others kept as their text layer.  Without OCR the
+    pages stay as they are (a blank back page is common); a document with no usable text at all needs OCR outright."""
+    pages = text.split(PDF_PAGE_BREAK)
+    wanted = [k for k, page in enumerate(pages) if not page.strip() or _unusable_share(page) > UNUSABLE_SHARE]
+    if not wanted:
+        return text, (), encoding
+    try:
+        import pypdfium2
+
+        from jiaokan import ocr
+
+        read: dict[int, tuple[str, tuple[float, ...]]] = {}
+        pdf = pypdfium2.PdfDocument(data)
+        try:
+            if len(pdf) != len(pages):
+                return text, (), encoding  # the page lists disagree: keep the text layer as read
+            for k in wanted:
+                page = pdf[k]
+                try:
+                    width, height = page.get_size()
+                    scale = min(ocr.DPI / 72, (ocr.MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+                    image = page.render(scale=scale, grayscale=True).to_pil()
+                finally:
+                    page.close()
+                read[k] = ocr.page_text(ocr.read_lines(image, path=path))
+        finally:
+            pdf.close()
+    except (ImportError, InputError):
+        return text, (), encoding  # no OCR here: the pages read as their text layer had them
+    joined = ocr.join_pages([read.get(k) or (page, (1.0,) * len(page)) for k, page in enumerate(pages)])
+    return joined.text, joined.uncertain(), f"{encoding}+ocr"
 
 
 def _unusable_share(text: str) -> float:
