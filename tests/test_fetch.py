@@ -27,10 +27,14 @@ from jiaokan.ingest import read_document
 
 from .cli import run
 from .conftest import COUNTY_002, VENDOR_001
+from .pdfs import cid_pdf, cjk_ttf, layout
 
 TIMEOUT = "0.4"  # seconds: every wait in these tests is this short
 LIMIT = 100_000  # JIAOKAN_MAX_BYTES for the size tests: above each sample, far below the huge bodies
 BIG5_LINE = "(五)開展試點示範。"  # a Big5 line no detector reads: only a declaration can
+SCAN_LINE = "数字政府建设"  # the one line of the scan served as a PNG
+OFD = Path(__file__).parent / "data" / "ofd" / "helloworld.ofd"  # one line: 你好呀，OFD Reader&Writer！
+GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 Handler = Callable[["Site.Request"], None]
 
 
@@ -48,6 +52,34 @@ def docx_bytes(paragraphs: list[str]) -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("word/document.xml", xml)
+    return buf.getvalue()
+
+
+def scan_png(line: str) -> bytes:
+    """One line of Chinese, black on white, as a PNG: the smallest scan OCR reads."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_file = cjk_ttf()
+    assert font_file is not None, "no CJK font: apt-get install fonts-wqy-microhei (.ci/run does)"
+    font = ImageFont.truetype(str(font_file), 32)
+    img = Image.new("L", (32 * (len(line) + 2), 96), 255)
+    ImageDraw.Draw(img).text((32, 28), line, font=font, fill=0)
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def rtf_bytes(text: str) -> bytes:
+    """An RTF document of one paragraph, its Chinese as GBK escapes (as Word and WPS write them)."""
+    escaped = "".join(f"\\'{b:02x}" for b in text.encode("gbk"))
+    return (r"{\rtf1\ansi\ansicpg936\deff0{\fonttbl{\f0\fnil\fcharset134 SimSun;}}\f0 " + escaped + r"\par}").encode("ascii")
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
     return buf.getvalue()
 
 
@@ -120,7 +152,17 @@ def site() -> Iterator[Site]:
     s.page("/big5-says-gbk.txt", BIG5_LINE.encode("big5"), "text/plain; charset=gbk")
     s.page("/county.docx", docx_bytes([line for line in COUNTY_002.read_text(encoding="utf-8").splitlines() if line.strip()]),
            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    s.page("/logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "image/png")
+    s.page("/scan.png", scan_png(SCAN_LINE), "image/png")
+    s.page("/helloworld.ofd", OFD.read_bytes(), "application/ofd")
+    s.page("/ofd-download", OFD.read_bytes(), "application/octet-stream")
+    s.page("/ofd-zip", OFD.read_bytes(), "application/zip")
+    s.page("/pdf-download", cid_pdf(layout(COUNTY_002.read_text(encoding="utf-8"))), "application/octet-stream")
+    s.page("/notice.rtf", rtf_bytes(SCAN_LINE), "text/rtf")
+    s.page("/rtf-download", rtf_bytes(SCAN_LINE), "application/octet-stream")
+    s.page("/logo.gif", GIF, "image/gif")
+    s.page("/gif-download", GIF, "application/octet-stream")
+    s.page("/archive.zip", zip_bytes({"readme.txt": "数字政府".encode()}), "application/zip")
+    s.page("/clip.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\0" * 100, "video/mp4")
     s.page("/download", b"\x00\x01binary" * 20, "application/octet-stream")
     s.page("/flaky.html", county_html)
 
@@ -291,6 +333,39 @@ def test_a_docx_url_reads_as_a_docx(site: Site) -> None:
     assert doc.format == "docx" and "数字政府" in doc.text
 
 
+def test_a_scan_served_as_an_image_is_read_by_ocr(site: Site) -> None:
+    doc = read_document(site.url("/scan.png"))
+    assert (doc.format, doc.encoding, doc.path) == ("image", "ocr", site.url("/scan.png"))
+    assert doc.text.strip() == SCAN_LINE
+
+
+def test_an_ofd_is_read_as_ofd_whether_served_as_ofd_a_download_or_a_zip(site: Site) -> None:
+    local = read_document(OFD)
+    for path in ("/helloworld.ofd", "/ofd-download", "/ofd-zip"):
+        doc = read_document(site.url(path))
+        assert (doc.format, doc.encoding, doc.path) == ("ofd", "ofd", site.url(path)), path
+        assert doc.text == local.text and "你好呀" in doc.text
+
+
+def test_a_pdf_served_as_a_download_is_read_as_a_pdf(site: Site, tmp_path: Path) -> None:
+    doc = read_document(site.url("/pdf-download"))
+    local = read_document(saved(tmp_path, site, "/pdf-download", "notice.pdf"))
+    assert (doc.format, doc.encoding) == ("pdf", "pdf") and doc.text == local.text and "数字政府" in doc.text
+
+
+def test_rtf_served_as_rtf_or_as_a_download_goes_through_libreoffice(site: Site) -> None:
+    for path in ("/notice.rtf", "/rtf-download"):
+        doc = read_document(site.url(path))
+        assert (doc.format, doc.encoding, doc.text) == ("docx", "rtf", SCAN_LINE), path
+
+
+def test_the_accept_header_names_every_format_read(site: Site) -> None:
+    web.fetch(site.url("/vendor.txt") + "?accept")
+    accept = site.headers["/vendor.txt"]["Accept"]
+    for media in ("text/html", "application/pdf", "application/ofd", "application/msword", "application/rtf", "image/png", "image/jpeg", "image/tiff"):
+        assert media in accept, media
+
+
 def test_a_redirect_is_followed_and_the_document_keeps_the_address_given(site: Site, env: dict[str, str], tmp_path: Path) -> None:
     done = run(["diff", site.url("/moved"), site.url("/county.html"), "-f", "json"], cwd=tmp_path, env=env)
     assert done.code == 0, done
@@ -354,8 +429,14 @@ def free_port() -> int:
     ("/status-410", "gone (HTTP 410 Gone): the server says the document was removed for good"),
     ("/status-500", "server error (HTTP 500 Internal Server Error): the server failed to answer; try again later"),
     ("/status-503", "server error (HTTP 503 Service Unavailable)"),
-    ("/logo.png", "not a document (image/png): jiaokan reads HTML, plain text, Markdown, PDF and .docx"),
+    ("/logo.gif", "not a document (image/gif): jiaokan reads HTML, plain text, Markdown, PDF, .docx, OFD, old Word, WPS and RTF files, "
+                  "and scans (PNG, JPEG, TIFF); the server says this is something else"),
+    ("/clip.mp4", "not a document (video/mp4): jiaokan reads HTML"),
+    ("/gif-download", "not a document (application/octet-stream): jiaokan reads HTML, plain text, Markdown, PDF, .docx, OFD, old Word, WPS "
+                      "and RTF files, and scans (PNG, JPEG, TIFF); the server names no document type and the bytes begin as none of these"),
     ("/download", "not a document (application/octet-stream)"),
+    ("/archive.zip", "not a document (application/zip): jiaokan reads HTML, plain text, Markdown, PDF, .docx, OFD, old Word, WPS and RTF files, "
+                     "and scans (PNG, JPEG, TIFF); the server says it is an archive, and it holds neither an OFD nor a .docx"),
     ("/huge-with-length", f"too large (50,000,000 bytes): the limit is {LIMIT:,} bytes"),
     ("/huge-without-length", f"too large (more than {LIMIT:,} bytes): the limit is {LIMIT:,} bytes"),
     ("/loop-a", "redirect loop: its redirects lead back to"),

@@ -16,10 +16,12 @@ httpx (the ``web`` extra) is imported only when the network is used: reading fro
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,7 +45,8 @@ DEADLINE_TIMEOUTS = 4
 MAX_REDIRECTS = 10
 USER_AGENT = f"jiaokan/{__version__} (collates reprints of Chinese official documents; one request per document)"
 ACCEPT = ("text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,application/pdf;q=0.8,"
-          "application/vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.8,*/*;q=0.1")
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.8,application/ofd;q=0.8,"
+          "application/msword;q=0.7,application/rtf;q=0.7,image/png;q=0.5,image/jpeg;q=0.5,image/tiff;q=0.5,*/*;q=0.1")
 
 #: What each accepted media type is read as (None: let ingest sniff the bytes, as for a file without an extension).
 MEDIA_TYPES: dict[str, DocumentFormat | None] = {
@@ -55,10 +58,35 @@ MEDIA_TYPES: dict[str, DocumentFormat | None] = {
     "application/pdf": "pdf",
     "application/x-pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/msword": None,  # ingest says what to do with an old .doc
+    "application/ofd": "ofd",
+    "image/png": "image",  # a scan: read by OCR (the ocr extra)
+    "image/jpeg": "image",
+    "image/pjpeg": "image",
+    "image/tiff": "image",
+    "image/tiff-fx": "image",
+    # legacy Word, WPS and RTF: ingest tells an OLE file from RTF (or a .docx misnamed) and LibreOffice converts it
+    "application/msword": None,
+    "application/vnd.ms-word": None,
+    "application/vnd.ms-works": None,
+    "application/kswps": None,
+    "application/wps-office.wps": None,
+    "application/wps-office.doc": None,
+    "application/wps-office.docx": None,
+    "application/rtf": None,
+    "application/x-rtf": None,
+    "text/rtf": None,
+    "text/richtext": None,
 }
-#: Types servers give any download: accepted only when the bytes are a PDF or a .docx.
-GENERIC_TYPES = frozenset({"application/octet-stream", "binary/octet-stream", "application/download", "application/force-download", "application/x-download"})
+#: Types servers give any download: accepted only when the bytes begin as a document (:func:`looks_like_a_document`).
+GENERIC_TYPES = frozenset({"application/octet-stream", "binary/octet-stream", "application/download", "application/force-download",
+                           "application/x-download", "application/unknown", "application/x-unknown"})
+#: Archive types: an OFD or a .docx is a ZIP and some servers say only that; any other archive is refused.
+ZIP_TYPES = frozenset({"application/zip", "application/x-zip", "application/x-zip-compressed"})
+#: What jiaokan reads, as an error names it.
+READS = "HTML, plain text, Markdown, PDF, .docx, OFD, old Word, WPS and RTF files, and scans (PNG, JPEG, TIFF)"
+
+_ZIP = b"PK\x03\x04"
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # PNG, JPEG, TIFF (either byte order)
 
 _SCHEME = re.compile(r"\A[A-Za-z][A-Za-z0-9+.-]{0,15}://")
 _COLLAPSED = re.compile(r"\A(?:https?|ftps?|file):/(?!/)", re.I)
@@ -288,7 +316,7 @@ def _answer(url: str, response: httpx.Response, final: str, limit: int, deadline
         raise _status_error(url, status, response.reason_phrase, again)
     content_type = response.headers.get("content-type", "")
     media = content_type.split(";", 1)[0].strip().lower()
-    if media and media not in MEDIA_TYPES and media not in GENERIC_TYPES:
+    if media and media not in MEDIA_TYPES and media not in GENERIC_TYPES and media not in ZIP_TYPES:
         raise _not_a_document(url, media)
     length = response.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
@@ -301,10 +329,32 @@ def _answer(url: str, response: httpx.Response, final: str, limit: int, deadline
         if time.monotonic() > deadline:
             raise _timed_out(url, f"the download took longer than {timeout * DEADLINE_TIMEOUTS:g} s", again)
     data = bytes(body)
-    if media in GENERIC_TYPES and not (data.startswith(b"PK\x03\x04") or data[:1024].lstrip().startswith(b"%PDF-")):
-        raise _not_a_document(url, media)
+    if media in GENERIC_TYPES and not looks_like_a_document(data):
+        raise _not_a_document(url, media, "the server names no document type and the bytes begin as none of these")
+    if media in ZIP_TYPES and not is_document_zip(data):
+        raise _not_a_document(url, media, "the server says it is an archive, and it holds neither an OFD nor a .docx")
     return Page(url, final, data, content_type, response.headers.get("etag"), response.headers.get("last-modified"),
                 time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "network")
+
+
+def looks_like_a_document(data: bytes) -> bool:
+    """Do the bytes begin as a format jiaokan reads?  What decides for a generic type (``application/octet-stream``):
+    a ZIP (a .docx or an OFD: ingest tells them apart), a PDF, an OLE file or RTF (old Word, WPS), a PNG, JPEG or
+    TIFF scan.  Text served so is refused: nothing in its bytes says it is a document rather than a program."""
+    from jiaokan import word  # deferred: word imports ingest
+
+    return (data.startswith(_ZIP) or data[:1024].lstrip().startswith(b"%PDF-") or word.legacy_kind(data) is not None
+            or data.startswith(_IMAGES))
+
+
+def is_document_zip(data: bytes) -> bool:
+    """Is this ZIP an OFD (``OFD.xml``) or a .docx (``word/document.xml``), not any other archive?"""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = {name.lower() for name in zf.namelist()}
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return False
+    return "ofd.xml" in names or "word/document.xml" in names
 
 
 def _again(cached: Page | None) -> str:
@@ -361,9 +411,9 @@ def _status_error(url: str, status: int, reason: str, again: str) -> InputError:
     return InputError(f"{url}: the server refused the request ({said})", "only a 200 answer holds a document", f"check the address{again}")
 
 
-def _not_a_document(url: str, media: str) -> InputError:
-    return InputError(f"{url}: not a document ({media})", "jiaokan reads HTML, plain text, Markdown, PDF and .docx; the server says this is something else",
-                      "give the address of the document itself, not an image, a script or a download page")
+def _not_a_document(url: str, media: str, said: str = "the server says this is something else") -> InputError:
+    return InputError(f"{url}: not a document ({media})", f"jiaokan reads {READS}; {said}",
+                      "give the address of the document itself, not a picture in a page, a video, a script or a download page")
 
 
 def _too_large(url: str, limit: int, size: int | None = None) -> InputError:
