@@ -4,7 +4,11 @@ Run by hand, not part of the test suite (it needs the ``ocr`` extra; ``--engine 
 tesseract-ocr and tesseract-ocr-chi-sim; a CJK font: Debian's fonts-arphic-uming, as measured, or any ``--font``):
 
     python benchmarks/bench_ocr.py [--engine rapidocr,tesseract] [--dpi 150,300] [--pages 2] [--edits 4]
-        [--font PATH] [--seed 1] [--keep DIR] [--out FILE]
+        [--font PATH] [--seed 1] [--unclip 2.4] [--max-side 2000] [--keep DIR] [--out FILE]
+
+``--unclip`` and ``--max-side`` set the engine's settings for the run (``jiaokan.ocr.UNCLIP``, how far it widens
+the line boxes it finds, and ``jiaokan.ocr.MAX_SIDE``, the size in pixels it scales a page down to; a page's longer
+side, e.g. 3508 at 300 dpi, reads it at full size); by default the ones jiaokan ships.
 
 For each sample (``samples/*.txt``), its text as jiaokan reads it (normalized paragraphs: what a printed copy shows)
 is laid out on A4 pages as 公文 are (三号 type, 28 characters a line, paragraphs indented two characters), the first
@@ -251,9 +255,12 @@ def main() -> None:
     ap.add_argument("--edits", type=int, default=4, help="words replaced a page, for the real edits kept")
     ap.add_argument("--font", default=next((f for f in FONTS if Path(f).exists()), ""), help="a CJK font (fc-list :lang=zh)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--unclip", type=float, default=ocr.UNCLIP, help="how far the engine widens its line boxes (jiaokan.ocr.UNCLIP)")
+    ap.add_argument("--max-side", type=int, default=ocr.MAX_SIDE, help="pixels the engine scales a page down to (jiaokan.ocr.MAX_SIDE)")
     ap.add_argument("--keep", help="write each truth (.txt) and scan (.png) here, for jiaokan diff TRUTH SCAN")
     ap.add_argument("--out")
     args = ap.parse_args()
+    ocr.UNCLIP, ocr.MAX_SIDE = args.unclip, args.max_side
     engines = args.engine.split(",")
     dpis = [int(d) for d in args.dpi.split(",")]
     keep = Path(args.keep) if args.keep else None
@@ -289,7 +296,8 @@ def main() -> None:
 
 
 def report(scores: dict[tuple[str, int], Score], args: argparse.Namespace) -> str:
-    lines = [f"Command: `python benchmarks/bench_ocr.py --engine {args.engine} --dpi {args.dpi} --pages {args.pages} --edits {args.edits} --seed {args.seed}`",
+    lines = [f"Command: `python benchmarks/bench_ocr.py --engine {args.engine} --dpi {args.dpi} --pages {args.pages} --edits {args.edits} --seed {args.seed} "
+             f"--unclip {args.unclip:g} --max-side {args.max_side}`",
              f"font `{args.font}`; engine {engine_identity()}", "",
              "| engine | dpi | pages | characters | character accuracy | seconds a page |", "|---|---|---|---|---|---|"]
     for (engine, dpi), sc in scores.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 import subprocess
 from dataclasses import replace
@@ -148,3 +149,56 @@ def test_a_damaged_image_is_an_input_error(tmp_path: Path) -> None:
     done = run(["normalize", "scan.png"], cwd=tmp_path)
     assert done.code == 2, done
     assert "scan.png: is not a readable image" in done.err
+
+
+def long_lines_scan(paragraphs: list[str], dpi: int = 300) -> tuple[Image.Image, list[str]]:
+    """Paragraphs as a 公文 prints them (三号 type, 28 full-width characters a line, indented two), scanned at ``dpi``
+    with a slight tilt and blur: the lines the engine read as nothing with its boxes widened (UNCLIP 2.4)."""
+    size = int(16 / 72 * dpi)  # 66 pixels at 300 dpi: at 67 the engine read every line even before the re-reading
+    font = ImageFont.truetype(cjk_font(), size)
+    lines = [p[k:k + 28] for p in ("\u3000\u3000" + q for q in paragraphs) for k in range(0, len(p), 28)]
+    img = Image.new("L", (int(8.27 * dpi), int(size * 1.6 * (len(lines) + 4))), 235)
+    draw = ImageDraw.Draw(img)
+    for k, line in enumerate(lines):
+        draw.text((int(1.1 * dpi), 2 * size + k * int(size * 1.6)), line, font=font, fill=40)
+    return img.rotate(0.6, fillcolor=235).filter(ImageFilter.GaussianBlur(0.6)), lines
+
+
+def test_no_line_of_a_scan_is_lost_silently(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parent.parent / "samples" / "directive-county-forward-002.txt"
+    paragraphs = [p.strip() for p in sample.read_text(encoding="utf-8").split("\n") if p.strip()][3:8]
+    img, lines = long_lines_scan(paragraphs)
+    (tmp_path / "scan.png").write_bytes(encoded(img, "PNG"))
+    (tmp_path / "para.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    read = read_document(tmp_path / "scan.png")
+    assert len(read.text.splitlines()) == len(lines), read.text  # a line read, or kept as unread (〓)
+    done = run(["diff", "para.txt", "scan.png", "--format", "json"], cwd=tmp_path, env={ocr.THRESHOLD_ENV: "0.85"})
+    findings = json.loads(done.out)["findings"]
+    long_drift = [f for f in findings if f["severity"] == "substantive" and
+                  max(len(f["base"]["text"]), len(f["witness"]["text"])) >= 10]
+    assert not long_drift, long_drift  # no line lost as a wording-deletion: read, or ocr-uncertain
+
+
+def test_a_line_found_but_unread_is_ocr_uncertain_not_drift() -> None:
+    base = ["为加快数字工信建设，大力推进利用大数据辅助行政决策工", "作的落实，更好的满足企业和群众的需求，现转发《国务院关于",
+            "加强数字政府建设的指导意见》，请各股室认真学习。"]
+    read = [ocr.Line(base[0], (0.99,) * len(base[0]), 0, 0, 10), ocr.Line(ocr.LOST, (0.0,), 0, 20, 30),
+            ocr.Line(base[2], (0.99,) * len(base[2]), 0, 40, 50)]
+    reading = ocr.join_pages([ocr.page_text(read)])
+    witness = replace(document_from_text(reading.text, path="scan.png"), format="image", encoding="ocr",
+                      uncertain=reading.uncertain())
+    findings = diff_documents(document_from_text("".join(base) + "\n", path="base.txt"), witness).findings
+    assert findings, reading.text
+    assert {f.code for f in findings if f.severity == Severity.SUBSTANTIVE} == set(), findings
+    assert any(f.code == Code.OCR_UNCERTAIN and "落实" in f.base.text for f in findings), findings
+
+
+def test_a_dot_read_for_a_list_comma_is_a_list_comma_and_doubted() -> None:
+    read = ["各省丶自治区丶直辖市人民政府，《规划》丶《意见》和产业变革趋势丶", "引领驱动数字经济发展。部首丶读作主"]
+    lines = [ocr.Line(t, (0.99,) * len(t), 0, 30 * k, 30 * k + 10) for k, t in enumerate(read)]
+    text, conf = ocr.page_text(lines)
+    assert text == "各省、自治区、直辖市人民政府，《规划》、《意见》和产业变革趋势、\n引领驱动数字经济发展。部首、读作主"
+    made = [i for i, ch in enumerate(text) if ch == "、"]
+    assert [conf[i] for i in made] == [0.0] * 5  # jiaokan's guess: doubted
+    alone = "丶，点也"  # not between two characters: left as read
+    assert ocr.page_text([ocr.Line(alone, (0.99,) * 4, 0, 0, 10)])[0] == alone

@@ -41,6 +41,20 @@ UNCLIP = 2.4
 #: characters beside it get :data:`GAP_CONFIDENCE` (``docs/ocr.md``).
 GAP = 0.45
 GAP_CONFIDENCE = 0.0
+#: A line box the engine read with fewer characters than this share of what its width holds (its length in its own
+#: heights: an em a character) is read again on its own; the engine read some long full-width lines as nothing at
+#: :data:`UNCLIP` 2.4 (``docs/ocr.md``).  Only boxes at least :data:`MIN_REREAD` heights long (a short one's count is
+#: too rough).
+SHORT = 0.5
+MIN_REREAD = 4.0
+#: How far the engine widens the boxes when a line is read again on its own (its default: the region holds one line).
+REREAD_UNCLIP = 1.6
+#: What stands for a line the engine found but could not read, with confidence 0 (GETA MARK, a typesetter's sign for a
+#: character that could not be set): a difference there is ``ocr-uncertain``, not text silently lost.
+LOST = "\u3013"
+#: The engine scales a page larger than this (pixels, its longer side) down to it before finding the lines (its
+#: default: working at full size was worse and twice as slow, ``docs/ocr.md``).
+MAX_SIDE = 2000
 #: What to install for OCR (named by every error that finds it missing).
 INSTALL = 'pip install "jiaokan[ocr]"'
 
@@ -136,29 +150,86 @@ def _load_engine(models: str | None) -> Any:
 
 
 def read_lines(image: Image, *, path: str = "<image>") -> list[Line]:
-    """The lines of one page image, top to bottom, each with its characters' confidence."""
+    """The lines of one page image, top to bottom, each with its characters' confidence.
+
+    A line box read empty, or with far fewer characters than its width holds (:data:`SHORT`), is read again on its
+    own (:data:`REREAD_UNCLIP`), the better reading kept; a line still unread is kept as :data:`LOST`, so that what it
+    held is reported ``ocr-uncertain``, never as drift (``docs/ocr.md``)."""
     import numpy as np
 
     engine = _engine(path)
-    # every line kept, however unsure (text_score 0): a line dropped would be text silently lost; the boxes found
-    # widened (unclip_ratio 2.4, not 1.6) so a line's first and last characters are inside them (docs/ocr.md)
-    result, _ = engine(np.asarray(image.convert("RGB")), return_word_box=True, text_score=0.0, unclip_ratio=UNCLIP)
+    page = np.asarray(image.convert("RGB"))
     lines = []
-    for item in result or ():
-        box, text, score = item[0], str(item[1]), float(item[2])
-        words: Sequence[str] = item[4] if len(item) > 5 else ()
-        scores: Sequence[float] = item[5] if len(item) > 5 else ()
-        boxes: Sequence[Sequence[Sequence[float]]] = item[3] if len(item) > 5 else ()
-        scores = _gaps_doubted(boxes, scores) if len(boxes) == len(scores) else scores
-        each = [float(s) for w, s in zip(words, scores, strict=False) for _ in w] if len(words) == len(scores) else []
-        if "".join(words) == text.replace(" ", "") and len(each) == len(text) - text.count(" "):
-            it = iter(each)
-            conf = tuple(1.0 if ch == " " else next(it) for ch in text)
-        else:  # the engine's characters do not line up with its text: the line's score for each
-            conf = (score,) * len(text)
-        ys = [p[1] for p in box]
-        lines.append(Line(text, conf, min(p[0] for p in box), min(ys), max(ys)))
+    for item in _detect(engine, page, UNCLIP):
+        box = item[0]
+        line = _line(item)
+        wide, high = _box_size(box)
+        expected = wide / high if high > 0 else 0.0
+        if expected < MIN_REREAD or _shown(line.text) >= SHORT * expected:
+            lines.append(line)
+            continue
+        again = _reread(engine, page, box, high)
+        if _shown("".join(x.text for x in again)) > _shown(line.text):
+            lines += again
+        elif _shown(line.text) == 0:
+            ys = [p[1] for p in box]
+            lines.append(Line(LOST, (0.0,), min(p[0] for p in box), min(ys), max(ys)))
+        else:  # read the same again (a title set with wide spaces, 通  知): as read, the gap rule doubting its gaps
+            lines.append(line)
     return lines
+
+
+def _detect(engine: Any, image: Any, unclip: float) -> list[Any]:
+    """The engine's lines of ``image`` (an RGB array), every one kept however unsure (text_score 0: a line dropped
+    would be text silently lost), the boxes it finds widened by ``unclip`` (at 1.6 a line's first and last
+    characters fell outside them: docs/ocr.md)."""
+    engine.max_side_len = MAX_SIDE  # the engine scales a larger image down to this before finding lines
+    result, _ = engine(image, return_word_box=True, text_score=0.0, unclip_ratio=unclip)
+    return list(result or ())
+
+
+def _line(item: Any, dx: float = 0.0, dy: float = 0.0) -> Line:
+    """One of the engine's lines, its box moved by ``(dx, dy)`` (a region's reading put back on the page)."""
+    box, text, score = item[0], str(item[1]), float(item[2])
+    words: Sequence[str] = item[4] if len(item) > 5 else ()
+    scores: Sequence[float] = item[5] if len(item) > 5 else ()
+    boxes: Sequence[Sequence[Sequence[float]]] = item[3] if len(item) > 5 else ()
+    scores = _gaps_doubted(boxes, scores) if len(boxes) == len(scores) else scores
+    each = [float(s) for w, s in zip(words, scores, strict=False) for _ in w] if len(words) == len(scores) else []
+    if "".join(words) == text.replace(" ", "") and len(each) == len(text) - text.count(" "):
+        it = iter(each)
+        conf = tuple(1.0 if ch == " " else next(it) for ch in text)
+    else:  # the engine's characters do not line up with its text: the line's score for each
+        conf = (score,) * len(text)
+    ys = [p[1] + dy for p in box]
+    return Line(text, conf, min(p[0] for p in box) + dx, min(ys), max(ys))
+
+
+def _box_size(box: Sequence[Sequence[float]]) -> tuple[float, float]:
+    """A line box's length and height (its sides, so a tilted line's too)."""
+    side = [math.dist(box[k], box[(k + 1) % len(box)]) for k in range(len(box))]
+    return max(side[0], side[2]), min(side[1], side[3])
+
+
+def _shown(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def _reread(engine: Any, page: Any, box: Sequence[Sequence[float]], high: float) -> list[Line]:
+    """The lines found in the region of ``box`` alone (a little wider each side), read with :data:`REREAD_UNCLIP`;
+    only those across the region's middle (not a neighbour's edge), put back where they are on the page."""
+    xs, ys = [p[0] for p in box], [p[1] for p in box]
+    x0, x1 = max(0, int(min(xs) - 0.3 * high)), min(page.shape[1], int(max(xs) + 0.3 * high) + 1)
+    y0, y1 = max(0, int(min(ys))), min(page.shape[0], int(max(ys)) + 1)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return []
+    mid = (y1 - y0) / 2
+    out = []
+    for item in _detect(engine, page[y0:y1, x0:x1], REREAD_UNCLIP):
+        top, bottom = min(p[1] for p in item[0]), max(p[1] for p in item[0])
+        if top <= mid <= bottom and str(item[1]).strip():
+            out.append(_line(item, x0, y0))
+    return out
 
 
 def _gaps_doubted(boxes: Sequence[Sequence[Sequence[float]]], scores: Sequence[float]) -> list[float]:
@@ -223,7 +294,25 @@ def page_text(lines: Sequence[Line]) -> tuple[str, tuple[float, ...]]:
             confs.append(1.0)  # the line break
         texts.append(text)
         confs.extend(conf)
-    return "\n".join(texts), tuple(confs)
+    return list_commas("\n".join(texts), tuple(confs))
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# 丶 (U+4E36, the radical "dot", a dictionary's character) where a list comma stands: after a Chinese character or a
+# closing mark and before one or an opening mark, a line break between them or not
+_DOT_FOR_COMMA = re.compile(f"(?:(?<=[{_HAN}》”）」』〉])|(?<=[{_HAN}》”）」』〉]\n))\u4e36(?=\n?[{_HAN}《“（「『〈])")
+
+
+def list_commas(text: str, conf: Sequence[float]) -> tuple[str, tuple[float, ...]]:
+    """丶 read where a list comma stands made 、 (the engine reads one so now and then, confidently), each one
+    made doubted (confidence 0): the character is jiaokan's guess, not the engine's reading."""
+    hits = [m.start() for m in _DOT_FOR_COMMA.finditer(text)]
+    if not hits:
+        return text, tuple(conf)
+    chars, out = list(text), list(conf)
+    for i in hits:
+        chars[i], out[i] = "、", 0.0
+    return "".join(chars), tuple(out)
 
 
 def join_pages(pages: Sequence[tuple[str, tuple[float, ...]]]) -> Reading:
