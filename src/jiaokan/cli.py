@@ -476,6 +476,8 @@ def check_cmd(
     output: OutputOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text format: print only the verdict line.")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Pass when no witness is left to check (the base given as the only witness, as a pre-commit hook may); default: exit 2.")] = False,
+    base_opt: Annotated[str | None, typer.Option("--base", metavar="PATH", help="The official text; then every argument is a WITNESS (as pre-commit passes them).", show_default=False)] = None,
+    require_base: Annotated[bool, typer.Option("--require-base", help="Fail (exit 2) unless --base is given: the pre-commit hook never takes a changed file for the base.")] = False,
     docx_original: DocxOriginalOpt = False,
 ) -> None:
     """Check WITNESSES against BASE for CI: exit 0 clean, 1 new drift, 2 a usage or input error."""
@@ -488,6 +490,7 @@ def check_cmd(
 
     with _mapped_errors():
         _reading(offline)
+        base, witnesses = _base_option(base_opt, require_base, base, witnesses or [])
         notes = {"baseline": "not read: --no-baseline"} if no_baseline else {}
         effective = _effective("check", config, show_config, output, notes=notes, fail_on=fail_on, rules=rules, baseline=baseline, include_cosmetic=include_cosmetic)
         settings = effective.settings
@@ -534,6 +537,16 @@ def check_cmd(
                 typer.echo(f"jiaokan: error: {one_line(w.error or '')}", err=True)
         write_output(formats.render("check", fmt, result, _view(output, quiet=quiet)), output)
     raise typer.Exit(result.exit_code)
+
+
+def _base_option(option: str | None, required: bool, first: str | None, rest: list[str]) -> tuple[str | None, list[str]]:
+    """--base names the base, so every argument is a witness; a hook (--require-base) must not guess it from the files."""
+    if option is not None:
+        return option, [first, *rest] if first is not None else rest
+    if required:
+        raise InputError("no --base given", "the hook does not take a changed file for the official text",
+                         "add args: [--base, official/directive.txt] to the jiaokan-check hook in .pre-commit-config.yaml")
+    return first, rest
 
 
 def _witnesses_left(base: str, witnesses: list[str], allow_empty: bool) -> None:
