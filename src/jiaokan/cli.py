@@ -536,6 +536,10 @@ def check_cmd(
             if w.error is not None:
                 typer.echo(f"jiaokan: error: {one_line(w.error or '')}", err=True)
         write_output(formats.render("check", fmt, result, _view(output, quiet=quiet)), output)
+        if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+            from jiaokan.render_ci import append_job_summary
+
+            append_job_summary(result, os.environ["GITHUB_STEP_SUMMARY"], os.environ)
     raise typer.Exit(result.exit_code)
 
 
