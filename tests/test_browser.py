@@ -7,6 +7,7 @@ they skip when the browser is not installed.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -233,3 +234,123 @@ def test_embedded_data_cannot_close_its_script(browser: webdriver.Chrome, tmp_pa
     messages = browser.execute_script("return JSON.parse(document.getElementById('jiaokan-data').textContent).findings.map(f => f[f.length - 1]).join(' ')")
     assert "</script>" in messages or "<!--" in messages
     assert console_errors(browser) == []
+
+
+def cell_tops(driver: webdriver.Chrome, row: int) -> list[float]:
+    """The viewport top of each column's cell of one aligned row (the page's own row index)."""
+    return driver.execute_script(  # type: ignore[no-any-return]
+        "var cells = Array.prototype.filter.call(document.querySelectorAll('.c'), function (c) { return c.jkRow === arguments[0]; }, null);"
+        "return cells.map(function (c) { return c.getBoundingClientRect().top; });".replace("arguments[0]", str(row))
+    )
+
+
+def test_scroll_sync_toggle(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    page = review(tmp_path, VENDOR_001, COUNTY_002)
+    open_page(browser, page)
+    box = browser.find_element(By.ID, "sync")
+    assert box.is_selected()  # on by default: rows side by side, one scroll
+    shown = browser.execute_script(  # the indices of the rows drawn open (not in a collapsed framing block)
+        "var out = []; document.querySelectorAll('main .row:not(.head)').forEach(function (r, k) { if (r.offsetHeight) out.push(k); }); return out")
+    row, later = shown[40], shown[len(shown) // 2]
+    browser.execute_script("var c = document.querySelectorAll('main .row:not(.head)')[arguments[0]]; window.scrollTo(0, c.getBoundingClientRect().top + scrollY - 100)", row)
+    tops = cell_tops(browser, row)
+    assert len(tops) == 2 and abs(tops[0] - tops[1]) < 1 and 0 < tops[0] < 400
+    # off (from the keyboard): each column scrolls alone
+    box.send_keys(" ")
+    assert not box.is_selected()
+    panes = browser.find_elements(By.CSS_SELECTOR, ".panes > .pane")
+    assert len(panes) == 2 and all(p.get_attribute("aria-label") for p in panes)
+    assert browser.find_elements(By.CSS_SELECTOR, "main .row:not(.head)")[row].is_displayed() is False
+    base_scroll = browser.execute_script("return arguments[0].scrollTop", panes[0])
+    browser.execute_script("var p = arguments[0]; p.scrollTop = p.children[arguments[1] + 1].offsetTop - p.firstChild.offsetHeight;"
+                           "p.dispatchEvent(new Event('scroll'))", panes[1], later)
+    pane_top = browser.execute_script("return arguments[0].firstChild.getBoundingClientRect().bottom", panes[1])
+    assert abs(cell_tops(browser, later)[1] - pane_top) < 2  # the witness's pane shows that row at its top
+    assert browser.execute_script("return arguments[0].scrollTop", panes[0]) == base_scroll  # the base did not follow
+    tops = cell_tops(browser, later)
+    assert abs(tops[0] - tops[1]) > 100  # not aligned now
+    # on again: every column at the row of the pane last scrolled
+    browser.find_element(By.ID, "sync").click()
+    assert not browser.find_elements(By.CSS_SELECTOR, ".panes")
+    tops = cell_tops(browser, later)
+    header = browser.execute_script("return document.querySelector('.row.head').getBoundingClientRect().bottom")
+    assert abs(tops[0] - tops[1]) < 1 and abs(tops[0] - header) < 5, (tops, header)
+    # remembered across a reload (localStorage: file:// pages have it in Chromium)
+    browser.find_element(By.ID, "sync").click()
+    open_page(browser, page)
+    assert not browser.find_element(By.ID, "sync").is_selected() and browser.find_elements(By.CSS_SELECTOR, ".panes > .pane")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("n")  # navigation works in the panes too
+    assert browser.find_element(By.ID, "pos").text.startswith("1 / ")
+    assert browser.find_element(By.CSS_SELECTOR, ".m.current").is_displayed()
+    assert console_errors(browser) == []
+
+
+def test_print_to_pdf_a4_landscape_columns_side_by_side(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    import pypdfium2
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    page = review(tmp_path, VENDOR_001, COUNTY_002)
+    open_page(browser, page)
+    first = browser.execute_script(
+        "var rows = document.querySelectorAll('main > .row:not(.head)');"  # the first row with text in both columns
+        "for (var k = 0; k < rows.length; k++) {"
+        "  var t = Array.prototype.map.call(rows[k].querySelectorAll('.c'), function (c) { return c.textContent.replace(/\\s+/g, ''); });"
+        "  if (t[0].length > 8 && t[1].length > 8 && t[0].slice(0, 6) !== t[1].slice(0, 6)) return t; }"
+    )
+    options = PrintOptions()
+    options.orientation = "landscape"
+    options.page_width, options.page_height = 21.0, 29.7  # A4, turned by the orientation
+    pdf = base64.b64decode(browser.print_page(options))
+    (tmp_path / "review.pdf").write_bytes(pdf)
+    doc = pypdfium2.PdfDocument(pdf)
+    assert len(doc) > 1
+    width, height = doc[0].get_size()
+    assert width > height and abs(width - 842) < 3 and abs(height - 595) < 3  # A4 landscape, in points
+    texts = ["".join(doc[k].get_textpage().get_text_range().split()) for k in range(len(doc))]
+    assert first[0][:6] and first[1][:6] and first[0][:6] != first[1][:6]
+    page_of = [next(k for k, t in enumerate(texts) if cell[:6] in t) for cell in first]
+    assert page_of[0] == page_of[1]  # the two columns of a row are side by side on one page
+    assert "◀previous" not in texts[0] and "findingsasCSV" not in texts[0]  # the controls are not printed
+    witness = COUNTY_002.name
+    assert sum(witness in t for t in texts) >= len(texts) - 1  # the column headers repeat on (nearly) every page
+    # the page's own @page rule, when the printer takes the CSS size (Chrome's Page.printToPDF preferCSSPageSize)
+    css_pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})["data"])
+    w, h = pypdfium2.PdfDocument(css_pdf)[0].get_size()
+    assert abs(w - 842) < 3 and abs(h - 595) < 3
+    assert console_errors(browser) == []
+
+
+def test_findings_download_as_csv(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    page = review(tmp_path, VENDOR_001, COUNTY_002)
+    open_page(browser, page)
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    button = browser.find_element(By.ID, "csv")
+    assert button.text and button.get_attribute("type") == "button"
+    button.click()
+    target = downloads / f"{VENDOR_001.name}.findings.csv"
+    WebDriverWait(browser, 20).until(lambda d: target.exists() and not list(downloads.glob("*.crdownload")))
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel and WPS
+    assert raw.decode("utf-8-sig") == browser.execute_script("return window.jiaokanFindingsCsv()")[1:]
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["witness", "code", "severity", "base line:column", "witness line:column", "message"]
+    data = json.loads(browser.execute_script("return document.getElementById('jiaokan-data').textContent"))
+    assert len(rows) == 1 + len(data["findings"])
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(rows[0])
+    for f in data["findings"]:
+        code, severity, _ = data["codes"][f[0]]
+        message = "'" + f[6] if f[6][:1] in ("=", "+", "-", "@", "\t", "\r") else f[6]
+        writer.writerow([data["witnesses"][f[1]], code, severity, f"{f[2]}:{f[3]}", f"{f[4]}:{f[5]}", message])
+    assert raw.decode("utf-8-sig") == expected.getvalue()
+    hit = [r for r in rows if r[1] == "wording-substitution" and r[3] == "27:226"]
+    assert hit and hit[0][4] == "35:166" and hit[0][0].endswith(COUNTY_002.name) and "建设" in hit[0][5]
+    assert console_errors(browser) == []
+    assert [u for u in requests(browser) if not u.startswith(("file://", "blob:"))] == []

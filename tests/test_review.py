@@ -285,3 +285,10 @@ def test_every_place_of_a_group_is_marked_and_the_list_shows_it_once() -> None:
     assert len(links) == 2 and all(f'id="{link}"' in page for link in links)
     assert '<li class="k-renumbering str"><details class="parts"><summary><span class="code">renumbering</span> <b>×2</b> <span class="sev">structural</span>' in listing
     assert listing.count("metadata-omission") == 2  # a finding without parts is one entry
+
+
+def test_the_new_controls_are_labelled_and_print_is_a4_landscape(page_001_002: str) -> None:
+    assert re.search(r'<label title="[^"]+"><input type="checkbox" id="sync" checked> scroll columns together</label>', page_001_002)
+    assert re.search(r'<button id="csv" type="button" title="[^"]+">findings as CSV</button>', page_001_002)
+    style = re.search(r"<style>(.*?)</style>", page_001_002, re.DOTALL).group(1)  # type: ignore[union-attr]
+    assert "@page { size: A4 landscape;" in style and "display: table-header-group" in style and "break-inside: avoid" in style

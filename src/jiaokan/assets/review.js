@@ -30,10 +30,13 @@
   function collect() {
     var old = targets[current];
     targets = Array.prototype.filter.call(document.querySelectorAll(".m.sub[data-t]"), visible);
-    // document order: down the page, then left to right within a row
-    var where = targets.map(function (el) { var r = el.getBoundingClientRect(); return [r.top + window.scrollY, r.left, el]; });
-    where.sort(function (a, b) { return (a[0] - b[0]) || (a[1] - b[1]); });
-    targets = where.map(function (w) { return w[2]; });
+    // document order: down the page, then left to right within a row; in separate panes, row by row, column by column
+    var where = targets.map(function (el) {
+      var r = el.getBoundingClientRect(), cell = el.closest(".c");
+      return panes ? [cell.jkRow, cell.jkCol, r.top - cell.getBoundingClientRect().top, el] : [r.top + window.scrollY, r.left, 0, el];
+    });
+    where.sort(function (a, b) { return (a[0] - b[0]) || (a[1] - b[1]) || (a[2] - b[2]); });
+    targets = where.map(function (w) { return w[3]; });
     current = old ? targets.indexOf(old) : -1;
     if (current < 0) {
       var mark = document.querySelector(".m.current");
@@ -72,7 +75,8 @@
       tick.className = "k-" + f.kind + (i === current ? " now" : "");
       tick.title = f.code + " " + f.at;
       tick.setAttribute("aria-label", "drift " + (i + 1) + ": " + f.code);
-      tick.style.top = (100 * top(el) / height).toFixed(3) + "%";
+      var at = panes ? (el.closest(".c").jkRow + 0.5) / rows.length : top(el) / height;
+      tick.style.top = (100 * at).toFixed(3) + "%";
       tick.addEventListener("click", function () { goTo(i); });
       overview.appendChild(tick);
     });
@@ -103,6 +107,7 @@
       var w = box.dataset.w;
       Array.prototype.forEach.call(document.querySelectorAll(".c.w" + w), function (c) { c.classList.toggle("hidden", !box.checked); });
       Array.prototype.forEach.call(document.querySelectorAll(".c0 .m.w" + w), function (m) { m.classList.toggle("off", !box.checked); });
+      if (panes) panes.children[+w + 1].classList.toggle("hidden", !box.checked);
       collect();
     });
   });
@@ -137,7 +142,126 @@
   window.addEventListener("resize", function () { stick(); drawOverview(); });
   Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.addEventListener("toggle", collect); });
 
+  // Scroll sync.  On (the default): rows side by side under one scroll bar, so every column shows the same aligned
+  // row.  Off: each column in a pane of its own that scrolls alone; turning it on again brings every column to the
+  // row at the top of the pane last scrolled.  The cells are moved, not copied: marks, ids and links stay the same.
+  var main = document.querySelector("main");
+  var syncBox = document.getElementById("sync");
+  var rows = Array.prototype.slice.call(main.querySelectorAll(".row:not(.head)"));
+  var rowCells = rows.map(function (row, k) {
+    var cells = Array.prototype.slice.call(row.children, 1);
+    cells.forEach(function (c, col) { c.jkRow = k; c.jkCol = col; });
+    return cells;
+  });
+  var headCells = Array.prototype.slice.call(head.children, 1);
+  var panes = null;
+  var lastPane = 0;
+
+  function stored() { try { return window.localStorage.getItem("jiaokan.sync"); } catch (e) { return null; } }
+  function store(on) { try { window.localStorage.setItem("jiaokan.sync", on ? "on" : "off"); } catch (e) { /* storage refused (file://, private mode): not remembered */ } }
+
+  function firstBelow(cells, edge) {  // the index of the first row whose cell reaches below edge
+    for (var k = 0; k < cells.length; k++) {
+      var r = cells[k].getBoundingClientRect();
+      if (r.height && r.bottom > edge + 1) return k;
+    }
+    return 0;
+  }
+
+  function rowAtTop() {
+    if (!panes) return firstBelow(rows, head.getBoundingClientRect().bottom);
+    var pane = panes.children[lastPane];
+    var cells = rowCells.map(function (c) { return c[lastPane]; });
+    return firstBelow(cells, pane.firstChild.getBoundingClientRect().bottom);
+  }
+
+  function split() {
+    var anchor = rowAtTop();
+    panes = document.createElement("div");
+    panes.className = "panes";
+    headCells.forEach(function (h, col) {
+      var pane = document.createElement("div");
+      pane.className = "pane";
+      pane.tabIndex = 0;  // the arrow keys scroll a focused pane
+      pane.setAttribute("role", "region");
+      pane.setAttribute("aria-label", h.textContent);
+      pane.appendChild(h);
+      if (h.classList.contains("hidden")) pane.classList.add("hidden");
+      pane.addEventListener("scroll", function () { lastPane = col; }, {passive: true});
+      panes.appendChild(pane);
+    });
+    rowCells.forEach(function (cells, k) {
+      var framing = !!rows[k].closest("details.framing");
+      cells.forEach(function (c, col) { c.classList.toggle("in-frm", framing); panes.children[col].appendChild(c); });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("input.show-w"), function (box) {
+      panes.children[+box.dataset.w + 1].classList.toggle("hidden", !box.checked);
+    });
+    main.classList.add("split");
+    main.appendChild(panes);
+    fit();
+    window.scrollTo(0, top(panes) - toolbar.offsetHeight);
+    Array.prototype.forEach.call(panes.children, function (pane, col) {
+      var cell = rowCells[anchor][col];
+      pane.scrollTop = cell.offsetTop - pane.firstChild.offsetHeight;
+    });
+    lastPane = 0;
+  }
+
+  function join() {
+    var anchor = rowAtTop();
+    headCells.forEach(function (h) { head.appendChild(h); });
+    rowCells.forEach(function (cells, k) { cells.forEach(function (c) { rows[k].appendChild(c); }); });
+    main.removeChild(panes);
+    main.classList.remove("split");
+    panes = null;
+    var block = rows[anchor].closest("details");
+    if (block) block.open = true;
+    window.scrollTo(0, top(rows[anchor]) - toolbar.offsetHeight - head.offsetHeight);
+  }
+
+  function fit() { if (panes) panes.style.height = (window.innerHeight - toolbar.offsetHeight) + "px"; }
+
+  function setSync(on) {
+    if (on === !panes) return;
+    if (on) join(); else split();
+    collect();
+  }
+
+  syncBox.addEventListener("change", function () { store(syncBox.checked); setSync(syncBox.checked); });
+  window.addEventListener("resize", fit);
+  window.addEventListener("beforeprint", function () { if (panes) { join(); syncBox.checked = true; collect(); } });
+
+  // The findings as CSV: one line each, quoted as RFC 4180 says, a BOM first so that Excel and WPS read UTF-8.
+  function csvField(value) {
+    var s = String(value);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;  // a cell a spreadsheet would take for a formula is kept as text
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+
+  function findingsCsv() {
+    var lines = [["witness", "code", "severity", "base line:column", "witness line:column", "message"]];
+    data.findings.forEach(function (f) {
+      var c = data.codes[f[0]];
+      lines.push([data.witnesses[f[1]], c[0], c[1], f[2] + ":" + f[3], f[4] + ":" + f[5], f[6]]);
+    });
+    return "\ufeff" + lines.map(function (l) { return l.map(csvField).join(","); }).join("\r\n") + "\r\n";
+  }
+  window.jiaokanFindingsCsv = findingsCsv;
+
+  document.getElementById("csv").addEventListener("click", function () {
+    var url = URL.createObjectURL(new Blob([findingsCsv()], {type: "text/csv;charset=utf-8"}));
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = data.base.split(/[\\/]/).pop() + ".findings.csv";
+    document.body.appendChild(a);
+    a.click();
+    document.body.removeChild(a);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+  });
+
   stick();
   collect();
+  if (stored() === "off") { syncBox.checked = false; setSync(false); }
   body.dataset.ready = String(Math.round(performance.now()));
 })();
