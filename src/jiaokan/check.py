@@ -19,6 +19,7 @@ from typing import Literal
 from jiaokan import baseline as bl
 from jiaokan.config import FailOn, Settings
 from jiaokan.diff import DiffResult, diff_prepared
+from jiaokan.discover import Notice, Rules, matches, rules_of, walk
 from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, SUBSTANTIVE, Finding, Parts
 from jiaokan.ingest import EXTENSIONS, Document, DocxRevisions, read_document
@@ -100,18 +101,22 @@ def fails(f: Finding, fail_on: FailOn) -> bool:
     return fail_on == "any" or f.severity == SUBSTANTIVE
 
 
-def expand(patterns: Sequence[str], *, base: str | None = None) -> list[tuple[str, InputError | None]]:
+def expand(patterns: Sequence[str], *, base: str | None = None, rules: Rules | None = None,
+           notice: Notice | None = None) -> list[tuple[str, InputError | None]]:
     """Witness arguments → (path, error) in argument order: files, folders (searched for documents), globs.
 
     Duplicates and the base itself are dropped; a pattern matching nothing is an error for that pattern.  A URL
     (``http://``, ``https://``; another scheme's is refused when read) is passed through as it is: not a glob, not a path.
+    Folders and globs are listed by jiaokan.discover (hidden names, vendored folders, .gitignore, ``rules``);
+    ``notice`` hears each path listed or skipped.
     """
     def key_of(path: str) -> str:
         return path if path == "-" or has_scheme(path) else os.path.normcase(os.path.realpath(path))  # a link and its target are one page
 
     seen: set[str] = set()
-    if base is not None and base != "-":
-        seen.add(key_of(base))
+    base_key = key_of(base) if base is not None and base != "-" else None
+    if base_key is not None:
+        seen.add(base_key)
     out: list[tuple[str, InputError | None]] = []
 
     def add(path: str, error: InputError | None = None) -> None:
@@ -119,18 +124,27 @@ def expand(patterns: Sequence[str], *, base: str | None = None) -> list[tuple[st
         if key not in seen:
             seen.add(key)
             out.append((path, error))
+            if notice is not None and error is None:
+                notice(path, None)
+        elif notice is not None:
+            notice(path, "the BASE itself" if key == base_key else "listed already")
+
+    def skipped(path: str, why: str | None) -> None:
+        if notice is not None and why is not None:
+            notice(path, why)
 
     for pattern in patterns:
         if pattern == "-" or has_scheme(pattern) or os.path.isfile(pattern):
             add(pattern)
         elif os.path.isdir(pattern):
-            found = sorted(str(p) for p in Path(pattern).rglob("*") if p.suffix.lower() in EXTENSIONS and p.is_file())
+            found = walk(pattern, EXTENSIONS, rules, skipped)
             if not found:
-                add(pattern, InputError(f"{pattern}: no documents in this folder", f"nothing ends in {', '.join(sorted(EXTENSIONS))}", "name the files or a glob"))
+                add(pattern, InputError(f"{pattern}: no documents in this folder", f"nothing ends in {', '.join(sorted(EXTENSIONS))} "
+                                        "once hidden, vendored and ignored files are skipped (--verbose lists them)", "name the files or a glob"))
             for path in found:
                 add(path)
         elif glob.has_magic(pattern):
-            found = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+            found = matches(pattern, rules, skipped)
             if not found:
                 add(pattern, InputError(f"{pattern}: no file matches", "the glob matched nothing", "check the pattern; quote it so the shell passes ** through"))
             for path in found:
@@ -152,7 +166,7 @@ def check(
     """Diff each witness against ``base``, then decide with the accepted variants (``docx_revisions``: how Word
     witnesses' tracked changes read)."""
     settings = settings or Settings()
-    items = expand(witnesses, base=base.path)
+    items = expand(witnesses, base=base.path, rules=rules_of(settings))
     prepared = prepare(base, settings=settings)  # once, not once per witness
     checks: list[WitnessCheck] = []
     for k, (path, error) in enumerate(items):

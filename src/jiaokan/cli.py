@@ -117,12 +117,26 @@ def _guard(output: Path | None, inputs: list[tuple[str, str]], *, folders: list[
     check_output(output, inputs, folders=folders or [], extensions=EXTENSIONS, option=option)
 
 
-def _expanded(patterns: list[str], role: str, base: str | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+def _expanded(patterns: list[str], role: str, base: str | None = None, settings: Settings | None = None) -> tuple[list[tuple[str, str]], list[str]]:
     """The (role, path) pairs and the folders that patterns of documents name (for _guard)."""
     from jiaokan.check import expand
+    from jiaokan.discover import rules_of
 
-    pairs = [(role, p) for p, error in expand(patterns, base=base) if error is None]
+    pairs = [(role, p) for p, error in expand(patterns, base=base, rules=rules_of(settings)) if error is None]
     return pairs, [p for p in patterns if p != "-" and os.path.isdir(p)]
+
+
+def _list_files(verbose: bool, patterns: Sequence[str], settings: Settings, base: str | None = None) -> None:
+    """--verbose: each file the folders and globs give, and each path skipped with the rule that skipped it, on stderr."""
+    if not verbose:
+        return
+    from jiaokan.check import expand
+    from jiaokan.discover import rules_of
+
+    def notice(path: str, why: str | None) -> None:
+        typer.echo(f"jiaokan: {'read' if why is None else 'skip'} {one_line(path)}" + (f" ({one_line(why)})" if why else ""), err=True)
+
+    expand(patterns, base=base, rules=rules_of(settings), notice=notice)
 
 
 def _silence_stdout() -> None:
@@ -246,6 +260,11 @@ RulesOpt = Annotated[str | None, typer.Option("--rules", metavar="RULES", help=(
 DocxOriginalOpt = Annotated[bool, typer.Option("--docx-original", help=("Read Word files' tracked changes as the original text (insertions left out, "
         "deletions kept) instead of the accepted text; docs/word.md."))]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.", show_default=False)]
+ExcludeOpt = Annotated[list[str] | None, typer.Option("--exclude", metavar="GLOB", help=("Skip what this glob names when walking a folder or "
+        "expanding a glob (gitignore syntax, repeatable; replaces the configured exclude); docs/discover.md."), show_default=False)]
+IncludeOpt = Annotated[list[str] | None, typer.Option("--include", metavar="GLOB", help=("Read only the documents this glob names from folders and "
+        "globs (repeatable; replaces the configured include)."), show_default=False)]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List on stderr each file read from folders and globs, and each skipped with the rule that skipped it.")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Read URLs from the cache only, never the network; a URL not fetched before is an error (docs/web.md).")]
 
 
@@ -303,7 +322,8 @@ def _choice(values: tuple[str, ...], what: str) -> Callable[[str | None], str | 
     return check
 
 
-FLAG_SETTINGS = {"rules": "rules", "include_cosmetic": "include_cosmetic", "fail_on": "fail_on", "baseline": "baseline"}  # flag -> field
+FLAG_SETTINGS = {"rules": "rules", "include_cosmetic": "include_cosmetic", "fail_on": "fail_on", "baseline": "baseline", "exclude": "exclude",
+                 "include": "include"}  # flag -> field
 
 
 def flag_settings(command: Command, params: Mapping[str, object]) -> dict[str, object]:
@@ -313,7 +333,7 @@ def flag_settings(command: Command, params: Mapping[str, object]) -> dict[str, o
     out: dict[str, object] = {}
     for name, field in FLAG_SETTINGS.items():
         value = params.get(name)
-        if value is not None and field in USES[command]:
+        if value is not None and value != [] and field in USES[command]:  # a repeatable option not given is []
             out[field] = str(value) if isinstance(value, Path) else value
     return out
 
@@ -479,6 +499,9 @@ def check_cmd(
     base_opt: Annotated[str | None, typer.Option("--base", metavar="PATH", help="The official text; then every argument is a WITNESS (as pre-commit passes them).", show_default=False)] = None,
     require_base: Annotated[bool, typer.Option("--require-base", help="Fail (exit 2) unless --base is given: the pre-commit hook never takes a changed file for the base.")] = False,
     docx_original: DocxOriginalOpt = False,
+    exclude: ExcludeOpt = None,
+    include: IncludeOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Check WITNESSES against BASE for CI: exit 0 clean, 1 new drift, 2 a usage or input error."""
     from jiaokan import baseline as bl
@@ -492,7 +515,8 @@ def check_cmd(
         _reading(offline)
         base, witnesses = _base_option(base_opt, require_base, base, witnesses or [])
         notes = {"baseline": "not read: --no-baseline"} if no_baseline else {}
-        effective = _effective("check", config, show_config, output, notes=notes, fail_on=fail_on, rules=rules, baseline=baseline, include_cosmetic=include_cosmetic)
+        effective = _effective("check", config, show_config, output, notes=notes, fail_on=fail_on, rules=rules, baseline=baseline, include_cosmetic=include_cosmetic,
+                               exclude=exclude, include=include)
         settings = effective.settings
         aux = _aux(effective)
         if base is None or not witnesses:
@@ -501,7 +525,7 @@ def check_cmd(
         if no_baseline and baseline is not None:
             raise InputError("--baseline and --no-baseline both given", "they contradict each other", "drop one of them")
         accepted = None
-        pairs, folders = _expanded(witnesses, "WITNESS", base=base)
+        pairs, folders = _expanded(witnesses, "WITNESS", base=base, settings=settings)
         inputs = [("BASE", base), *pairs, *aux]
         if write_baseline is not None:
             # the baseline read may be the one rewritten (docs/ci.md: reasons kept); nothing else that is read may be
@@ -521,7 +545,8 @@ def check_cmd(
         _guard(output, inputs, folders=folders)
         _interrupted_keeps(output)
         base_doc = read_document(base, docx_revisions=_revisions(docx_original))
-        _witnesses_left(base, witnesses, allow_empty)
+        _witnesses_left(base, witnesses, allow_empty, settings)
+        _list_files(verbose, witnesses, settings, base)
         with _Progress("checking") as bar:
             result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=bar.show if bar.on else None, docx_revisions=_revisions(docx_original))
         if write_baseline is not None:
@@ -553,13 +578,15 @@ def _base_option(option: str | None, required: bool, first: str | None, rest: li
     return first, rest
 
 
-def _witnesses_left(base: str, witnesses: list[str], allow_empty: bool) -> None:
+def _witnesses_left(base: str, witnesses: list[str], allow_empty: bool, settings: Settings) -> None:
     """A gate with nothing to check says so and fails (unless --allow-empty); the base given as a witness is skipped."""
     from jiaokan.check import expand
+    from jiaokan.discover import rules_of
 
-    if expand(witnesses, base=base) or allow_empty:
+    rules = rules_of(settings)
+    if expand(witnesses, base=base, rules=rules) or allow_empty:
         return
-    itself = "every WITNESS given is the base itself, which is skipped" if expand(witnesses) else "the witnesses given name no document"
+    itself = "every WITNESS given is the base itself, which is skipped" if expand(witnesses, rules=rules) else "the witnesses given name no document"
     raise InputError("no witness to check", itself, "name the copies to compare, or pass --allow-empty to pass with none (a commit that changed only the base)")
 
 
@@ -607,24 +634,29 @@ def collate_cmd(
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
     offline: OfflineOpt = False,
+    exclude: ExcludeOpt = None,
+    include: IncludeOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Collate many copies: variant places with every copy's reading and the majority, and who shares whose readings."""
     from jiaokan import formats, render
     from jiaokan.check import expand
     from jiaokan.collate import collate_prepared
+    from jiaokan.discover import rules_of
     from jiaokan.prepare import prepare_file
 
     with _mapped_errors():
         _reading(offline)
-        effective = _effective("collate", config, show_config, output, rules=rules)
+        effective = _effective("collate", config, show_config, output, rules=rules, exclude=exclude, include=include)
         settings = effective.settings
         docs = docs or []
         _stdin_once(*docs)
         paths = []
-        for path, error in expand(docs):
+        for path, error in expand(docs, rules=rules_of(settings)):
             if error is not None:
                 raise error
             paths.append(path)
+        _list_files(verbose, docs, settings)
         if base != "auto" and base not in paths:
             paths.insert(0, base)
         if len(paths) < 2:
@@ -663,6 +695,9 @@ def scan_cmd(
     show_config: ShowConfigOpt = False,
     offline: OfflineOpt = False,
     docx_original: DocxOriginalOpt = False,
+    exclude: ExcludeOpt = None,
+    include: IncludeOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Find the documents of a corpus that reprint, excerpt or quote BASE, and check each (JSONL out, a summary at the end).
 
@@ -670,12 +705,13 @@ def scan_cmd(
     (its record says why).
     """
     from jiaokan import formats, render
+    from jiaokan.discover import rules_of
     from jiaokan.ingest import read_document
     from jiaokan.scan import Summary, as_engine, corpus, count, read_resume, scan, unique_ids
 
     with _mapped_errors():
         _reading(offline)
-        effective = _effective("scan", config, show_config, output, rules=rules)
+        effective = _effective("scan", config, show_config, output, rules=rules, exclude=exclude, include=include)
         settings = effective.settings
         _needs("scan", "official.txt 'site/**/*.html'", BASE=base, CORPUS=corpus_args)
         assert base is not None and corpus_args is not None
@@ -689,7 +725,9 @@ def scan_cmd(
         base_doc = read_document(base, docx_revisions=_revisions(docx_original))
         summary = Summary.empty()
         done: set[str] = set()
-        unique_ids(corpus_args, allow_outside=allow_outside_paths)  # before anything is written: --resume skips by id
+        walk_rules = rules_of(settings)
+        unique_ids(corpus_args, allow_outside=allow_outside_paths, rules=walk_rules)
+        _list_files(verbose, [a for a in corpus_args if not a.endswith(".jsonl")], settings)  # before anything is written: --resume skips by id
         kept = ""
         torn = False
         if resume and to_file and output is not None and output.is_file():
@@ -698,7 +736,7 @@ def scan_cmd(
             for record in resumed:
                 done.add(str(record["id"]))
                 summary.add(record)
-        items: Iterator[Item] = (item for item in corpus(corpus_args, allow_outside=allow_outside_paths) if item.id not in done)
+        items: Iterator[Item] = (item for item in corpus(corpus_args, allow_outside=allow_outside_paths, rules=walk_rules) if item.id not in done)
         if to_file:
             assert output is not None
             items = _not_the_output(items, output)
@@ -709,7 +747,7 @@ def scan_cmd(
         records_out = formats.output("scan", fmt)
         view = _view(output)
         with _Progress("scanning") as bar:
-            total = count(corpus_args) - len(done) if bar.on else 0  # counted only for the bar's time left
+            total = count(corpus_args, rules=walk_rules) - len(done) if bar.on else 0  # counted only for the bar's time left
             records = scan(base_doc, items, engine=as_engine(engine), workers=workers, scheduler=scheduler, settings=settings,
                            docx_revisions=_revisions(docx_original))
             # the first record before the output is touched: rules, engine and scheduler fail here, leaving it as it was
@@ -768,13 +806,14 @@ def _scan_corpus_exists(corpus_args: list[str]) -> None:
     """A CORPUS argument naming nothing is a usage error before anything starts (not one error record and exit 0)."""
     import glob
 
+    from jiaokan.discover import matches as glob_matches
     from jiaokan.web import has_scheme
 
     for arg in corpus_args:
         if arg == "-" or has_scheme(arg):  # a URL is fetched when its turn comes
             continue
         if glob.has_magic(arg):
-            if not glob.glob(arg, recursive=True):
+            if not glob_matches(arg):
                 raise InputError(f"{arg}: no file matches", "the glob matched nothing", "check the pattern; quote it so the shell passes ** through")
         elif not os.path.lexists(arg):
             raise InputError(f"{arg}: no such file or folder", "a CORPUS argument names nothing that exists", "check the path")
@@ -784,6 +823,7 @@ def _guard_scan(output: Path | None, base: str, corpus_args: list[str], aux: lis
     """scan -o: not the base, a corpus file, a JSONL corpus, a glob's match, nor a document-named file in a scanned folder."""
     import glob
 
+    from jiaokan.discover import matches as glob_matches
     from jiaokan.web import has_scheme
 
     inputs = [("BASE", base), *aux]
@@ -794,7 +834,7 @@ def _guard_scan(output: Path | None, base: str, corpus_args: list[str], aux: lis
         if os.path.isdir(arg):
             folders.append(arg)
         elif glob.has_magic(arg):
-            inputs += [("CORPUS document", p) for p in glob.glob(arg, recursive=True)]
+            inputs += [("CORPUS document", p) for p in glob_matches(arg)]
         else:
             inputs.append(("JSONL corpus" if arg.endswith(".jsonl") else "CORPUS document", arg))
     _guard(output, inputs, folders=folders)
@@ -825,32 +865,37 @@ def review_cmd(
     config: ConfigOpt = None,
     show_config: ShowConfigOpt = False,
     offline: OfflineOpt = False,
+    exclude: ExcludeOpt = None,
+    include: IncludeOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Write one self-contained HTML page showing BASE and WITNESSES side by side with every drift marked."""
     from jiaokan import formats
     from jiaokan.check import expand, fails
     from jiaokan.diff import diff_prepared
+    from jiaokan.discover import rules_of
     from jiaokan.prepare import prepare_file
     from jiaokan.review import build_review
 
     with _mapped_errors():
         _reading(offline)
         notes = {"fail-on": f"review exits by its own --fail-on, here {fail_on}"}
-        effective = _effective("review", config, show_config, output, notes=notes, rules=rules)
+        effective = _effective("review", config, show_config, output, notes=notes, rules=rules, exclude=exclude, include=include)
         settings = effective.settings
         _needs("review", "official.txt copy.html -o review.html", BASE=base, WITNESS=witnesses)
         assert base is not None and witnesses is not None
         _stdin_once(base, *witnesses)
-        pairs, folders = _expanded(witnesses, "WITNESS", base=base)
+        pairs, folders = _expanded(witnesses, "WITNESS", base=base, settings=settings)
         _guard(output, [("BASE", base), *pairs, *_aux(effective)], folders=folders)
         _interrupted_keeps(output)
         revisions = _revisions(docx_original)
         prepared = prepare_file(base, settings=settings, docx_revisions=revisions)
         paths = []
-        for path, error in expand(witnesses, base=base):
+        for path, error in expand(witnesses, base=base, rules=rules_of(settings)):
             if error is not None:
                 raise error
             paths.append(path)
+        _list_files(verbose, witnesses, settings, base)
         if not paths:
             raise InputError("no witness to show", "every WITNESS given is the base itself", "name the copies to compare")
         results = [diff_prepared(prepared, prepare_file(p, settings=settings, docx_revisions=revisions), settings=settings) for p in paths]

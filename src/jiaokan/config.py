@@ -44,18 +44,21 @@ class Settings:
     baseline: str | None = None  # accepted variants file; None: jiaokan-accepted.toml beside the config, if present
     include_cosmetic: bool = False  # list cosmetic findings in reports (always listed with fail-on any)
     sites: tuple[SiteProfile, ...] = ()  # where sites keep a page's body (CSS selectors); else the extractor finds it
+    exclude: tuple[str, ...] = ()  # globs (gitignore syntax) a folder walk skips, besides the defaults (docs/discover.md)
+    include: tuple[str, ...] = ()  # globs a walked or globbed file must match to be read (none: every document)
 
 
 # the settings each command reads; the others are validated and shown as not used
 _COMPARE = frozenset({"rules", "framing_patterns", "substantive_codes", "sites"})
+_FILES = frozenset({"exclude", "include"})  # which files folders and globs name
 USES: dict[Command, frozenset[str]] = {
     "normalize": frozenset({"rules"}),
     "diff": _COMPARE | {"include_cosmetic"},
     "check": frozenset(f.name for f in fields(Settings)),
     "trace": frozenset({"rules", "framing_patterns", "sites"}),  # a site's own paragraphs are no quotation, nor sourced
-    "collate": _COMPARE,
-    "scan": _COMPARE,
-    "review": _COMPARE,
+    "collate": _COMPARE | _FILES,
+    "scan": _COMPARE | _FILES,
+    "review": _COMPARE | _FILES,
 }
 
 # file key -> settings field
@@ -68,6 +71,8 @@ _KEYS = {
     "baseline": "baseline",
     "include-cosmetic": "include_cosmetic",
     "sites": "sites",
+    "exclude": "exclude",
+    "include": "include",
 }
 SITE_KEYS = ("host", "pattern", "body")
 
@@ -189,6 +194,10 @@ def _with(settings: Settings, name: str, value: object) -> Settings:
         return replace(settings, framing_patterns=_strings(value))
     if name == "substantive_codes":
         return replace(settings, substantive_codes=tuple(Code(c) for c in _strings(value)))
+    if name == "exclude":
+        return replace(settings, exclude=_strings(value))
+    if name == "include":
+        return replace(settings, include=_strings(value))
     if name == "sites":
         assert isinstance(value, tuple) and all(isinstance(v, SiteProfile) for v in value)
         return replace(settings, sites=value)
@@ -207,7 +216,7 @@ def _from_table(config: ConfigFile) -> dict[str, object]:
         name = _KEYS[key]
         if name == "rules" and isinstance(value, list):
             value = ",".join(str(v) for v in value)
-        if name in ("framing_patterns", "substantive_codes"):
+        if name in ("framing_patterns", "substantive_codes", "exclude", "include"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise InputError(f"{where}: '{key}' must be a list of strings", f"it is {value!r}", f'write e.g. {key} = ["…"]')
             value = tuple(value)
@@ -246,6 +255,13 @@ def _validate(name: str, value: object, where: str) -> None:
         unknown = [c for c in _strings(value) if c not in ALL_CODES]
         if unknown:
             raise InputError(f"{where}: unknown finding code {unknown[0]!r}", "codes are listed in docs/findings.md", "use one of: " + ", ".join(ALL_CODES))
+    if name in ("exclude", "include"):
+        from jiaokan.discover import compiled
+
+        try:
+            compiled(_strings(value), f"--{key}" if where == FLAG else key)
+        except InputError as exc:
+            raise exc if where == FLAG else InputError(f"{where}: {exc.what}", exc.why, exc.fix) from exc
     if name == "framing_patterns":
         try:
             compile_framing(_strings(value))
@@ -309,6 +325,8 @@ def show(effective: Effective, notes: Mapping[str, str] | None = None) -> str:
         "substantive-codes": list(s.substantive_codes),
         "baseline": s.baseline if s.baseline is not None else str(default_baseline(effective.root)),
         "include-cosmetic": s.include_cosmetic,
+        "exclude": list(s.exclude),
+        "include": list(s.include),
         "sites": [{k: v for k, v in (("host", p.host), ("pattern", p.pattern), ("body", list(p.body))) if v is not None} for p in s.sites],
     }
     head = [

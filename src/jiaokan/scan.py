@@ -57,6 +57,7 @@ from typing import Any, Literal, TypeVar, get_args
 from jiaokan import serialize
 from jiaokan.config import Settings
 from jiaokan.diff import DiffResult, diff_prepared
+from jiaokan.discover import Rules
 from jiaokan.errors import InputError
 from jiaokan.findings import REGISTRY, Finding, Kind, Parts
 from jiaokan.ingest import Document, DocxRevisions, document_from_text, read_document
@@ -96,12 +97,13 @@ class Item:
     where: str | None = None  # where it was listed (a JSONL file's line), for messages about the corpus itself
 
 
-def corpus(inputs: Sequence[str], *, allow_outside: bool = False) -> Iterator[Item]:
+def corpus(inputs: Sequence[str], *, allow_outside: bool = False, rules: Rules | None = None) -> Iterator[Item]:
     """Items from folders, globs, files, and JSONL files of {"id", "text"} or {"id", "path"}, lazily.
 
     A JSONL ``path`` is resolved against the JSONL file's folder and must stay inside it (after symlinks) unless
     ``allow_outside``; it must name a regular file.  A JSONL ``text`` is held to the size limit files are.  A URL, as
-    an argument or a JSONL ``path``, is an item as it is (fetched when checked: docs/web.md).
+    an argument or a JSONL ``path``, is an item as it is (fetched when checked: docs/web.md).  Folders and globs are
+    listed by ``rules`` (docs/discover.md).
     """
     from jiaokan.check import expand
 
@@ -109,11 +111,11 @@ def corpus(inputs: Sequence[str], *, allow_outside: bool = False) -> Iterator[It
         if source.endswith(".jsonl") and os.path.isfile(source):
             yield from _jsonl(source, allow_outside)
             continue
-        for path, error in expand([source]):
+        for path, error in expand([source], rules=rules):
             yield Item(path, path=path, error=str(error) if error else None, where=source)
 
 
-def count(inputs: Sequence[str]) -> int:
+def count(inputs: Sequence[str], *, rules: Rules | None = None) -> int:
     """How many items ``corpus`` will give (for a progress bar's ETA): JSONL lines counted, folders and globs listed."""
     from jiaokan.check import expand
 
@@ -123,11 +125,11 @@ def count(inputs: Sequence[str]) -> int:
             with open(source, "rb") as fh:
                 total += sum(1 for line in fh if line.strip())
         else:
-            total += len(expand([source]))
+            total += len(expand([source], rules=rules))
     return total
 
 
-def unique_ids(inputs: Sequence[str], *, allow_outside: bool = False) -> int:
+def unique_ids(inputs: Sequence[str], *, allow_outside: bool = False, rules: Rules | None = None) -> int:
     """Refuse a corpus in which two documents share an id (``--resume`` skips by id: one would be lost).
 
     Ids are compared as the results write them, as text: ``1`` and ``"1"`` are one id.  A pass over the corpus
@@ -135,7 +137,7 @@ def unique_ids(inputs: Sequence[str], *, allow_outside: bool = False) -> int:
     """
     seen: dict[str, tuple[str, str]] = {}  # id -> (where, how it was written)
     n = 0
-    for item in corpus(inputs, allow_outside=allow_outside):
+    for item in corpus(inputs, allow_outside=allow_outside, rules=rules):
         n += 1
         where = item.where or item.id
         written = item.raw if isinstance(item, _Listed) else repr(item.id)
