@@ -321,7 +321,7 @@ def test_docs_cli_says_which_commands_use_each_setting() -> None:
     rows = dict(re.findall(r"^\| `([a-z-]+)` \| [^|]*(?:\\\|[^|]*)* \| ([a-z, ]+) \|$", text, flags=re.M))
     fields = {"fail-on": "fail_on", "rules": "rules", "framing-patterns": "framing_patterns", "substantive-codes": "substantive_codes",
               "extend-substantive-codes": "substantive_codes", "baseline": "baseline", "include-cosmetic": "include_cosmetic",
-              "sites": "sites"}
+              "sites": "sites", "exclude": "exclude", "include": "include"}
     assert set(rows) == set(fields)
     for key, used_by in rows.items():
         assert used_by.split(", ") == [c for c in COMMANDS if fields[key] in USES[c]], key  # type: ignore[index]
