@@ -196,15 +196,41 @@ def _stdout_write(text: str) -> None:
         raise InputError("standard output: cannot write", why_not(exc), "free some space, or write to a file with -o") from exc
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """stdout (also for -o - and -o /dev/stdout), or a file written atomically (temporary file + rename)."""
+def write_output(text: str | bytes, output: Path | None) -> None:
+    """stdout (also for -o - and -o /dev/stdout), or a file written atomically (temporary file + rename); bytes (a
+    docx) never to a terminal."""
     from jiaokan.atomic import is_stdout, write_atomic
 
+    if is_stdout(output) and isinstance(text, bytes):
+        _stdout_write_bytes(text)
+        return
     if is_stdout(output):
+        assert isinstance(text, str)
         _stdout_write(text)
         return
     assert output is not None
     write_atomic(output, text)
+
+
+def _stdout_write_bytes(data: bytes) -> None:
+    """A binary format on standard output: refused on a terminal (it would print a zip file), else written as is."""
+    out = sys.stdout
+    if out is None:
+        raise InputError("standard output: cannot write", "it is closed", "write to a file with -o")
+    if out.isatty():
+        raise InputError("--format docx: will not write a Word file to a terminal", "it is a binary file", "write it to a file with -o redline.docx, or redirect standard output")
+    try:
+        out.flush()
+        out.buffer.write(data)
+        out.buffer.flush()
+    except BrokenPipeError as exc:
+        _silence_stdout()
+        raise _StdoutGone from exc
+    except OSError as exc:
+        from jiaokan.atomic import why_not
+
+        _silence_stdout()
+        raise InputError("standard output: cannot write", why_not(exc), "free some space, or write to a file with -o") from exc
 
 
 PIPED_WIDTH = 100  # the text report's width when stdout is not a terminal and COLUMNS is not set: stable in files
@@ -769,6 +795,7 @@ def scan_cmd(
                 if first is not None:
                     for k, record in enumerate(itertools.chain([first], records), 1):
                         line = records_out.render(record, view)
+                        assert isinstance(line, str)  # scan's formats are text
                         if sink is None:
                             _stdout_write(line)
                         else:
@@ -875,7 +902,6 @@ def review_cmd(
     from jiaokan.diff import diff_prepared
     from jiaokan.discover import rules_of
     from jiaokan.prepare import prepare_file
-    from jiaokan.review import build_review
 
     with _mapped_errors():
         _reading(offline)
@@ -898,8 +924,10 @@ def review_cmd(
         _list_files(verbose, witnesses, settings, base)
         if not paths:
             raise InputError("no witness to show", "every WITNESS given is the base itself", "name the copies to compare")
+        if formats.output("review", fmt).binary and len(paths) != 1:
+            raise InputError(f"--format {fmt}: {len(paths)} witnesses", "a redline shows one witness against the base", "give one WITNESS, or use --format html")
         results = [diff_prepared(prepared, prepare_file(p, settings=settings, docx_revisions=revisions), settings=settings) for p in paths]
-        write_output(formats.render("review", fmt, build_review(prepared.document, results), _view(output)), output)
+        write_output(formats.render("review", fmt, formats.Compared(prepared.document, tuple(results)), _view(output)), output)
     level = as_fail_on(fail_on)  # checked by the option's callback
     failing = any(fails(f, level) for r in results for f in r.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)

@@ -5,7 +5,7 @@ against this table (an unsupported one is a usage error listing the supported
 ones), the help text is written from it (and ``docs/cli.md`` checked against it by a test), and rendering is
 one lookup — no command has its own if/elif over formats, and no format can
 quietly fall back to text.  Renderers take a result and a :class:`View` and
-return text.
+return text, or bytes for a binary format (``Output.binary``: docx), which is never written to a terminal.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from jiaokan.check import CheckResult
     from jiaokan.collate import Collation
     from jiaokan.diff import DiffResult
+    from jiaokan.ingest import Document
     from jiaokan.normalize import Normalized
-    from jiaokan.review import Review
     from jiaokan.trace import TraceResult
 
 
@@ -33,6 +33,7 @@ class Format(StrEnum):
     SARIF = "sarif"
     GITHUB = "github"
     JSONL = "jsonl"
+    DOCX = "docx"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,14 @@ class View:
     show_map: bool = False  # normalize: what normalization changed, under each paragraph
 
 
+@dataclass(frozen=True, slots=True)
+class Compared:
+    """What ``review`` renders: the base and each witness's diff (the page is built from them, a redline from the one)."""
+
+    base: Document
+    results: tuple[DiffResult, ...]
+
+
 R = TypeVar("R")  # the result a renderer takes
 
 
@@ -53,7 +62,8 @@ R = TypeVar("R")  # the result a renderer takes
 class Output(Generic[R]):
     format: Format
     description: str  # for --help and docs/cli.md
-    render: Callable[[R, View], str]
+    render: Callable[[R, View], str | bytes]  # bytes exactly when binary
+    binary: bool = False  # a file, not text: refused on a terminal
 
 
 # ---------------------------------------------------------------- renderers (imported when used: start-up stays light)
@@ -84,6 +94,21 @@ def _diff_html(result: DiffResult, view: View) -> str:
     from jiaokan.review import build_review
 
     return review_html(build_review(result.base, [result]))
+
+
+def _diff_docx(result: DiffResult, view: View) -> bytes:
+    from jiaokan.render_docx import docx
+
+    return docx(result)
+
+
+def _review_docx(result: Compared, view: View) -> bytes:
+    from jiaokan.errors import InputError
+    from jiaokan.render_docx import docx
+
+    if len(result.results) != 1:
+        raise InputError(f"--format docx: {len(result.results)} witnesses", "a redline shows one witness against the base", "give one WITNESS, or use --format html")
+    return docx(result.results[0])
 
 
 def _check_text(result: CheckResult, view: View) -> str:
@@ -129,10 +154,11 @@ def _collate_html(result: Collation, view: View) -> str:
     return review_html(build_review(result.results[0].base, list(result.results)))
 
 
-def _review_html(result: Review, view: View) -> str:
+def _review_html(result: Compared, view: View) -> str:
     from jiaokan.render_html import review_html
+    from jiaokan.review import build_review
 
-    return review_html(result)
+    return review_html(build_review(result.base, list(result.results)))
 
 
 def _scan_jsonl(record: dict[str, object], view: View) -> str:
@@ -152,6 +178,7 @@ OUTPUTS: dict[Command, tuple[Output[Any], ...]] = {
         Output(Format.TEXT, "a report", _diff_text),
         Output(Format.JSON, "jiaokan.diff/1", _json),
         Output(Format.HTML, "the side-by-side review page", _diff_html),
+        Output(Format.DOCX, "a Word redline: tracked changes and comments, to -o FILE", _diff_docx, binary=True),
     ),
     "check": (
         Output(Format.TEXT, "a report", _check_text),
@@ -170,7 +197,10 @@ OUTPUTS: dict[Command, tuple[Output[Any], ...]] = {
         Output(Format.HTML, "the review page, a column per copy", _collate_html),
     ),
     "scan": (Output(Format.JSONL, "a jiaokan.scan/1 record per document, as it completes", _scan_jsonl),),
-    "review": (Output(Format.HTML, "the side-by-side review page", _review_html),),
+    "review": (
+        Output(Format.HTML, "the side-by-side review page", _review_html),
+        Output(Format.DOCX, "a Word redline of the one WITNESS: tracked changes and comments, to -o FILE", _review_docx, binary=True),
+    ),
 }
 
 
@@ -194,7 +224,7 @@ def output(command: Command, name: str) -> Output[Any]:
 @overload
 def render(command: Literal["normalize"], name: str, result: Normalized, view: View | None = None) -> str: ...
 @overload
-def render(command: Literal["diff"], name: str, result: DiffResult, view: View | None = None) -> str: ...
+def render(command: Literal["diff"], name: str, result: DiffResult, view: View | None = None) -> str | bytes: ...
 @overload
 def render(command: Literal["check"], name: str, result: CheckResult, view: View | None = None) -> str: ...
 @overload
@@ -204,8 +234,8 @@ def render(command: Literal["collate"], name: str, result: Collation, view: View
 @overload
 def render(command: Literal["scan"], name: str, result: dict[str, object], view: View | None = None) -> str: ...
 @overload
-def render(command: Literal["review"], name: str, result: Review, view: View | None = None) -> str: ...
-def render(command: Command, name: str, result: object, view: View | None = None) -> str:
+def render(command: Literal["review"], name: str, result: Compared, view: View | None = None) -> str | bytes: ...
+def render(command: Command, name: str, result: object, view: View | None = None) -> str | bytes:
     """The result of ``command`` written in format ``name`` (``ValueError`` for a format the command has not)."""
     return output(command, name).render(result, view or View())
 
