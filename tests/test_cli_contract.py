@@ -347,3 +347,10 @@ def test_a_flag_in_a_golden_case_that_the_command_does_not_know_is_an_error() ->
     with pytest.raises(Exception, match="No such option: --rulez"):
         settings_from_flags("normalize", ["--rulez", "all"])
     assert settings_from_flags("check", ["--baseline", "x.toml"]).baseline == "x.toml"
+
+
+def test_architecture_lists_every_module_once() -> None:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z_]+\.py)` \|", text, flags=re.M)
+    modules = sorted(p.name for p in (ROOT / "src" / "jiaokan").glob("*.py"))
+    assert sorted(rows) == modules  # each once: a module added, removed or merged twice shows here

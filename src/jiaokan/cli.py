@@ -170,12 +170,27 @@ def _escape_errors() -> str:
     return "jiaokan-escape"
 
 
+@contextmanager
+def _stdout_failures() -> Iterator[None]:
+    """A write to standard output: a closed pipe is a quiet end (exit 141), any other failure one line (exit 2)."""
+    try:
+        yield
+    except BrokenPipeError as exc:
+        _silence_stdout()
+        raise _StdoutGone from exc
+    except OSError as exc:
+        from jiaokan.atomic import why_not
+
+        _silence_stdout()
+        raise InputError("standard output: cannot write", why_not(exc), "free some space, or write to a file with -o") from exc
+
+
 def _stdout_write(text: str) -> None:
     """Write to standard output; its failures are one line (exit 2), a closed pipe a quiet end (exit 141)."""
     out = sys.stdout
     if out is None:
         raise InputError("standard output: cannot write", "it is closed", "run without >&-, or write to a file with -o")
-    try:
+    with _stdout_failures():
         try:
             out.write(text)
         except UnicodeEncodeError:
@@ -186,14 +201,6 @@ def _stdout_write(text: str) -> None:
                                  "written as \\uXXXX escapes; set PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or write a UTF-8 file with -o\n")
             out.write(text.encode(encoding, _escape_errors()).decode(encoding))
         out.flush()
-    except BrokenPipeError as exc:
-        _silence_stdout()
-        raise _StdoutGone from exc
-    except OSError as exc:
-        from jiaokan.atomic import why_not
-
-        _silence_stdout()
-        raise InputError("standard output: cannot write", why_not(exc), "free some space, or write to a file with -o") from exc
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:
@@ -219,18 +226,10 @@ def _stdout_write_bytes(data: bytes) -> None:
         raise InputError("standard output: cannot write", "it is closed", "write to a file with -o")
     if out.isatty():
         raise InputError("--format docx: will not write a Word file to a terminal", "it is a binary file", "write it to a file with -o redline.docx, or redirect standard output")
-    try:
+    with _stdout_failures():
         out.flush()
         out.buffer.write(data)
         out.buffer.flush()
-    except BrokenPipeError as exc:
-        _silence_stdout()
-        raise _StdoutGone from exc
-    except OSError as exc:
-        from jiaokan.atomic import why_not
-
-        _silence_stdout()
-        raise InputError("standard output: cannot write", why_not(exc), "free some space, or write to a file with -o") from exc
 
 
 PIPED_WIDTH = 100  # the text report's width when stdout is not a terminal and COLUMNS is not set: stable in files
