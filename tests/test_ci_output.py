@@ -165,3 +165,10 @@ def test_fingerprints_survive_lines_inserted_above(tmp_path: Path) -> None:
     old, new = prints(before), prints(after)
     assert set(old) <= set(new) and len(old) == len(before)
     assert all(new[fp] == old[fp] + 4 for fp in old)  # the same alerts, four lines lower
+
+
+def test_a_summary_that_cannot_be_written_warns_and_keeps_the_verdict(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    done = run(["check", "official.txt", "site", "-f", "github"], cwd=site, env={"GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "such" / "s.md")})
+    assert done.code == 1  # drift, as without the summary: the summary is extra output
+    assert "jiaokan: warning:" in done.err and "::error" in done.out

@@ -589,7 +589,10 @@ def check_cmd(
         if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
             from jiaokan.render_ci import append_job_summary
 
-            append_job_summary(result, os.environ["GITHUB_STEP_SUMMARY"], os.environ)
+            try:
+                append_job_summary(result, os.environ["GITHUB_STEP_SUMMARY"], os.environ)
+            except InputError as exc:  # extra output: a summary that cannot be written never changes the verdict
+                typer.echo(f"jiaokan: warning: {one_line(str(exc))}", err=True)
     raise typer.Exit(result.exit_code)
 
 

@@ -232,6 +232,10 @@ def github_annotations(result: CheckResult) -> list[Annotation]:
     return list(grouped.values())
 
 
+def _witnesses(n: int) -> str:
+    return f"{n:,} witness" if n == 1 else f"{n:,} witnesses"
+
+
 def github(result: CheckResult) -> str:
     """GitHub Actions workflow commands: one annotation per place, at most ANNOTATIONS_PER_STEP of each level (GitHub
     would drop the others silently), then one notice counting what was left out and where to read it."""
@@ -246,10 +250,11 @@ def github(result: CheckResult) -> str:
             left[a.level] = left.get(a.level, 0) + 1
     if left:
         what = " and ".join(f"{n} {level}{'s' if n > 1 else ''}" for level, n in left.items())
-        text = f"{what} more not annotated (GitHub shows {ANNOTATIONS_PER_STEP} of each kind per step): see the job summary, or the SARIF in code scanning"
+        text = (f"{what} more not annotated (GitHub shows {ANNOTATIONS_PER_STEP} of each kind per step): the job summary lists the first "
+                f"{SUMMARY_FINDINGS}; every one is in the SARIF (the action's sarif input, for code scanning) and in jiaokan check --format text")
         lines.append(f"::notice title={_prop('jiaokan: more findings')}::{_data(text)}")
     failing = sum(w.status == "fail" for w in result.witnesses)
-    lines.append(f"jiaokan check: {result.verdict} — {len(result.witnesses)} witnesses, {failing} with new findings at or above '{result.settings.fail_on}'")
+    lines.append(f"jiaokan check: {result.verdict} — {_witnesses(len(result.witnesses))}, {failing} with new findings at or above '{result.settings.fail_on}'")
     return "\n".join(lines) + "\n"
 
 
@@ -280,7 +285,7 @@ def job_summary(result: CheckResult, env: Mapping[str, str] | None = None) -> st
     ``env``, else plain path:line).  Pure: the command line appends it to the file."""
     env = {} if env is None else env
     out = [f"## jiaokan check: {_VERDICT[result.verdict]}", "",
-           f"Base: `{_md(result.base.path)}` · fail on: {result.settings.fail_on} · {len(result.witnesses)} witnesses", "",
+           f"Base: `{_md(result.base.path)}` · fail on: {result.settings.fail_on} · {_witnesses(len(result.witnesses))}", "",
            "| witness | status | new | accepted | below threshold | error |", "|---|---|---:|---:|---:|---|"]
     new: list[tuple[WitnessCheck, Finding]] = []
     for w in result.witnesses:
