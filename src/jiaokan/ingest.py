@@ -367,26 +367,9 @@ def _scanned_pages(data: bytes, path: str, text: str, encoding: str) -> tuple[st
     if not wanted:
         return text, (), encoding
     try:
-        import pypdfium2
-
         from jiaokan import ocr
 
-        read: dict[int, tuple[str, tuple[float, ...]]] = {}
-        pdf = pypdfium2.PdfDocument(data)
-        try:
-            if len(pdf) != len(pages):
-                return text, (), encoding  # the page lists disagree: keep the text layer as read
-            for k in wanted:
-                page = pdf[k]
-                try:
-                    width, height = page.get_size()
-                    scale = min(ocr.DPI / 72, (ocr.MAX_PIXELS / max(1.0, width * height)) ** 0.5)
-                    image = page.render(scale=scale, grayscale=True).to_pil()
-                finally:
-                    page.close()
-                read[k] = ocr.page_text(ocr.read_lines(image, path=path))
-        finally:
-            pdf.close()
+        read = ocr.read_pdf_pages(data, wanted, path=path)
     except (ImportError, InputError):
         return text, (), encoding  # no OCR here: the pages read as their text layer had them
     joined = ocr.join_pages([read.get(k) or (page, (1.0,) * len(page)) for k, page in enumerate(pages)])

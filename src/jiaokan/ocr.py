@@ -357,6 +357,12 @@ def read_image(data: bytes, *, path: str = "<image>") -> Reading:
 
 def read_pdf(data: bytes, *, path: str = "<pdf>", dpi: int = DPI) -> Reading:
     """The text of a PDF with no text layer: each page rendered (pypdfium2) at ``dpi`` and read."""
+    return join_pages(list(read_pdf_pages(data, None, path=path, dpi=dpi).values()))
+
+
+def read_pdf_pages(data: bytes, pages: Sequence[int] | None, *, path: str = "<pdf>", dpi: int = DPI) -> dict[int, tuple[str, tuple[float, ...]]]:
+    """The reading of some pages of a PDF (0-based; None: all), each rendered (pypdfium2) at ``dpi``: what a scanned
+    PDF is, and what a scanned page among a PDF's text pages is (``ingest``)."""
     _engine(path)
     try:
         import pypdfium2
@@ -366,9 +372,9 @@ def read_pdf(data: bytes, *, path: str = "<pdf>", dpi: int = DPI) -> Reading:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
         raise InputError(f"{path}: is not a readable PDF", f"pdfium could not open it ({exc})", "re-save it from a PDF viewer") from exc
-    pages = []
+    read: dict[int, tuple[str, tuple[float, ...]]] = {}
     try:
-        for k in range(len(pdf)):
+        for k in range(len(pdf)) if pages is None else [k for k in pages if 0 <= k < len(pdf)]:
             page = pdf[k]
             try:
                 width, height = page.get_size()  # points
@@ -376,7 +382,7 @@ def read_pdf(data: bytes, *, path: str = "<pdf>", dpi: int = DPI) -> Reading:
                 image = page.render(scale=scale, grayscale=True).to_pil()
             finally:
                 page.close()
-            pages.append(page_text(read_lines(image, path=path)))
+            read[k] = page_text(read_lines(image, path=path))
     finally:
         pdf.close()
-    return join_pages(pages)
+    return read

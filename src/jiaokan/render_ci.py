@@ -20,6 +20,7 @@ from jiaokan.check import ACCEPTED, BELOW, NEW, CheckResult, WitnessCheck
 from jiaokan.errors import InputError
 from jiaokan.findings import ALL_CODES, DESCRIPTIONS, REGISTRY, Finding, Parts, Span, severity_of
 from jiaokan.ingest import Document
+from jiaokan.render import plural
 from jiaokan.web import is_url
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -232,10 +233,6 @@ def github_annotations(result: CheckResult) -> list[Annotation]:
     return list(grouped.values())
 
 
-def _witnesses(n: int) -> str:
-    return f"{n:,} witness" if n == 1 else f"{n:,} witnesses"
-
-
 def github(result: CheckResult) -> str:
     """GitHub Actions workflow commands: one annotation per place, at most ANNOTATIONS_PER_STEP of each level (GitHub
     would drop the others silently), then one notice counting what was left out and where to read it."""
@@ -254,7 +251,7 @@ def github(result: CheckResult) -> str:
                 f"{SUMMARY_FINDINGS}; every one is in the SARIF (the action's sarif input, for code scanning) and in jiaokan check --format text")
         lines.append(f"::notice title={_prop('jiaokan: more findings')}::{_data(text)}")
     failing = sum(w.status == "fail" for w in result.witnesses)
-    lines.append(f"jiaokan check: {result.verdict} — {_witnesses(len(result.witnesses))}, {failing} with new findings at or above '{result.settings.fail_on}'")
+    lines.append(f"jiaokan check: {result.verdict} — {plural(len(result.witnesses), 'witness')}, {failing} with new findings at or above '{result.settings.fail_on}'")
     return "\n".join(lines) + "\n"
 
 
@@ -285,7 +282,7 @@ def job_summary(result: CheckResult, env: Mapping[str, str] | None = None) -> st
     ``env``, else plain path:line).  Pure: the command line appends it to the file."""
     env = {} if env is None else env
     out = [f"## jiaokan check: {_VERDICT[result.verdict]}", "",
-           f"Base: `{_md(result.base.path)}` · fail on: {result.settings.fail_on} · {_witnesses(len(result.witnesses))}", "",
+           f"Base: `{_md(result.base.path)}` · fail on: {result.settings.fail_on} · {plural(len(result.witnesses), 'witness')}", "",
            "| witness | status | new | accepted | below threshold | error |", "|---|---|---:|---:|---:|---|"]
     new: list[tuple[WitnessCheck, Finding]] = []
     for w in result.witnesses:
