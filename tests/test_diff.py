@@ -416,11 +416,11 @@ def test_numeral_forms_are_cosmetic() -> None:
 def test_jieba_is_loaded_only_when_a_substitution_needs_word_boundaries() -> None:
     code = (
         "import sys; from jiaokan.diff import diff_files; "
-        f"diff_files({str(COUNTY_002)!r}, {str(COUNTY_002)!r}); print('rjieba' in sys.modules); "
-        f"diff_files({str(VENDOR_001)!r}, {str(COUNTY_002)!r}); print('rjieba' in sys.modules)"
+        f"diff_files({str(COUNTY_002)!r}, {str(COUNTY_002)!r}); print('jiaokan.words' in sys.modules); "
+        f"diff_files({str(VENDOR_001)!r}, {str(COUNTY_002)!r}); print('jiaokan.words' in sys.modules, 'rjieba' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["False", "True"]
+    assert out == ["False", "True", "False"]  # the dictionary is read in place (jiaokan.words), never rjieba's load
 
 
 # ---------------------------------------------------------------- found in review: the body's edges

@@ -61,12 +61,53 @@ def _ranges(cps: list[int]) -> str:
     return "".join(out)
 
 
+CLASSES_DATA = "data/character-classes.txt"  # compute_classes() for one Unicode version (benchmarks/gen_characters.py)
+
+
 @lru_cache(maxsize=1)
 def classes() -> Classes:
+    """The classes, read from ``CLASSES_DATA`` when it was built from this Python's Unicode version (a scan of every
+    code point costs about 65 ms a run), else computed."""
+    lines = resources.files("jiaokan").joinpath(CLASSES_DATA).read_text(encoding="ascii").splitlines()
+    fields = dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
+    if fields.get("unicode") != unicodedata.unidata_version:
+        return compute_classes()
+    cps = {name: [cp for part in fields[name].split() for cp in _expand(part)] for name in ("invisible", "bidi", "selectors", "junk")}
+    return Classes(_ranges(cps["invisible"]), _ranges(cps["bidi"]), _ranges(cps["selectors"]), frozenset(map(chr, cps["junk"])))
+
+
+def _expand(part: str) -> range:
+    lo, _, hi = part.partition("-")
+    return range(int(lo, 16), int(hi or lo, 16) + 1)
+
+
+def classes_data(unicode: str, code_points: dict[str, list[int]]) -> str:
+    """The text of ``CLASSES_DATA``: per class, its code points as hexadecimal ranges."""
+    out = [f"# {CLASSES_DATA}: characters.compute_classes() as code points; built by benchmarks/gen_characters.py", f"unicode\t{unicode}"]
+    for name, cps in code_points.items():
+        parts, k = [], 0
+        while k < len(cps):
+            j = k
+            while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+                j += 1
+            parts.append(f"{cps[k]:X}" if k == j else f"{cps[k]:X}-{cps[j]:X}")
+            k = j + 1
+        out.append(f"{name}\t{' '.join(parts)}")
+    return "\n".join(out) + "\n"
+
+
+def compute_classes() -> Classes:
+    """The classes from ``unicodedata`` (scanning every code point of the planes that hold such characters)."""
+    code_points = class_code_points()
+    return Classes(_ranges(code_points["invisible"]), _ranges(code_points["bidi"]), _ranges(code_points["selectors"]), frozenset(map(chr, code_points["junk"])))
+
+
+def class_code_points() -> dict[str, list[int]]:
+    """Each class's code points, sorted, from ``unicodedata`` of the running Python."""
     invisible: list[int] = []
     bidi: list[int] = []
     selectors: list[int] = []
-    junk: set[str] = set()
+    junk: list[int] = []
     for lo, hi in _PLANES:
         for cp in range(lo, hi):
             ch = chr(cp)
@@ -83,8 +124,8 @@ def classes() -> Classes:
                 cat in ("So", "Sm", "Sk")
                 or (cat == "Po" and (0xA0 <= cp <= 0xFF or 0x2000 <= cp <= 0x206F) and ch not in _TEXT_PUNCTUATION)
             ) and not _means_something(ch):
-                junk.add(ch)
-    return Classes(_ranges(invisible), _ranges(bidi), _ranges(selectors), frozenset(junk))
+                junk.append(cp)
+    return {"invisible": invisible, "bidi": bidi, "selectors": selectors, "junk": junk}
 
 
 _UNIT_PARTS = frozenset("°'/.·²³µ")

@@ -974,9 +974,11 @@ class _Progress:
 def _without_debug(args: list[str]) -> tuple[list[str], bool]:
     """``--debug`` anywhere on the command line (before a ``--``), not only before the command; not where it is
     an option's value (``-o --debug`` names a file).  ``JIAOKAN_DEBUG=1`` in the environment does the same."""
+    debug = bool(os.environ.get("JIAOKAN_DEBUG"))
+    if "--debug" not in args:  # the usual run: nothing to take out, and the commands' options need not be built twice
+        return list(args), debug
     takes_value = _value_options()
     kept: list[str] = []
-    debug = bool(os.environ.get("JIAOKAN_DEBUG"))
     k = 0
     while k < len(args):
         a = args[k]

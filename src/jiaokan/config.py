@@ -17,13 +17,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from jiaokan.errors import InputError
-from jiaokan.extract import SiteProfile, compiled_selector
 from jiaokan.findings import ALL_CODES, SUBSTANTIVE_CODES, Code
-from jiaokan.normalize import select_rules
 from jiaokan.tomlfile import read_toml
+
+if TYPE_CHECKING:  # extract and normalize are imported where a setting needs them: --version and --help stay light
+    from jiaokan.extract import SiteProfile
 
 FailOn = Literal["substantive", "any", "none"]
 FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
@@ -199,6 +200,8 @@ def _with(settings: Settings, name: str, value: object) -> Settings:
     if name == "include":
         return replace(settings, include=_strings(value))
     if name == "sites":
+        from jiaokan.extract import SiteProfile
+
         assert isinstance(value, tuple) and all(isinstance(v, SiteProfile) for v in value)
         return replace(settings, sites=value)
     raise TypeError(f"unknown setting {name}")
@@ -243,6 +246,8 @@ def _validate(name: str, value: object, where: str) -> None:
     if name in ("rules", "baseline") and not isinstance(value, str):
         raise InputError(f"{where}: '{key}' must be a string", f"it is {value!r}", f'write e.g. {key} = "…"')
     if name == "rules":
+        from jiaokan.normalize import select_rules
+
         try:
             select_rules(str(value))
         except InputError as exc:
@@ -271,6 +276,8 @@ def _validate(name: str, value: object, where: str) -> None:
 
 def site_profiles(value: object, where: str) -> tuple[SiteProfile, ...]:
     """``[[sites]]`` tables as profiles, each key checked, each selector compiled (a bad one: exit 2)."""
+    from jiaokan.extract import SiteProfile, compiled_selector
+
     example = 'write e.g. [[tool.jiaokan.sites]] host = "www.gov.cn" body = ["#UCAP-CONTENT"]'
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise InputError(f"{where}: 'sites' must be a list of tables", f"it is {value!r}", example)

@@ -8,19 +8,20 @@ from typing import TYPE_CHECKING
 
 from jiaokan import serialize
 from jiaokan.characters import no_workflow_commands, one_line, visible
-from jiaokan.check import ACCEPTED, NEW, CheckResult
-from jiaokan.collate import Collation
-from jiaokan.diff import DiffResult
-from jiaokan.diff import Summary as DiffSummary
 from jiaokan.findings import SUBSTANTIVE, Finding, Kind, Parts, Section, Span
-from jiaokan.normalize import Normalized, Rule
-from jiaokan.scan import Summary
-from jiaokan.trace import TraceResult
 
-if TYPE_CHECKING:  # rich is imported only when a report is rendered
+if TYPE_CHECKING:  # rich is imported only when a report is rendered; the results' modules are their commands' own
     from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook, RenderResult
     from rich.table import Table
     from rich.text import Text
+
+    from jiaokan.check import CheckResult
+    from jiaokan.collate import Collation
+    from jiaokan.diff import DiffResult
+    from jiaokan.diff import Summary as DiffSummary
+    from jiaokan.normalize import Normalized, Rule
+    from jiaokan.scan import Summary
+    from jiaokan.trace import TraceResult
 
 
 def rules_text(rules: Sequence[Rule]) -> str:
@@ -355,6 +356,8 @@ _MARK = {"pass": ("✓ PASS ", "bold green"), "fail": ("✗ FAIL ", "bold red"),
 def check_text(result: CheckResult, *, color: bool = False, width: int = 100) -> str:
     """One block per witness (its failing findings in full), a table of witnesses × counts, stale entries, the verdict."""
     from rich.text import Text
+
+    from jiaokan.check import ACCEPTED, NEW
 
     buf = io.StringIO()
     console = _console(buf, color, width)

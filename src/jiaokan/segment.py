@@ -81,18 +81,18 @@ class Segmented:
 
 
 class Tokenizer(Protocol):
-    """What jiaokan uses of ``rjieba`` (the module itself is the tokenizer)."""
+    """What jiaokan uses of a word cutter: jieba's dictionary cut, ``cut(text, False)`` (as ``rjieba.cut``)."""
 
-    def cut(self, text: str, hmm: bool = True) -> list[str]: ...
+    def cut(self, text: str, hmm: bool = False) -> list[str]: ...
 
 
 @lru_cache(maxsize=1)
 def word_tokenizer() -> Tokenizer:
-    """rjieba (jieba's tokens, HMM off), loaded only when a change needs word boundaries: unchanged text never
-    pays for it."""
-    import rjieba
+    """jieba's tokens, HMM off (jiaokan.words: the same cut as rjieba's from the dictionary read in place, not
+    loaded: rjieba's import alone cost 0.1 s a run; docs/perf-start.md), asked only when a change needs word boundaries."""
+    from jiaokan.words import dictionary
 
-    return rjieba
+    return dictionary()
 
 
 def word_bounds(text: str) -> set[int]:

