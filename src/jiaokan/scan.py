@@ -454,7 +454,9 @@ class Scanner:
             else:
                 findings, stretches = _inside(result)
                 record["stretches"] = stretches
-            record["counts"] = dict(Counter(f.code for f in result.findings if f.severity != "substantive" or f in findings))
+            counts: Counter[str] = Counter(f.code for f in result.listed(include_cosmetic=False) if f.severity != "substantive" or f in findings)
+            counts.update({c: n for c, n in result.summary.by_code.items() if result.severity_of(c) == "cosmetic"})  # counted, not built
+            record["counts"] = dict(counts)
             record["substantive"] = [serialize.scan_finding(f) for f in findings]
         elif kind == "quotation":
             from jiaokan.trace import trace_prepared
