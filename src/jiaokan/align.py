@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
 from jiaokan.segment import Segmented, Sentence, word_bounds
+from jiaokan.shingles import hashed_shingles
 
 #: Gaps whose two sides multiply to more than this are re-anchored first.
 MAX_DIRECT_CELLS = 4_000_000
@@ -540,14 +541,7 @@ def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], 
     b_texts = [b[s:e] for s, e in b_sent]
     pairs = [(o.src_start + k, o.dest_start + k) for o in Indel.opcodes(a_texts, b_texts) if o.tag == "equal"
              for k in range(o.src_end - o.src_start)]
-    paired_a = {i for i, _ in pairs}
-    paired_b = {j for _, j in pairs}
-    choices = {j: t for j, t in enumerate(b_texts) if j not in paired_b}
-    for i, text in enumerate(a_texts):
-        if i not in paired_a:
-            hit = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=NEAR_MATCH_RATIO)
-            if hit is not None:
-                pairs.append((i, hit[2]))
+    pairs.extend(similar_pairs(a_texts, b_texts, {i for i, _ in pairs}, {j for _, j in pairs}))
     pairs.sort()
     chain = [pairs[k] for k in longest_chain(pairs)]
     if not chain:
@@ -570,6 +564,71 @@ def _anchored(a: str, a_ends: tuple[int, ...], b: str, b_ends: tuple[int, ...], 
         pa, pb = ea, eb
     between(pa, len(a), pb, len(b))
     return _rejoin(a, b, out)
+
+
+#: A gap with more unpaired sentence pairs than this finds each sentence's candidates by the shingles they share
+#: (an index, as a scan's screen does) instead of scoring it against every other: an unrelated witness is all gap,
+#: and scoring every pair made its alignment quadratic.  Below it (every real amendment and reprint measured,
+#: docs/perf-diff.md) every pair is scored, as before.
+EVERY_PAIR = 40_000
+#: A shingle in more of the gap's distinct sentences than this (a formula: 县级以上人民政府) finds no candidates.
+COMMON_SHINGLE = 32
+
+
+def similar_pairs(a_texts: list[str], b_texts: list[str], paired_a: set[int], paired_b: set[int]) -> list[tuple[int, int]]:
+    """Each sentence of ``a_texts`` not in ``paired_a`` with the most similar one of ``b_texts`` not in ``paired_b``
+    (rapidfuzz ratio at least NEAR_MATCH_RATIO; the first of equals), if any.
+
+    A text is scored once however often it repeats (the first of equal candidates wins anyway); in a large gap only
+    against the sentences sharing a shingle with it, or, for a sentence too short to have a telling one, against
+    those of a length a ratio that high allows.
+    """
+    choices: dict[int, str] = {}
+    seen: set[str] = set()
+    for j, t in enumerate(b_texts):
+        if j not in paired_b and t not in seen:
+            seen.add(t)
+            choices[j] = t
+    todo = [i for i in range(len(a_texts)) if i not in paired_a]
+    distinct = len({a_texts[i] for i in todo})
+    candidates = _by_shingles(choices) if distinct * len(choices) > EVERY_PAIR else None
+    found: dict[str, int | None] = {}
+    out = []
+    for i in todo:
+        text = a_texts[i]
+        if text not in found:
+            pool = choices if candidates is None else candidates(text)
+            hit = process.extractOne(text, pool, scorer=fuzz.ratio, score_cutoff=NEAR_MATCH_RATIO) if pool else None
+            found[text] = None if hit is None else hit[2]
+        best = found[text]
+        if best is not None:
+            out.append((i, best))
+    return out
+
+
+def _by_shingles(choices: dict[int, str]) -> Callable[[str], dict[int, str]]:
+    """Candidates for a text among ``choices``: those sharing a shingle no more than COMMON_SHINGLE of them have; for
+    a text with fewer than two shingles, every choice of a length a ratio of NEAR_MATCH_RATIO allows.  In the
+    choices' order, so the first of equals is the one every pair scored would find."""
+    index: dict[int, list[int]] = defaultdict(list)
+    for j, t in choices.items():
+        for g in set(hashed_shingles(t)):
+            index[g].append(j)
+    by_length = sorted((len(t), j) for j, t in choices.items())
+    lengths = [n for n, _ in by_length]
+    share = NEAR_MATCH_RATIO / 100
+
+    def candidates(text: str) -> dict[int, str]:
+        grams = set(hashed_shingles(text))
+        if len(grams) < 2:
+            # ratio = 2·common / (m + n) ≥ share needs n within [m·share / (2 - share), m·(2 - share) / share]
+            m = len(text)
+            lo, hi = bisect.bisect_left(lengths, m * share / (2 - share)), bisect.bisect_right(lengths, m * (2 - share) / share)
+            picked = sorted(j for _, j in by_length[lo:hi])
+        else:
+            picked = sorted({j for g in grams for j in (index.get(g) or ()) if len(index[g]) <= COMMON_SHINGLE})
+        return {j: choices[j] for j in picked}
+    return candidates
 
 
 def _rejoin(a: str, b: str, ops: list[Opcode]) -> list[Opcode]:

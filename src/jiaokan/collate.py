@@ -147,7 +147,7 @@ def _places(base_seg: Segmented, results: list[DiffResult], covered: list[list[t
     # every substantive wording finding of every full copy, on base stream offsets; a partial copy (a summary)
     # is read at these places where it has text, but its own rewording makes no place
     spans: list[tuple[int, int, int, str]] = []  # (a1, a2, copy, reading)
-    findings_of = {col: [p for f in r.findings for p in f.places()] for col, r in zip(others, results, strict=False)}  # each place
+    findings_of = {col: [p for f in r.listed(include_cosmetic=False) for p in f.places()] for col, r in zip(others, results, strict=False)}  # each place
     for col, is_full in zip(others, full, strict=False):
         if not is_full:
             continue

@@ -11,8 +11,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
@@ -22,6 +23,7 @@ from jiaokan.align import Alignment, Move, Op, align, cleanup_semantic, longest_
 from jiaokan.characters import visible
 from jiaokan.classify import ADDITIONS, OMISSIONS, Located, groups, pair_moves, units
 from jiaokan.config import Settings
+from jiaokan.deferred import Findings, order
 from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Severity, Span, severity_of, span_at
 from jiaokan.ingest import Document
 from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
@@ -61,7 +63,7 @@ class DiffResult:
 
     base: Document
     witness: Document
-    findings: list[Finding]
+    findings: Sequence[Finding]  # a Findings view from a diff: its cosmetic findings built when first read
     summary: Summary
     rules: tuple[str, ...]
     base_seg: Segmented | None = field(repr=False, compare=False)  # the compared streams and how they align;
@@ -85,16 +87,21 @@ class DiffResult:
 
     def light(self) -> DiffResult:
         """The result without the streams, their offset maps and the alignment (8x the memory of the rest):
-        enough for every text, JSON and CI report, for a caller that keeps many results."""
-        return replace(self, base_seg=None, witness_seg=None, alignment=None, pairing=())
+        enough for every text, JSON and CI report, for a caller that keeps many results.  Its cosmetic findings are
+        built first (they are made from the streams)."""
+        findings = self.findings.materialized() if isinstance(self.findings, Findings) else self.findings
+        return replace(self, findings=findings, base_seg=None, witness_seg=None, alignment=None, pairing=())
 
     @property
     def substantive(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == SUBSTANTIVE]
+        return [f for f in self.listed(include_cosmetic=False) if f.severity == SUBSTANTIVE]
 
     def listed(self, *, include_cosmetic: bool | None = None) -> list[Finding]:
-        """The findings a report lists: cosmetic ones only if asked (here, or by the settings the diff ran with)."""
+        """The findings a report lists: cosmetic ones only if asked (here, or by the settings the diff ran with);
+        without them, the cosmetic findings are never built."""
         cosmetic = self.include_cosmetic if include_cosmetic is None else include_cosmetic
+        if isinstance(self.findings, Findings):
+            return self.findings.listed(include_cosmetic=cosmetic)
         return [f for f in self.findings if cosmetic or f.severity != COSMETIC]
 
 def diff_files(base: str, witness: str, *, settings: Settings | None = None) -> DiffResult:
@@ -113,17 +120,23 @@ def diff_documents(base: Document, witness: Document, *, settings: Settings | No
     return diff_prepared(prepare(base, settings=settings), prepare(witness, settings=settings), settings=settings)
 
 
-def diff_prepared(base: Prepared, witness: Prepared, *, settings: Settings | None = None) -> DiffResult:
-    """Compare two prepared documents (each prepared once, however many times it is compared)."""
+def diff_prepared(base: Prepared, witness: Prepared, *, settings: Settings | None = None, timings: dict[str, float] | None = None) -> DiffResult:
+    """Compare two prepared documents (each prepared once, however many times it is compared).
+
+    ``timings``, if given, receives the CPU seconds each stage took (align, find, classify): what
+    benchmarks/bench_stages.py reports, measured where the stages run rather than re-enacted beside them."""
     settings = settings or Settings()
     for p in (base, witness):
         if not p.prepared_for(settings):
             raise ValueError(f"{p.document.path} was prepared with other rules or framing patterns than these settings")
     framed = bool(settings.framing_patterns) or bool(base.segmented.set_aside or witness.segmented.set_aside)  # a web page's chrome too
-    return replace(_diff(base, witness, frozenset(settings.substantive_codes), framed), include_cosmetic=settings.include_cosmetic)
+    return replace(_diff(base, witness, frozenset(settings.substantive_codes), framed, timings), include_cosmetic=settings.include_cosmetic)
 
 
-def _diff(pa: Prepared, pw: Prepared, codes: frozenset[str], framed: bool) -> DiffResult:
+def _diff(pa: Prepared, pw: Prepared, codes: frozenset[str], framed: bool, timings: dict[str, float] | None = None) -> DiffResult:
+    # CPU seconds (what a stage costs, whatever else the machine runs), read only when asked: the clock is a system call
+    clock: Callable[[], float] = time.process_time if timings is not None else float
+    t0 = clock()
     base, witness = pa.document, pw.document
     sa, sw = pa.segmented, pw.segmented
     nb = sa.normalized
@@ -134,15 +147,23 @@ def _diff(pa: Prepared, pw: Prepared, codes: frozenset[str], framed: bool) -> Di
     ops = pair_dropped_openings(masked.ops, la.masked, lw.masked)
     ops = whole_rewrites(cleanup_semantic(ops, la.masked, lw.masked, key=key), la.masked, lw.masked)
     alignment = unmask(replace(masked, ops=ops), la, lw, sa.stream, sw.stream)
+    t1 = clock()
     finder = _Finder(sa, sw, alignment, codes, (la, lw))
-    findings = finder.run()
-    findings.sort(key=lambda f: (f.base.start, f.witness.start, f.base.end, f.witness.end, f.code))
-    counts = Counter(f.severity for f in findings)
-    by_code = Counter(f.code for f in findings)
+    found = finder.run()
+    t2 = clock()
+    built = finder.as_read(found)
+    built.sort(key=order)
+    counts = Counter(f.severity for f in built)
+    by_code = Counter(f.code for f in built)
+    counts[COSMETIC] += len(finder.deferred)  # counted now, built when a report lists them
+    by_code.update(record[0] for record in finder.deferred)
+    findings = Findings(built, finder.deferred, lambda records: [_cosmetic_finding(sa, sw, codes, *r) for r in records])
     set_aside = tuple(_span_of(seg, lo, hi) for seg in (sa, sw) for lo, hi in seg.set_aside)
     summary = Summary(counts[SUBSTANTIVE], counts[COSMETIC], counts[FRAMING], dict(sorted(by_code.items())),
                       len(set_aside) if framed else None, counts[STRUCTURAL])
     pairing = tuple(sorted(finder.pairing, key=lambda op: (op.a1, op.a2, op.b1)))
+    if timings is not None:
+        timings.update(align=t1 - t0, find=t2 - t1, classify=clock() - t2)
     return DiffResult(base, witness, findings, summary, nb.rules, sa, sw, alignment, pairing, codes, set_aside)
 
 
@@ -212,6 +233,7 @@ class _Finder:
         self.al = alignment
         self.codes = codes
         self.out: list[Finding] = []
+        self.deferred: list[Cosmetic] = []  # cosmetic findings counted, built only when listed (deferred.Findings)
         # which base text was compared with which witness text: the body's ops and, in the wrappers,
         # those of the paired passages (a wrapper's unpaired text is compared with nothing)
         self.pairing: list[Op] = []
@@ -248,23 +270,9 @@ class _Finder:
         witness_span = witness_span or self.span(b, b1, b2)
         if code in _OCR_DOUBTED and _doubtful(code, base_span, a.normalized.document, witness_span, b.normalized.document):
             code, message = Code.OCR_UNCERTAIN, f"{message} — OCR read it with low confidence: check the scan"
-        severity = severity_of(code, self.codes)
-        f = (
-            Finding(
-                code=code,
-                severity=severity,
-                base=base_span,
-                witness=witness_span,
-                message=message,
-                base_norm=a.stream[a1:a2],
-                witness_norm=b.stream[b1:b2],
-                context=para.heading if para else "",
-                before=a.stream[max(0, a1 - CONTEXT_CHARS):a1],
-                after=a.stream[a2:a2 + CONTEXT_CHARS],
-                stream=(a1, a2, b1, b2),
-            )
-        )
-        return f
+        return Finding(code=code, severity=severity_of(code, self.codes), base=base_span, witness=witness_span, message=message,
+                       base_norm=a.stream[a1:a2], witness_norm=b.stream[b1:b2], context=para.heading if para else "",
+                       before=a.stream[max(0, a1 - CONTEXT_CHARS):a1], after=a.stream[a2:a2 + CONTEXT_CHARS], stream=(a1, a2, b1, b2))
 
     def holding(self, head: Finding, parts: list[Finding], kind: Parts) -> Finding:
         """``head`` holding ``parts`` (where it came from kept)."""
@@ -340,11 +348,11 @@ class _Finder:
         for mv in self.al.moves:
             self._move(mv)
         self._cosmetic()
-        return self._as_read(self.out)
+        return self.out
 
     # ------------------------------------------------------------ as a reader counts them
 
-    def _as_read(self, findings: list[Finding]) -> list[Finding]:
+    def as_read(self, findings: list[Finding]) -> list[Finding]:
         """Findings that are one change, held by one: units of omitted or added paragraphs, moved passages that were
         also edited, one change repeated."""
         located = sorted((self.located(f) for f in findings if f.severity == SUBSTANTIVE), key=lambda x: (x.a1, x.b1, x.a2, x.b2))
@@ -889,19 +897,23 @@ class _Finder:
         a_starts = [op.a1 for op in equal]
         b_starts = [op.b1 for op in equal]
         seen: set[tuple[str, int, int, int, int]] = set()
+        readers = _Reader(self.a), _Reader(self.b)
+        deferred = {code: severity_of(code, self.codes) == COSMETIC for code in Code}
+        bisect_right = bisect.bisect_right
         for on_base in (True, False):
-            side, other = (self.a, self.b) if on_base else (self.b, self.a)
+            side, other = readers if on_base else readers[::-1]
             mine, theirs = (self.edits["base"], self.edits["witness"]) if on_base else (self.edits["witness"], self.edits["base"])
             starts = a_starts if on_base else b_starts
+            renumbered = bool(self.renumbered["base" if on_base else "witness"])
             for s1, s2, ed in mine.located:
-                if self._renumbered_at("base" if on_base else "witness", s1, s2):
+                if renumbered and self._renumbered_at("base" if on_base else "witness", s1, s2):
                     continue  # a renumbered label's numeral: the renumbering finding tells it
                 # a character-for-character edit (a run of traditional characters, full-width digits) is judged
                 # character by character, across the equal runs it spans: only what reads differently is reported
                 one_to_one = not ed.whole and s2 - s1 > 1 and len(ed.original) == len(ed.written) == len(ed.normalized) == s2 - s1
                 pos = s1
                 while True:
-                    k = bisect.bisect_right(starts, pos) - 1
+                    k = bisect_right(starts, pos) - 1
                     if k < 0:
                         break
                     op = equal[k]
@@ -911,16 +923,16 @@ class _Finder:
                         break
                     delta = (op.b1 - op.a1) if on_base else (op.a1 - op.b1)
                     if one_to_one:
-                        for r1, r2 in _differing(side, other, pos, end, delta):
-                            self._report(_piece(ed, r1 - s1, r2 - s1), r1, r2, delta, on_base, seen)
+                        for r1, r2 in side.differing(other, pos, end, delta):
+                            self._report(ed, r1, r2, delta, on_base, seen, deferred, piece=(r1 - s1, r2 - s1))
                     elif ed.code == Code.JUNK_SYMBOLS and theirs.at(ed.code, pos + delta, end + delta):
                         # both copies have symbols here: injected junk falls at random, so symbols at the same place
                         # are the text's own (≥ / ≤, → / ←); if they differ, the text differs
                         if on_base:
                             self._symbols(ed, theirs.at(ed.code, pos + delta, end + delta), pos, end, delta)
                     elif not theirs.has(ed, pos + delta, end + delta) and not _same_reading(
-                            _region_text(side, pos, end), _region_text(other, pos + delta, end + delta), ignore_space=bool(ed.original.strip())):
-                        self._report(ed, pos, end, delta, on_base, seen)  # an edit the other copy lacks, or makes otherwise
+                            side.region_text(pos, end), other.region_text(pos + delta, end + delta), ignore_space=bool(ed.original.strip())):
+                        self._report(ed, pos, end, delta, on_base, seen, deferred)  # an edit the other copy lacks, or makes otherwise
                     if not one_to_one or end >= s2 or k + 1 >= len(equal) or starts[k + 1] >= s2:
                         break
                     pos = starts[k + 1]
@@ -936,31 +948,51 @@ class _Finder:
         self.add(Code.WORDING_SUBSTITUTION, s1, s2, s1 + delta, s2 + delta,
                  f"symbols differ: 「{visible(ed.original)}」→「{visible(other.original)}」", base_span=base_span, witness_span=witness_span)
 
-    def _report(self, ed: Edit, s1: int, s2: int, delta: int, on_base: bool, seen: set[tuple[str, int, int, int, int]]) -> None:
-        """One cosmetic finding for an edit at stream ``[s1, s2)`` of its copy (``delta`` to the other copy), once."""
+    def _report(self, ed: Edit, s1: int, s2: int, delta: int, on_base: bool, seen: set[tuple[str, int, int, int, int]],
+                deferred: dict[Code, bool], piece: tuple[int, int] | None = None) -> None:
+        """One cosmetic finding for an edit (or characters ``piece`` of it) at stream ``[s1, s2)`` of its copy
+        (``delta`` to the other copy), once; built now only if its code is not cosmetic under the settings."""
         other = self.b if on_base else self.a
         o1, o2 = s1 + delta, s2 + delta
         other_span = other.original_span(o1, o2)
+        e1, e2 = (ed.start + piece[0], ed.start + piece[1]) if piece else (ed.start, ed.end)
         if on_base:
-            key = (ed.code, ed.start, ed.end, *other_span)
+            key = (ed.code, e1, e2, *other_span)
             a1, a2, b1, b2 = s1, s2, o1, o2
         else:
-            key = (ed.code, *other_span, ed.start, ed.end)
+            key = (ed.code, *other_span, e1, e2)
             a1, a2, b1, b2 = o1, o2, s1, s2
         if key in seen:
             return
         seen.add(key)
-        self._add_cosmetic(ed.code, a1, a2, b1, b2, ed, on_base)
+        record = (ed.code, a1, a2, b1, b2, ed, on_base, piece)
+        if deferred[ed.code]:
+            self.deferred.append(record)  # built if a report lists it
+        else:
+            self.out.append(_cosmetic_finding(self.a, self.b, self.codes, *record))
 
-    def _add_cosmetic(self, code: Code, a1: int, a2: int, b1: int, b2: int, ed: Edit, on_base: bool) -> None:
-        """A normalization edit as a finding: on the copy that has it, the finding spans exactly the characters the
-        rule changed (a deleted reading or control character included); on the other, the place that corresponds."""
-        where = "base" if on_base else "witness"
-        shown = visible(ed.original) or "∅"
-        doc = (self.a if on_base else self.b).normalized.document
-        exact = span_at(doc, ed.start, ed.end, ed.original)
-        self.add(code, a1, a2, b1, b2, f"{code} in the {where}: 「{shown}」 reads 「{visible(ed.written) or '∅'}」",
-                 base_span=exact if on_base else None, witness_span=None if on_base else exact)
+
+# a cosmetic finding to build: (code, a1, a2, b1, b2, the edit, on the base, the characters [i, j) of the edit or None)
+Cosmetic = tuple[Code, int, int, int, int, Edit, bool, tuple[int, int] | None]
+
+
+def _cosmetic_finding(a: Segmented, b: Segmented, codes: frozenset[str], code: Code, a1: int, a2: int, b1: int, b2: int,
+                      ed: Edit, on_base: bool, piece: tuple[int, int] | None) -> Finding:
+    """A normalization edit as a finding: on the copy that has it, the finding spans exactly the characters the
+    rule changed (a deleted reading or control character included); on the other, the place that corresponds.
+    (No OCR doubt: a reading's difference is never drift.)"""
+    if piece is not None:
+        ed = _piece(ed, *piece)
+    where = "base" if on_base else "witness"
+    shown = visible(ed.original) or "∅"
+    exact = span_at((a if on_base else b).normalized.document, ed.start, ed.end, ed.original)
+    base_span = exact if on_base else a.span(a1, a2)
+    witness_span = b.span(b1, b2) if on_base else exact
+    para = a.paragraphs[a.para_of[min(a1, len(a.para_of) - 1)]] if a.para_of else None
+    return Finding(code=code, severity=severity_of(code, codes), base=base_span, witness=witness_span,
+                   message=f"{code} in the {where}: 「{shown}」 reads 「{visible(ed.written) or '∅'}」",
+                   base_norm=a.stream[a1:a2], witness_norm=b.stream[b1:b2], context=para.heading if para else "",
+                   before=a.stream[max(0, a1 - CONTEXT_CHARS):a1], after=a.stream[a2:a2 + CONTEXT_CHARS], stream=(a1, a2, b1, b2))
 
 
 class _SideEdits:
@@ -971,19 +1003,27 @@ class _SideEdits:
         self.located: list[tuple[int, int, Edit]] = []
         self._by_place: dict[tuple[str, int, int], list[Edit]] = {}
         script = bytearray(len(positions) + 1)
+        bisect_left, located, by_place, script_code = bisect.bisect_left, self.located, self._by_place, Code.SCRIPT
         for ed in seg.normalized.edits():
-            s1 = bisect.bisect_left(positions, ed.norm_start)
-            s2 = bisect.bisect_left(positions, ed.norm_end)
-            if ed.norm_start < ed.norm_end and s1 >= s2:
-                continue  # only paragraph breaks changed: not in the stream
-            if ed.norm_start == ed.norm_end and not _touches_stream(positions, s1, ed.norm_start):
+            n1, n2 = ed.norm_start, ed.norm_end
+            s1 = bisect_left(positions, n1)
+            s2 = bisect_left(positions, n2, s1)
+            if n1 < n2:
+                if s1 >= s2:
+                    continue  # only paragraph breaks changed: not in the stream
+            elif not _touches_stream(positions, s1, n1):
                 continue  # a deletion in a paragraph set aside (framing patterns) or between paragraphs
-            self.located.append((s1, s2, ed))
-            self._by_place.setdefault((ed.code, s1, s2), []).append(ed)
-            if ed.code == Code.SCRIPT:
+            located.append((s1, s2, ed))
+            key = (ed.code, s1, s2)
+            same = by_place.get(key)
+            if same is None:
+                by_place[key] = [ed]
+            else:
+                same.append(ed)
+            if ed.code == script_code:
                 script[s1:s2] = b"\x01" * (s2 - s1)
         self._script = script
-        self._han = len(_HAN.findall(seg.stream))
+        self._stream = seg.stream
 
     def at(self, code: str, s1: int, s2: int) -> list[Edit]:
         """This copy's edits of ``code`` at stream ``[s1, s2)``."""
@@ -991,7 +1031,8 @@ class _SideEdits:
 
     def has(self, ed: Edit, s1: int, s2: int) -> bool:
         """Is the same edit (same rule, what it read and wrote) at stream ``[s1, s2)`` of this copy?"""
-        return any(o.read == ed.read and o.written == ed.written for o in self._by_place.get((ed.code, s1, s2), ()))
+        same = self._by_place.get((ed.code, s1, s2))
+        return same is not None and any(o.read == ed.read and o.written == ed.written for o in same)
 
     def scripted(self, s1: int, s2: int) -> bool:
         """Did the script rule change any character of stream ``[s1, s2)``?"""
@@ -999,7 +1040,11 @@ class _SideEdits:
 
     def traditional(self) -> bool:
         """Is this copy written in traditional characters (the script rule changed a tenth of its Han characters)?"""
-        return self._han > 0 and self._script.count(1) >= 0.1 * self._han
+        changed = self._script.count(1)
+        if not changed:
+            return False  # the Han characters are counted only for a copy the script rule changed
+        han = len(_HAN.findall(self._stream))
+        return han > 0 and changed >= 0.1 * han
 
 
 UNRELATED = 0.5  # whole paragraphs less alike than this (Indel) are one dropped and one added, not a rewrite
@@ -1063,24 +1108,58 @@ def _paragraph_edge(seg: Segmented, k: int, *, start: bool) -> int:
     return para.start if start else para.end
 
 
-def _char_text(seg: Segmented, t: int) -> str:
-    """What stream character ``t`` reads in the original (``_region_text`` of one character, without the deleted
-    text before it): an HTML entity read as the character it writes."""
-    s, e = seg.original_span(t, t + 1)
-    text = seg.normalized.document.text[s:e]
-    return plain_text(text) if seg.normalized.document.format == "html" and ("<" in text or "&" in text) else text
+class _Reader:
+    """One copy's stream read back in its original (what ``_cosmetic`` compares, thousands of times a diff: the maps
+    held here once)."""
 
+    __slots__ = ("ends", "html", "n", "positions", "starts", "text")
 
-def _differing(side: Segmented, other: Segmented, s1: int, s2: int, delta: int) -> list[tuple[int, int]]:
-    """Runs of stream ``[s1, s2)`` whose original characters differ from the other copy's at ``+ delta``."""
-    runs: list[tuple[int, int]] = []
-    for t in range(s1, s2):
-        if _char_text(side, t) != _char_text(other, t + delta):
-            if runs and runs[-1][1] == t:
-                runs[-1] = (runs[-1][0], t + 1)
-            else:
-                runs.append((t, t + 1))
-    return runs
+    def __init__(self, seg: Segmented) -> None:
+        self.positions = seg.positions
+        self.starts, self.ends = seg.normalized.mapped.starts, seg.normalized.mapped.ends
+        self.text = seg.normalized.document.text
+        self.html = seg.normalized.document.format == "html"
+        self.n = len(seg.positions)
+
+    def char_text(self, t: int) -> str:
+        """What stream character ``t`` reads in the original (``region_text`` of one character, without the deleted
+        text before it): an HTML entity read as the character it writes."""
+        p = self.positions[t]
+        text = self.text[self.starts[p]:self.ends[p]]
+        return plain_text(text) if self.html and ("<" in text or "&" in text) else text
+
+    def differing(self, other: _Reader, s1: int, s2: int, delta: int) -> list[tuple[int, int]]:
+        """Runs of stream ``[s1, s2)`` whose original characters differ from the other copy's at ``+ delta``."""
+        runs: list[tuple[int, int]] = []
+        if self.html or other.html:
+            same: Callable[[int], bool] = lambda t: self.char_text(t) == other.char_text(t + delta)  # noqa: E731
+        else:
+            pa, sa, ea, ta = self.positions, self.starts, self.ends, self.text
+            pb, sb, eb, tb = other.positions, other.starts, other.ends, other.text
+
+            def same(t: int) -> bool:
+                p, q = pa[t], pb[t + delta]
+                return ta[sa[p]:ea[p]] == tb[sb[q]:eb[q]]
+        for t in range(s1, s2):
+            if not same(t):
+                if runs and runs[-1][1] == t:
+                    runs[-1] = (runs[-1][0], t + 1)
+                else:
+                    runs.append((t, t + 1))
+        return runs
+
+    def region_text(self, i: int, j: int) -> str:
+        """What the original reads from just after stream character i-1 to just before j (deletions included).
+
+        For HTML that is the text with tags out and entities decoded: ``&ldquo;`` reads “.
+        """
+        pos, n = self.positions, self.n
+        start = self.ends[pos[i - 1]] if i > 0 else (self.starts[pos[i]] if i < n else 0)
+        end = self.starts[pos[j]] if j < n else (self.ends[pos[j - 1]] if j > 0 else start)
+        text = self.text[start:max(start, end)]
+        if self.html and ("<" in text or "&" in text):
+            text = plain_text(text)
+        return text
 
 
 def _piece(ed: Edit, i: int, j: int) -> Edit:
@@ -1140,20 +1219,6 @@ def _same_reading(x: str, y: str, *, ignore_space: bool = False) -> bool:
     if ignore_space:
         return "".join(x.split()) == "".join(y.split())
     return x.replace("\r\n", "\n").replace("\r", "\n") == y.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _region_text(seg: Segmented, i: int, j: int) -> str:
-    """What the original reads from just after stream character i-1 to just before j (deletions included).
-
-    For HTML that is the text with tags out and entities decoded: ``&ldquo;`` reads “.
-    """
-    mapped, pos = seg.normalized.mapped, seg.positions
-    start = mapped.ends[pos[i - 1]] if i > 0 else (mapped.starts[pos[i]] if i < len(pos) else 0)
-    end = mapped.starts[pos[j]] if j < len(pos) else (mapped.ends[pos[j - 1]] if j > 0 else start)
-    text = seg.normalized.document.text[start:max(start, end)]
-    if seg.normalized.document.format == "html" and ("<" in text or "&" in text):
-        text = plain_text(text)
-    return text
 
 
 PAIR_RATIO = 75.0

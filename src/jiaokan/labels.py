@@ -21,7 +21,7 @@ from typing import Literal, get_args
 
 from jiaokan.align import Alignment, Move, Op, OpTag
 from jiaokan.normalize import han_number
-from jiaokan.segment import Segmented
+from jiaokan.segment import Para, Segmented, Sentence
 
 MASK = "#"
 _NUMERAL = "0-9〇零一二三四五六七八九十百千两"
@@ -134,29 +134,38 @@ def _masked(seg: Segmented, labels: list[Label]) -> tuple[Segmented, tuple[int, 
     parts: list[str] = []
     real: list[int] = []
     masks: list[int] = []
+    to_masked: list[int] = []  # real offset -> masked offset (a number's digits all map to its MASK)
+    para_of: list[int] = []
+    positions: list[int] = []
     pos = 0
+    # built a run at a time (slices, ranges), never a character at a time: this is on every diff's path
     for lb in labels:
         parts.append(seg.stream[pos:lb.num_start])
+        m = len(real)
         real.extend(range(pos, lb.num_start))
+        to_masked.extend(range(m, m + lb.num_start - pos))
+        para_of.extend(seg.para_of[pos:lb.num_start])
+        para_of.append(seg.para_of[lb.num_start])  # the number's first character stands for it
+        positions.extend(seg.positions[pos:lb.num_start])
+        positions.append(seg.positions[lb.num_start])
         parts.append(MASK)
         masks.append(len(real))
+        to_masked.extend([len(real)] * (lb.num_end - lb.num_start))
         real.append(lb.num_start)
         pos = lb.num_end
     parts.append(seg.stream[pos:])
+    m = len(real)
     real.extend(range(pos, n))
+    to_masked.extend(range(m, m + n - pos))
+    para_of.extend(seg.para_of[pos:n])
+    positions.extend(seg.positions[pos:n])
     real.append(n)
     stream = "".join(parts)
-    to_masked = [0] * (n + 1)  # real offset -> masked offset (a number's digits all map to its MASK)
-    for m in range(len(real) - 1):
-        for k in range(real[m], real[m + 1]):
-            to_masked[k] = m
-    to_masked[n] = len(stream)
-    paragraphs = [replace(p, start=to_masked[p.start], end=to_masked[p.end], text=stream[to_masked[p.start]:to_masked[p.end]])
+    to_masked.append(len(stream))
+    paragraphs = [Para(p.index, to_masked[p.start], to_masked[p.end], stream[to_masked[p.start]:to_masked[p.end]], p.heading, p.is_heading)
                   for p in seg.paragraphs]
-    sentences = [replace(s, start=to_masked[s.start], end=to_masked[s.end], text=stream[to_masked[s.start]:to_masked[s.end]])
-                 for s in seg.sentences]
-    para_of = [seg.para_of[r] for r in real[:-1]]
-    positions = [seg.positions[r] for r in real[:-1]]
+    sentences = [Sentence(x.index, to_masked[x.start], to_masked[x.end], x.paragraph, stream[to_masked[x.start]:to_masked[x.end]])
+                 for x in seg.sentences]
     masked = replace(seg, stream=stream, positions=positions, paragraphs=paragraphs, sentences=sentences, para_of=para_of)
     return masked, tuple(real), tuple(masks)
 

@@ -63,8 +63,8 @@ from jiaokan.findings import REGISTRY, Finding, Kind, Parts
 from jiaokan.ingest import Document, DocxRevisions, document_from_text, read_document
 from jiaokan.prepare import prepare
 from jiaokan.segment import Segmented
+from jiaokan.shingles import SHINGLE, hashed_shingles
 
-SHINGLE = 5
 REPRINT_COVERAGE = 0.8
 PASSAGE_SHINGLES = 12  # a distinctive passage has at least this many shingles that are not formulas of the genre
 EXCERPT_FRAME = 0.5  # an excerpt: its distinctive passages span at least this share of the document (the rest: a page's wrapper),
@@ -292,11 +292,6 @@ def _record_problem(record: object) -> str | None:
     return None
 
 
-def _hashes(stream: str) -> list[int]:
-    """The stream's shingles in order, hashed (one process's hash: the base and its documents meet in one process)."""
-    return [hash(stream[k:k + SHINGLE]) for k in range(max(0, len(stream) - SHINGLE + 1))]
-
-
 @lru_cache(maxsize=1)
 def genre_shingles() -> frozenset[int]:
     """The 5-grams common across the official genre (benchmarks/genre_shingles.py), hashed: formulas, not quotes."""
@@ -354,7 +349,7 @@ class Scanner:
         self.prepared = prepare(base, settings=self.settings)
         self.base = base
         self.seg: Segmented = self.prepared.segmented
-        self.grams = _hashes(self.seg.stream)
+        self.grams = hashed_shingles(self.seg.stream)
         self.first: dict[int, int] = {}  # shingle -> its first position in the base
         self.next = [-1] * len(self.grams)  # position -> the same shingle's next position
         last: dict[int, int] = {}
@@ -397,7 +392,7 @@ class Scanner:
         return out
 
     def screen(self, stream: str) -> Screen:
-        hashes = _hashes(stream)
+        hashes = hashed_shingles(stream)
         mine = set(hashes)
         shared = len(mine & self.shingles)
         containment = shared / max(1, len(mine))
@@ -454,7 +449,9 @@ class Scanner:
             else:
                 findings, stretches = _inside(result)
                 record["stretches"] = stretches
-            record["counts"] = dict(Counter(f.code for f in result.findings if f.severity != "substantive" or f in findings))
+            counts: Counter[str] = Counter(f.code for f in result.listed(include_cosmetic=False) if f.severity != "substantive" or f in findings)
+            counts.update({c: n for c, n in result.summary.by_code.items() if result.severity_of(c) == "cosmetic"})  # counted, not built
+            record["counts"] = dict(counts)
             record["substantive"] = [serialize.scan_finding(f) for f in findings]
         elif kind == "quotation":
             from jiaokan.trace import trace_prepared
