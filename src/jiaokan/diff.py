@@ -11,8 +11,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
@@ -964,34 +965,51 @@ class _Finder:
 
 
 class _SideEdits:
-    """One copy's normalization edits, located on its comparison stream."""
+    """One copy's normalization edits, located on its comparison stream.
+
+    Kept as columns (stream range and index into the copy's :class:`~jiaokan.normalize.EditLog`), each edit made
+    when it is read: a traditional copy has an edit for every fourth character."""
 
     def __init__(self, seg: Segmented) -> None:
         positions = seg.positions
-        self.located: list[tuple[int, int, Edit]] = []
-        self._by_place: dict[tuple[str, int, int], list[Edit]] = {}
+        log = seg.normalized.edit_log()
+        self._log = log
+        self._s1, self._s2, self._k = array("q"), array("q"), array("q")  # ascending s1: the log is in normalized order
         script = bytearray(len(positions) + 1)
-        for ed in seg.normalized.edits():
-            s1 = bisect.bisect_left(positions, ed.norm_start)
-            s2 = bisect.bisect_left(positions, ed.norm_end)
-            if ed.norm_start < ed.norm_end and s1 >= s2:
+        for k in range(len(log)):
+            n1, n2 = log.norm_starts[k], log.norm_ends[k]
+            s1 = bisect.bisect_left(positions, n1)
+            s2 = bisect.bisect_left(positions, n2)
+            if n1 < n2 and s1 >= s2:
                 continue  # only paragraph breaks changed: not in the stream
-            if ed.norm_start == ed.norm_end and not _touches_stream(positions, s1, ed.norm_start):
+            if n1 == n2 and not _touches_stream(positions, s1, n1):
                 continue  # a deletion in a paragraph set aside (framing patterns) or between paragraphs
-            self.located.append((s1, s2, ed))
-            self._by_place.setdefault((ed.code, s1, s2), []).append(ed)
-            if ed.code == Code.SCRIPT:
+            self._s1.append(s1)
+            self._s2.append(s2)
+            self._k.append(k)
+            if log.code(k) == Code.SCRIPT:
                 script[s1:s2] = b"\x01" * (s2 - s1)
         self._script = script
         self._han = len(_HAN.findall(seg.stream))
 
+    @property
+    def located(self) -> Iterator[tuple[int, int, Edit]]:
+        """Each edit with its stream range, in order."""
+        log = self._log
+        for s1, s2, k in zip(self._s1, self._s2, self._k, strict=True):
+            yield s1, s2, log[k]
+
     def at(self, code: str, s1: int, s2: int) -> list[Edit]:
         """This copy's edits of ``code`` at stream ``[s1, s2)``."""
-        return self._by_place.get((code, s1, s2), [])
+        log, out = self._log, []
+        for q in range(bisect.bisect_left(self._s1, s1), bisect.bisect_right(self._s1, s1)):
+            if self._s2[q] == s2 and log.code(self._k[q]) == code:
+                out.append(log[self._k[q]])
+        return out
 
     def has(self, ed: Edit, s1: int, s2: int) -> bool:
         """Is the same edit (same rule, what it read and wrote) at stream ``[s1, s2)`` of this copy?"""
-        return any(o.read == ed.read and o.written == ed.written for o in self._by_place.get((ed.code, s1, s2), ()))
+        return any(o.read == ed.read and o.written == ed.written for o in self.at(ed.code, s1, s2))
 
     def scripted(self, s1: int, s2: int) -> bool:
         """Did the script rule change any character of stream ``[s1, s2)``?"""
@@ -1090,7 +1108,7 @@ def _piece(ed: Edit, i: int, j: int) -> Edit:
                    norm_start=ed.norm_start + i, norm_end=ed.norm_start + j, read=read, written=ed.written[i:j])
 
 
-def _touches_stream(positions: list[int], s: int, point: int) -> bool:
+def _touches_stream(positions: Sequence[int], s: int, point: int) -> bool:
     """Is normalized ``point`` at a stream character (before it, or just after the one before)?"""
     return (s < len(positions) and positions[s] == point) or (s > 0 and positions[s - 1] + 1 == point)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal, get_args
@@ -22,6 +23,7 @@ from typing import Literal, get_args
 from jiaokan.align import Alignment, Move, Op, OpTag
 from jiaokan.normalize import han_number
 from jiaokan.segment import Segmented
+from jiaokan.textmap import typecode
 
 MASK = "#"
 _NUMERAL = "0-9〇零一二三四五六七八九十百千两"
@@ -69,7 +71,7 @@ class Labelled:
 
     labels: tuple[Label, ...]
     masked: Segmented
-    real: tuple[int, ...]
+    real: array[int]  # 4 bytes a character
     masks: tuple[int, ...]  # masked offsets of the MASKs, ascending
 
     def at(self, position: int) -> Label | None:
@@ -125,40 +127,43 @@ def _external(text: str, at: int) -> bool:
     return title >= 0 and _INTERNAL.search(text, title, at) is None
 
 
-def _masked(seg: Segmented, labels: list[Label]) -> tuple[Segmented, tuple[int, ...], tuple[int, ...]]:
+def _masked(seg: Segmented, labels: list[Label]) -> tuple[Segmented, array[int], tuple[int, ...]]:
     """The stream with every label's and reference's number collapsed to one MASK, and where each masked character
     starts in the real stream (one more entry: the stream's end)."""
     n = len(seg.stream)
+    tc = typecode(n + 1)
     if not labels:
-        return seg, tuple(range(n + 1)), ()
+        return seg, array(tc, range(n + 1)), ()
     parts: list[str] = []
-    real: list[int] = []
+    real: array[int] = array(tc)
+    to_masked: array[int] = array(tc)  # real offset -> masked offset (a number's digits all map to its MASK)
     masks: list[int] = []
     pos = 0
     for lb in labels:
         parts.append(seg.stream[pos:lb.num_start])
+        at = len(real)
         real.extend(range(pos, lb.num_start))
+        to_masked.extend(range(at, at + lb.num_start - pos))
         parts.append(MASK)
         masks.append(len(real))
+        to_masked.extend(array(tc, [len(real)]) * (lb.num_end - lb.num_start))
         real.append(lb.num_start)
         pos = lb.num_end
     parts.append(seg.stream[pos:])
+    at = len(real)
     real.extend(range(pos, n))
+    to_masked.extend(range(at, at + n - pos))
     real.append(n)
     stream = "".join(parts)
-    to_masked = [0] * (n + 1)  # real offset -> masked offset (a number's digits all map to its MASK)
-    for m in range(len(real) - 1):
-        for k in range(real[m], real[m + 1]):
-            to_masked[k] = m
-    to_masked[n] = len(stream)
+    to_masked.append(len(stream))
     paragraphs = [replace(p, start=to_masked[p.start], end=to_masked[p.end], text=stream[to_masked[p.start]:to_masked[p.end]])
                   for p in seg.paragraphs]
     sentences = [replace(s, start=to_masked[s.start], end=to_masked[s.end], text=stream[to_masked[s.start]:to_masked[s.end]])
                  for s in seg.sentences]
-    para_of = [seg.para_of[r] for r in real[:-1]]
-    positions = [seg.positions[r] for r in real[:-1]]
+    para_of = array(seg.para_of.typecode, (seg.para_of[r] for r in real[:-1]))
+    positions = array(seg.positions.typecode, (seg.positions[r] for r in real[:-1]))
     masked = replace(seg, stream=stream, positions=positions, paragraphs=paragraphs, sentences=sentences, para_of=para_of)
-    return masked, tuple(real), tuple(masks)
+    return masked, real, tuple(masks)
 
 
 def unmask(alignment: Alignment, base: Labelled, witness: Labelled, a: str, b: str) -> Alignment:
