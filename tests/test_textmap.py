@@ -220,3 +220,10 @@ def test_stream_offsets_and_masked_positions_go_back_to_the_same_places() -> Non
     assert list(masked.original_starts()) == [starts[p] for p in masked.positions]
     for p in masked.paragraphs:
         assert masked.stream[p.start:p.end] == p.text
+
+
+def test_a_run_of_converted_characters_is_one_mark_only_where_its_original_is_one_run() -> None:
+    # 國務 side by side in the original: one mark; with a reading taken out between them: two, each at its own span
+    for text, want in (("國務院", [(0, 2, "国务")]), ("國(guó)務院", [(0, 1, "国"), (6, 7, "务")]), ("中國", [(1, 2, "国")])):
+        norm = normalize(document_from_text(text), rules="ruby,script")
+        assert [(m.start, m.end, m.new) for m in norm.mapped.marks if m.code == Code.SCRIPT] == want

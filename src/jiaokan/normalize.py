@@ -1051,14 +1051,20 @@ def _convert_one_to_one(mt: MappedText, out: str, convert: Callable[[str], str],
     del alone
     old_starts, old_ends = mt.starts, mt.ends
     starts, ends = array(old_starts.typecode, old_starts), array(old_ends.typecode, old_ends)
-    marks = MarkWriter(old_starts.typecode)
+    tc = old_starts.typecode
+    marks = MarkWriter(tc)
     add = marks.add
     pos = 0
     for lo, hi in [*windows, [n, n]]:
         if lo < pos:
             continue  # a window reaching back into the one before (a phrase inside it): its characters go one for one
-        for t in _mismatches(src, out, pos, lo):  # one character for one: each changed one marked at its own span
-            add(old_starts[t], old_ends[t], code, out[t])
+        for i, j in _runs(_mismatches(src, out, pos, lo)):  # one character for one: each changed one marked at its own span
+            s, e = old_starts[i], old_ends[j - 1]
+            if e - s == j - i and old_starts[i:j] == array(tc, range(s, e)) and old_ends[i:j] == array(tc, range(s + 1, e + 1)):
+                add(s, e, code, out[i:j])  # each character is one original character, in a row: one mark, as joined
+            else:
+                for t in range(i, j):
+                    add(old_starts[t], old_ends[t], code, out[t])
         if lo < hi:  # a phrase: every character maps to the whole piece
             s, e = old_starts[lo], old_ends[hi - 1]
             starts[lo:hi] = array(starts.typecode, [s]) * (hi - lo)
@@ -1067,6 +1073,19 @@ def _convert_one_to_one(mt: MappedText, out: str, convert: Callable[[str], str],
                 add(s, e, code, out[lo:hi], whole=True)
         pos = hi
     return MappedText(out, starts, ends, mt.marks + marks.chunk())
+
+
+def _runs(indices: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Ascending indices as runs ``[i, j)`` of consecutive ones."""
+    i = j = -1
+    for t in indices:
+        if t != j:
+            if j > i:
+                yield i, j
+            i = t
+        j = t + 1
+    if j > i:
+        yield i, j
 
 
 ALONE_BLOCK = 65536  # characters converted alone per call: sep.join(text) makes a string of each character first
