@@ -1060,7 +1060,7 @@ def _convert_one_to_one(mt: MappedText, out: str, convert: Callable[[str], str],
             continue  # a window reaching back into the one before (a phrase inside it): its characters go one for one
         for i, j in _runs(_mismatches(src, out, pos, lo)):  # one character for one: each changed one marked at its own span
             s, e = old_starts[i], old_ends[j - 1]
-            if e - s == j - i and old_starts[i:j] == array(tc, range(s, e)) and old_ends[i:j] == array(tc, range(s + 1, e + 1)):
+            if j - i == 1 or (e - s == j - i > 8 and old_starts[i:j] == array(tc, range(s, e)) and old_ends[i:j] == array(tc, range(s + 1, e + 1))):
                 add(s, e, code, out[i:j])  # each character is one original character, in a row: one mark, as joined
             else:
                 for t in range(i, j):
