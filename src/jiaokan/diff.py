@@ -12,8 +12,9 @@ import bisect
 import itertools
 import re
 import time
+from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
@@ -996,43 +997,51 @@ def _cosmetic_finding(a: Segmented, b: Segmented, codes: frozenset[str], code: C
 
 
 class _SideEdits:
-    """One copy's normalization edits, located on its comparison stream."""
+    """One copy's normalization edits, located on its comparison stream.
+
+    Kept as columns (stream range and index into the copy's :class:`~jiaokan.normalize.EditLog`), each edit made
+    when it is read: a traditional copy has an edit for every fourth character."""
 
     def __init__(self, seg: Segmented) -> None:
         positions = seg.positions
-        self.located: list[tuple[int, int, Edit]] = []
-        self._by_place: dict[tuple[str, int, int], list[Edit]] = {}
+        log = seg.normalized.edit_log()
+        self._log = log
+        self._s1, self._s2, self._k = array("q"), array("q"), array("q")  # ascending s1: the log is in normalized order
         script = bytearray(len(positions) + 1)
-        bisect_left, located, by_place, script_code = bisect.bisect_left, self.located, self._by_place, Code.SCRIPT
-        for ed in seg.normalized.edits():
-            n1, n2 = ed.norm_start, ed.norm_end
-            s1 = bisect_left(positions, n1)
-            s2 = bisect_left(positions, n2, s1)
-            if n1 < n2:
-                if s1 >= s2:
-                    continue  # only paragraph breaks changed: not in the stream
-            elif not _touches_stream(positions, s1, n1):
+        for k in range(len(log)):
+            n1, n2 = log.norm_starts[k], log.norm_ends[k]
+            s1 = bisect.bisect_left(positions, n1)
+            s2 = bisect.bisect_left(positions, n2)
+            if n1 < n2 and s1 >= s2:
+                continue  # only paragraph breaks changed: not in the stream
+            if n1 == n2 and not _touches_stream(positions, s1, n1):
                 continue  # a deletion in a paragraph set aside (framing patterns) or between paragraphs
-            located.append((s1, s2, ed))
-            key = (ed.code, s1, s2)
-            same = by_place.get(key)
-            if same is None:
-                by_place[key] = [ed]
-            else:
-                same.append(ed)
-            if ed.code == script_code:
+            self._s1.append(s1)
+            self._s2.append(s2)
+            self._k.append(k)
+            if log.code(k) == Code.SCRIPT:
                 script[s1:s2] = b"\x01" * (s2 - s1)
         self._script = script
         self._stream = seg.stream
 
+    @property
+    def located(self) -> Iterator[tuple[int, int, Edit]]:
+        """Each edit with its stream range, in order."""
+        log = self._log
+        for s1, s2, k in zip(self._s1, self._s2, self._k, strict=True):
+            yield s1, s2, log[k]
+
     def at(self, code: str, s1: int, s2: int) -> list[Edit]:
         """This copy's edits of ``code`` at stream ``[s1, s2)``."""
-        return self._by_place.get((code, s1, s2), [])
+        log, out = self._log, []
+        for q in range(bisect.bisect_left(self._s1, s1), bisect.bisect_right(self._s1, s1)):
+            if self._s2[q] == s2 and log.code(self._k[q]) == code:
+                out.append(log[self._k[q]])
+        return out
 
     def has(self, ed: Edit, s1: int, s2: int) -> bool:
         """Is the same edit (same rule, what it read and wrote) at stream ``[s1, s2)`` of this copy?"""
-        same = self._by_place.get((ed.code, s1, s2))
-        return same is not None and any(o.read == ed.read and o.written == ed.written for o in same)
+        return any(o.read == ed.read and o.written == ed.written for o in self.at(ed.code, s1, s2))
 
     def scripted(self, s1: int, s2: int) -> bool:
         """Did the script rule change any character of stream ``[s1, s2)``?"""
@@ -1169,7 +1178,7 @@ def _piece(ed: Edit, i: int, j: int) -> Edit:
                    norm_start=ed.norm_start + i, norm_end=ed.norm_start + j, read=read, written=ed.written[i:j])
 
 
-def _touches_stream(positions: list[int], s: int, point: int) -> bool:
+def _touches_stream(positions: Sequence[int], s: int, point: int) -> bool:
     """Is normalized ``point`` at a stream character (before it, or just after the one before)?"""
     return (s < len(positions) and positions[s] == point) or (s > 0 and positions[s - 1] + 1 == point)
 

@@ -346,7 +346,7 @@ def _heaviest_chain(points: list[tuple[int, int]]) -> list[int]:
     return out[::-1]
 
 
-def _visible(text: str, starts: list[int], s: int, e: int) -> int:
+def _visible(text: str, starts: Sequence[int], s: int, e: int) -> int:
     """Non-space characters of the plain ``text`` whose original place is inside ``[s, e)``."""
     lo = bisect.bisect_left(starts, s)
     hi = bisect.bisect_left(starts, e)

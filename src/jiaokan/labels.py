@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal, get_args
@@ -22,6 +23,7 @@ from typing import Literal, get_args
 from jiaokan.align import Alignment, Move, Op, OpTag
 from jiaokan.normalize import han_number
 from jiaokan.segment import Para, Segmented, Sentence
+from jiaokan.textmap import typecode
 
 MASK = "#"
 _NUMERAL = "0-9〇零一二三四五六七八九十百千两"
@@ -69,7 +71,7 @@ class Labelled:
 
     labels: tuple[Label, ...]
     masked: Segmented
-    real: tuple[int, ...]
+    real: array[int]  # 4 bytes a character
     masks: tuple[int, ...]  # masked offsets of the MASKs, ascending
 
     def at(self, position: int) -> Label | None:
@@ -125,18 +127,19 @@ def _external(text: str, at: int) -> bool:
     return title >= 0 and _INTERNAL.search(text, title, at) is None
 
 
-def _masked(seg: Segmented, labels: list[Label]) -> tuple[Segmented, tuple[int, ...], tuple[int, ...]]:
+def _masked(seg: Segmented, labels: list[Label]) -> tuple[Segmented, array[int], tuple[int, ...]]:
     """The stream with every label's and reference's number collapsed to one MASK, and where each masked character
     starts in the real stream (one more entry: the stream's end)."""
     n = len(seg.stream)
+    tc = typecode(n + 1)
     if not labels:
-        return seg, tuple(range(n + 1)), ()
+        return seg, array(tc, range(n + 1)), ()
     parts: list[str] = []
-    real: list[int] = []
+    real: array[int] = array(tc)
+    to_masked: array[int] = array(tc)  # real offset -> masked offset (a number's digits all map to its MASK)
     masks: list[int] = []
-    to_masked: list[int] = []  # real offset -> masked offset (a number's digits all map to its MASK)
-    para_of: list[int] = []
-    positions: list[int] = []
+    para_of: array[int] = array(seg.para_of.typecode)
+    positions: array[int] = array(seg.positions.typecode)
     pos = 0
     # built a run at a time (slices, ranges), never a character at a time: this is on every diff's path
     for lb in labels:
@@ -150,7 +153,7 @@ def _masked(seg: Segmented, labels: list[Label]) -> tuple[Segmented, tuple[int, 
         positions.append(seg.positions[lb.num_start])
         parts.append(MASK)
         masks.append(len(real))
-        to_masked.extend([len(real)] * (lb.num_end - lb.num_start))
+        to_masked.extend(array(tc, [len(real)]) * (lb.num_end - lb.num_start))
         real.append(lb.num_start)
         pos = lb.num_end
     parts.append(seg.stream[pos:])
@@ -167,7 +170,7 @@ def _masked(seg: Segmented, labels: list[Label]) -> tuple[Segmented, tuple[int, 
     sentences = [Sentence(x.index, to_masked[x.start], to_masked[x.end], x.paragraph, stream[to_masked[x.start]:to_masked[x.end]])
                  for x in seg.sentences]
     masked = replace(seg, stream=stream, positions=positions, paragraphs=paragraphs, sentences=sentences, para_of=para_of)
-    return masked, tuple(real), tuple(masks)
+    return masked, real, tuple(masks)
 
 
 def unmask(alignment: Alignment, base: Labelled, witness: Labelled, a: str, b: str) -> Alignment:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import html
 import re
+from array import array
 from html.parser import HTMLParser
 
 from jiaokan.findings import Code
-from jiaokan.textmap import Builder, MappedText
+from jiaokan.textmap import Builder, MappedText, typecode
 
 # Elements whose start and end are paragraph boundaries.
 BLOCK_TAGS = frozenset(
@@ -48,8 +49,9 @@ class _Extractor(HTMLParser):
         self.base = base
         self.nl = [0, *(m.end() for m in re.finditer("\n", source))]
         self.parts: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        tc = typecode(base + len(source) + 1)
+        self.starts: array[int] = array(tc)
+        self.ends: array[int] = array(tc)
         self.skip_depth = 0
         self.skip_stack: list[str] = []
         self.break_at = -1  # len(parts) just after the last break emitted
@@ -67,8 +69,8 @@ class _Extractor(HTMLParser):
             self.starts.extend(range(start, start + len(text)))
             self.ends.extend(range(start + 1, start + len(text) + 1))
         else:
-            self.starts.extend([start] * len(text))
-            self.ends.extend([end] * len(text))
+            self.starts.extend(array(self.starts.typecode, [start]) * len(text))
+            self.ends.extend(array(self.ends.typecode, [end]) * len(text))
 
     def _tag_end(self, start: int) -> int:
         rel = start - self.base

@@ -25,18 +25,20 @@ import bisect
 import difflib
 import re
 import unicodedata
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from typing import overload
 
 from jiaokan.characters import classes, compatibility_table, has_uncommon, is_combining, is_junk_symbol, radical_table
 from jiaokan.errors import InputError
 from jiaokan.findings import Code
 from jiaokan.ingest import Document, DocumentFormat
 from jiaokan.markup import html_text, markdown_text
-from jiaokan.textmap import Builder, MappedText, substitute, translate
+from jiaokan.textmap import CODES, Builder, MappedText, MarkWriter, substitute, translate
 from jiaokan.variants import opencc_converter, variant_table
 
 RuleFn = Callable[[MappedText, Document], MappedText]
@@ -91,20 +93,13 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
-class _EditIndex:
-    edits: tuple[Edit, ...]
-    starts: list[int]  # each edit's norm_start, ascending
-    reach: int  # the longest normalized range an edit covers
-
-
-@dataclass(frozen=True, slots=True)
 class Normalized:
     """A document's normalized text, its map back, and the rules applied."""
 
     document: Document
     mapped: MappedText
     rules: tuple[str, ...]
-    _cache: dict[str, _EditIndex] = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, EditLog] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -128,57 +123,141 @@ class Normalized:
         Ordered by place.  Where rules changed the same characters one after another, each change is its own
         edit; a deletion belongs to the range it lies inside.
         """
-        index = self._cache.get("edits")
-        if index is None:
-            out = _edits(self.mapped, self.document.text)
-            index = self._cache["edits"] = _EditIndex(out, [ed.norm_start for ed in out],
-                                                      max((ed.norm_end - ed.norm_start for ed in out), default=0))
+        log = self.edit_log()
         if i is None or j is None:
-            return list(index.edits)
+            return list(log)
         # edits are in normalized order: look only at those that can reach [i, j) (--show-map asks per paragraph)
-        lo, hi = bisect.bisect_left(index.starts, i - index.reach), bisect.bisect_left(index.starts, j)
-        return [ed for ed in index.edits[lo:hi]
-                if (ed.norm_start < j and ed.norm_end > i) or (ed.norm_start == ed.norm_end and i < ed.norm_start < j)]
+        lo, hi = bisect.bisect_left(log.norm_starts, i - log.reach), bisect.bisect_left(log.norm_starts, j)
+        out = []
+        for k in range(lo, hi):
+            n1, n2 = log.norm_starts[k], log.norm_ends[k]
+            if (n1 < j and n2 > i) or (n1 == n2 and i < n1 < j):
+                out.append(log[k])
+        return out
 
-def _edits(mapped: MappedText, original: str) -> tuple[Edit, ...]:
-    """Every mark of the map as an :class:`Edit`: where it lies in the normalized text, what the rule read and wrote."""
-    marks = mapped.marks
-    order = sorted(range(len(marks)), key=lambda k: (marks[k].start, -marks[k].end, k))
-    sorted_starts = [marks[k].start for k in order]
-    out: list[Edit] = []
-    superseded: set[int] = set()  # earlier marks whose result a later rule deleted (a no-break space made a space, then dropped)
+    def edit_log(self) -> EditLog:
+        """Every edit, as a sequence that makes each when asked (computed once per document): for a caller that
+        walks the edits of a large text without holding them all."""
+        log = self._cache.get("edits")
+        if log is None:
+            log = self._cache["edits"] = EditLog(self.mapped, self.document.text)
+        return log
+
+
+class EditLog(Sequence[Edit]):
+    """Every mark of a normalized text as an :class:`Edit`, ordered by place, kept as columns: an edit is made
+    when asked for (``log[k]``), from the mark it reports and the two texts, so that a 20 MB traditional text's
+    two million edits cost a few arrays, not two million objects."""
+
+    __slots__ = ("_mapped", "_marks", "_original", "_reads", "codes", "ends", "mark", "norm_ends", "norm_starts", "reach", "starts")
+
+    def __init__(self, mapped: MappedText, original: str) -> None:
+        self._mapped, self._original, self._marks = mapped, original, mapped.marks
+        #: each mark's original start and end, and its code byte (2 * index in textmap.CODES + whole)
+        self.starts, self.ends, self.codes = mapped.marks.columns()
+        self._reads: dict[int, str] = {}  # what the rule read, where it is not the original (earlier marks inside)
+        #: each edit's mark, and its normalized range (ascending starts)
+        self.mark, self.norm_starts, self.norm_ends = _edit_rows(self, original)
+        self.reach = max((e - s for s, e in zip(self.norm_starts, self.norm_ends, strict=True)), default=0)
+
+    def __len__(self) -> int:
+        return len(self.mark)
+
+    @overload
+    def __getitem__(self, k: int) -> Edit: ...
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[Edit]: ...
+    def __getitem__(self, k: int | slice) -> Edit | Sequence[Edit]:
+        if isinstance(k, slice):
+            return [self[q] for q in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        q = self.mark[k]
+        s, e, c = self.starts[q], self.ends[q], self.codes[q]
+        n1, n2 = self.norm_starts[k], self.norm_ends[k]
+        original = self._original[s:e]
+        return Edit(s, e, original, self._mapped.text[n1:n2], n1, n2, CODES[c >> 1], self._reads.get(k, original),
+                    self._marks.new_text(q), bool(c & 1))
+
+    def code(self, k: int) -> Code:
+        """The code of edit ``k`` (without making the edit)."""
+        return CODES[self.codes[self.mark[k]] >> 1]
+
+    def set_read(self, k: int, read: str) -> None:
+        self._reads[k] = read
+
+
+def _edit_rows(log: EditLog, original: str) -> tuple[array[int], array[int], array[int]]:
+    """Each mark's place in the normalized text and what its rule read; the rows in normalized order.
+
+    Where rules changed the same characters one after another, each change is its own edit; a mark whose result a
+    later rule deleted (a no-break space made a space, then dropped) is left out.  Sorting keys are one int each.
+    """
+    S, E, C = log.starts, log.ends, log.codes  # the marks' columns
+    marks, mapped = log._marks, log._mapped
+    count = len(S)
+    width = max(len(original) + 2, count + 1).bit_length()
+    low = (1 << width) - 1
+    # the marks by (start, -end, index)
+    order = array("q", (key & low for key in sorted((S[k] << (2 * width)) | ((low - E[k]) << width) | k for k in range(count))))
+    sorted_starts = array(S.typecode, (S[k] for k in order))
+    starts, ends = mapped.starts, mapped.ends
+    tc = starts.typecode
+    marks_at, n1s, n2s = array("q"), array(tc), array(tc)
+    reads: dict[int, str] = {}
+    superseded: set[int] = set()
     for k in order:
-        m = marks[k]
-        if m.start < m.end:  # the normalized characters whose spans overlap the mark's
-            n1 = bisect.bisect_right(mapped.ends, m.start)
-            n2 = bisect.bisect_left(mapped.starts, m.end)
-            n1 = min(n1, n2)
+        ms, me = S[k], E[k]
+        if ms < me:  # the normalized characters whose spans overlap the mark's
+            n2 = bisect.bisect_left(starts, me)
+            n1 = min(bisect.bisect_right(ends, ms), n2)
         else:
-            n1 = n2 = bisect.bisect_left(mapped.starts, m.start)
+            n1 = n2 = bisect.bisect_left(starts, ms)
         # what the rule read: the original with the outermost earlier marks inside this one applied
         inner = []
-        for pos_in_order in range(bisect.bisect_left(sorted_starts, m.start), len(order)):
+        for pos_in_order in range(bisect.bisect_left(sorted_starts, ms), count):
             q = order[pos_in_order]
-            mq = marks[q]
-            if mq.start >= m.end:
+            if S[q] >= me:
                 break
-            if q < k and mq.end <= m.end:
+            if q < k and E[q] <= me:
                 inner.append(q)
-        if not m.new and m.start < m.end:
-            superseded.update(inner)
-        inner.sort(key=lambda q: (marks[q].start, -marks[q].end, -q))
-        pieces: list[str] = []
-        pos = m.start
-        for q in inner:
-            mq = marks[q]
-            if mq.start >= pos:
-                pieces += [original[pos:mq.start], mq.new]
-                pos = mq.end
-        pieces.append(original[pos:m.end])
-        out.append(Edit(m.start, m.end, original[m.start:m.end], mapped.text[n1:n2], n1, n2, m.code, "".join(pieces), m.new, m.whole))
-    out = [ed for k, ed in zip(order, out, strict=True) if k not in superseded]
-    out.sort(key=lambda ed: (ed.norm_start, ed.norm_end, ed.start, ed.end, ed.code))
-    return tuple(out)
+        if inner:
+            if ms < me and not marks.new_text(k):
+                superseded.update(inner)
+            inner.sort(key=lambda q: (S[q], -E[q], -q))
+            pieces: list[str] = []
+            pos = ms
+            for q in inner:
+                if S[q] >= pos:
+                    pieces += [original[pos:S[q]], marks.new_text(q)]
+                    pos = E[q]
+            pieces.append(original[pos:me])
+            read = "".join(pieces)
+            if read != original[ms:me]:
+                reads[len(marks_at)] = read
+        marks_at.append(k)
+        n1s.append(n1)
+        n2s.append(n2)
+    del order, sorted_starts
+    # the rows by (norm_start, norm_end, start, end, code), stably
+    rank = [r for r, _ in sorted(enumerate(sorted(range(len(CODES)), key=lambda c: str(CODES[c]))), key=lambda rc: rc[1])]
+    nw = max(len(mapped.text) + 2, 2).bit_length()
+    rows = len(marks_at)
+    rw = max(rows + 1, 2).bit_length()
+    keys = sorted(
+        ((((((((n1s[r] << nw) | n2s[r]) << width) | S[q]) << width) | E[q]) << 8 | rank[C[q] >> 1]) << rw) | r
+        for r, q in enumerate(marks_at) if q not in superseded
+    )
+    rmask = (1 << rw) - 1
+    out_mark, out_n1, out_n2 = array("q"), array(tc), array(tc)
+    for key in keys:
+        r = key & rmask
+        if r in reads:
+            log.set_read(len(out_mark), reads[r])
+        out_mark.append(marks_at[r])
+        out_n1.append(n1s[r])
+        out_n2.append(n2s[r])
+    return out_mark, out_n1, out_n2
 
 
 # --------------------------------------------------------------------------
@@ -942,37 +1021,100 @@ def _convert_lines(mt: MappedText, convert: Callable[[str], str], code: Code) ->
                 _align_replace(b, pos, line, conv)
             pos += len(line) + 1
         return b.build()
+    return _convert_one_to_one(mt, out, convert, code)
+
+
+def _convert_one_to_one(mt: MappedText, out: str, convert: Callable[[str], str], code: Code) -> MappedText:
+    """A conversion of as many characters as the text had: the new text is ``out`` and the map the old one, but
+    for the pieces converted as phrases (each mapped whole); the old text's characters converted alone are found
+    in one pass (joined by a separator, not one string per character), and compared block by block."""
     src = mt.text
-    sep = next((c for c in "\x01\x02\x03\ufffe" if c not in src), None)
-    alone = convert(sep.join(src)).split(sep) if sep else None
-    if alone is None or len(alone) != len(src):
-        alone = [convert(c) for c in src]
     n = len(src)
+    sep = next((c for c in "\x01\x02\x03\ufffe" if c not in src), None)
+    alone: str | list[str] | None = None
+    if sep is not None:
+        alone = _alone(src, sep, convert)
+        if alone is None:
+            alone = convert(sep.join(src)).split(sep)
+    if alone is None or len(alone) != n:
+        alone = [convert(c) for c in src]
     # pieces converted as phrases (復甦 → 复苏, where 甦 alone stays), found first, joined where they overlap
     windows: list[list[int]] = []
-    for i in range(n):
-        if alone[i] != out[i] and not (windows and windows[-1][0] <= i < windows[-1][1]):
+    for i in _mismatches(alone, out):
+        if not (windows and windows[-1][0] <= i < windows[-1][1]):
             lo, hi = _phrase_window(src, out, i, convert)
             if windows and lo < windows[-1][1]:
                 windows[-1][0] = min(windows[-1][0], lo)
                 windows[-1][1] = max(windows[-1][1], hi)
             else:
                 windows.append([lo, hi])
-    starts = {w[0]: w[1] for w in windows}  # [lo, hi] lists
-    i = 0
-    while i < n:
-        if i in starts:
-            b.replace(i, starts[i], out[i:starts[i]], atomic=True)
-            i = starts[i]
-        elif out[i] != src[i]:
-            j = i + 1
-            while j < n and out[j] != src[j] and j not in starts:
-                j += 1
-            b.replace(i, j, out[i:j])
-            i = j
-        else:
-            i += 1
-    return b.build()
+    del alone
+    old_starts, old_ends = mt.starts, mt.ends
+    starts, ends = array(old_starts.typecode, old_starts), array(old_ends.typecode, old_ends)
+    tc = old_starts.typecode
+    marks = MarkWriter(tc)
+    add = marks.add
+    pos = 0
+    for lo, hi in [*windows, [n, n]]:
+        if lo < pos:
+            continue  # a window reaching back into the one before (a phrase inside it): its characters go one for one
+        for i, j in _runs(_mismatches(src, out, pos, lo)):  # one character for one: each changed one marked at its own span
+            s, e = old_starts[i], old_ends[j - 1]
+            if j - i == 1 or (e - s == j - i > 8 and old_starts[i:j] == array(tc, range(s, e)) and old_ends[i:j] == array(tc, range(s + 1, e + 1))):
+                add(s, e, code, out[i:j])  # each character is one original character, in a row: one mark, as joined
+            else:
+                for t in range(i, j):
+                    add(old_starts[t], old_ends[t], code, out[t])
+        if lo < hi:  # a phrase: every character maps to the whole piece
+            s, e = old_starts[lo], old_ends[hi - 1]
+            starts[lo:hi] = array(starts.typecode, [s]) * (hi - lo)
+            ends[lo:hi] = array(ends.typecode, [e]) * (hi - lo)
+            if out[lo:hi] != src[lo:hi]:
+                add(s, e, code, out[lo:hi], whole=True)
+        pos = hi
+    return MappedText(out, starts, ends, mt.marks + marks.chunk())
+
+
+def _runs(indices: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Ascending indices as runs ``[i, j)`` of consecutive ones."""
+    i = j = -1
+    for t in indices:
+        if t != j:
+            if j > i:
+                yield i, j
+            i = t
+        j = t + 1
+    if j > i:
+        yield i, j
+
+
+ALONE_BLOCK = 65536  # characters converted alone per call: sep.join(text) makes a string of each character first
+
+
+def _alone(src: str, sep: str, convert: Callable[[str], str]) -> str | None:
+    """Each character of ``src`` converted on its own, as one string (None if some character converted to more
+    or fewer than one), a block at a time: the joined block's list of one-character strings is all it holds."""
+    pieces: list[str] = []
+    for x in range(0, len(src), ALONE_BLOCK):
+        part = src[x:x + ALONE_BLOCK]
+        joined = convert(sep.join(part))
+        m = len(part)
+        if len(joined) != 2 * m - 1 or joined[1::2] != sep * (m - 1):
+            return None
+        pieces.append(joined[::2])
+    return "".join(pieces)
+
+
+def _mismatches(a: str | list[str], b: str, lo: int = 0, hi: int | None = None, block: int = 64) -> Iterator[int]:
+    """The indices in ``[lo, hi)`` where ``a`` and ``b`` differ, equal stretches skipped a block at a time."""
+    hi = len(b) if hi is None else hi
+    for x in range(lo, hi, block):
+        y = min(hi, x + block)
+        if isinstance(a, str) and a[x:y] == b[x:y]:
+            continue
+        for i in range(x, y):
+            if a[i] != b[i]:
+                yield i
 
 
 def _phrase_window(src: str, out: str, i: int, convert: Callable[[str], str]) -> tuple[int, int]:

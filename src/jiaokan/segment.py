@@ -10,6 +10,7 @@ its stream range.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +18,7 @@ from typing import Protocol
 
 from jiaokan.findings import Span, span_at
 from jiaokan.normalize import PARAGRAPH_BREAK, Normalized, is_title
+from jiaokan.textmap import typecode
 
 _SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)]*")
 _L1 = re.compile(r"^([一二三四五六七八九十百]+)、")
@@ -50,10 +52,10 @@ class Segmented:
 
     normalized: Normalized
     stream: str
-    positions: list[int]  # stream index -> normalized index
+    positions: array[int]  # stream index -> normalized index (an array of machine ints: 4 bytes a character)
     paragraphs: list[Para]
     sentences: list[Sentence]
-    para_of: list[int]  # stream index -> paragraph index
+    para_of: array[int]  # stream index -> paragraph index
     set_aside: list[tuple[int, int]] = field(default_factory=list)  # normalized ranges of paragraphs left out
 
     def span(self, i: int, j: int) -> Span:
@@ -61,10 +63,21 @@ class Segmented:
         s, e = self.original_span(i, j)
         return span_at(self.normalized.document, s, e)
 
-    def original_starts(self) -> list[int]:
-        """The original offset where each stream character starts (ascending): bisect it to go back."""
-        starts = self.normalized.mapped.starts
-        return [starts[p] for p in self.positions]
+    def original_starts(self) -> array[int]:
+        """The original offset where each stream character starts (ascending): bisect it to go back.
+
+        Copied a paragraph at a time (each is one run of normalized characters), not a character at a time."""
+        starts, positions = self.normalized.mapped.starts, self.positions
+        out = array(starts.typecode)
+        pos = 0
+        for p in self.paragraphs:
+            if p.start != pos or p.end <= p.start or positions[p.end - 1] - positions[p.start] != p.end - 1 - p.start:
+                return array(starts.typecode, (starts[q] for q in positions))  # not runs (a masked stream): one by one
+            out.extend(starts[positions[p.start]:positions[p.end - 1] + 1])
+            pos = p.end
+        if pos != len(positions):
+            return array(starts.typecode, (starts[q] for q in positions))
+        return out
 
     def original_span(self, i: int, j: int) -> tuple[int, int]:
         """Original ``[start, end)`` of stream ``[i, j)``; empty ranges give a point."""
@@ -153,10 +166,11 @@ def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None =
     ``outside`` accepts (a web page's chrome around its body), are set aside, not compared."""
     text = normalized.text
     set_aside: list[tuple[int, int]] = []
-    positions: list[int] = []
+    tc = typecode(len(text) + 1)
+    positions: array[int] = array(tc)
     paragraphs: list[Para] = []
     sentences: list[Sentence] = []
-    para_of: list[int] = []
+    para_of: array[int] = array(tc)
     parts: list[str] = []
     l1 = l2 = l3 = ""
     pos = 0  # normalized offset
@@ -187,7 +201,7 @@ def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None =
             pidx = len(paragraphs)
             paragraphs.append(Para(pidx, stream_pos, stream_pos + len(para), para, heading, label is not None or is_title(para)))
             positions.extend(range(pos, pos + len(para)))
-            para_of.extend([pidx] * len(para))
+            para_of.extend(array(tc, [pidx]) * len(para))
             parts.append(para)
             start = 0
             for m in _SENTENCE_END.finditer(para):
