@@ -10,11 +10,12 @@ run), ``accepted``, or ``below-threshold``.
 from __future__ import annotations
 
 import glob
+import itertools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from jiaokan import baseline as bl
 from jiaokan.config import FailOn, Settings
@@ -23,7 +24,8 @@ from jiaokan.discover import Notice, Rules, matches, rules_of, walk
 from jiaokan.errors import InputError
 from jiaokan.findings import COSMETIC, SUBSTANTIVE, Finding, Parts
 from jiaokan.ingest import EXTENSIONS, Document, DocxRevisions, read_document
-from jiaokan.prepare import prepare
+from jiaokan.parallel import Ordered, state, workers_for
+from jiaokan.prepare import Prepared, prepare
 from jiaokan.web import has_scheme, is_url
 
 Status = Literal["new", "accepted", "below-threshold"]  # of a finding
@@ -162,29 +164,70 @@ def check(
     accepted: bl.Baseline | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     docx_revisions: DocxRevisions = "accepted",
+    workers: int | None = 1,
 ) -> CheckResult:
     """Diff each witness against ``base``, then decide with the accepted variants (``docx_revisions``: how Word
-    witnesses' tracked changes read)."""
+    witnesses' tracked changes read).
+
+    ``workers``: processes diffing witnesses at once (``None``: one per core); the base is prepared once, here, and
+    forked workers inherit it.  The result is the same for any number: witnesses are reported in input order.
+    """
     settings = settings or Settings()
     items = expand(witnesses, base=base.path, rules=rules_of(settings))
     prepared = prepare(base, settings=settings)  # once, not once per witness
+    paths = [path for path, error in items if error is None]
+    n = min(workers_for(workers), len(paths))
     checks: list[WitnessCheck] = []
-    for k, (path, error) in enumerate(items):
-        if progress is not None:
-            progress(k, len(items), path)
-        if error is not None:
-            checks.append(WitnessCheck(path, error=str(error)))
-            continue
-        try:
-            doc = read_document(path, docx_revisions=docx_revisions)
-        except InputError as exc:
-            checks.append(WitnessCheck(path, error=str(exc)))
-            continue
-        result = diff_prepared(prepared, prepare(doc, settings=settings), settings=settings)
-        checks.append(WitnessCheck(path, result.light()))  # kept until the report: without the offset maps
+    if n < 2:
+        done = (_witness(prepared, settings, docx_revisions, path) for path in paths)
+        checks = _in_order(items, done, progress)
+    else:
+        # the first witness here: its diff loads what diffs load lazily (word segmentation, variant tables, about
+        # 0.2 s), which the workers then inherit instead of each loading it again
+        first = _witness(prepared, settings, docx_revisions, paths[0])
+        shared = {"base": base, "settings": settings, "docx_revisions": docx_revisions}
+        with Ordered(_pooled_witness, workers=n, shared=shared, inherited={"prepared": prepared}, setup=_setup, batch=1) as pool:  # forked before progress starts a thread
+            rest = (replace(w, result=replace(w.result, base=base)) if w.result is not None else w for w in pool.map(paths[1:]))
+            checks = _in_order(items, itertools.chain([first], rest), progress)
     if progress is not None:
         progress(len(items), len(items), "")
     return apply_baseline(CheckResult(base, settings, tuple(checks), (), None), accepted)
+
+
+def _in_order(items: list[tuple[str, InputError | None]], done: Iterator[WitnessCheck],
+              progress: Callable[[int, int, str], None] | None) -> list[WitnessCheck]:
+    """Every item's check in argument order: an item that could not even be listed is an error for it alone."""
+    checks = []
+    for k, (path, error) in enumerate(items):
+        if progress is not None:
+            progress(k, len(items), path)
+        checks.append(WitnessCheck(path, error=str(error)) if error is not None else next(done))
+    return checks
+
+
+def _witness(prepared: Prepared, settings: Settings, docx_revisions: DocxRevisions, path: str) -> WitnessCheck:
+    """One witness read, prepared and diffed; unreadable, it is an error for it alone."""
+    try:
+        doc = read_document(path, docx_revisions=docx_revisions)
+    except InputError as exc:
+        return WitnessCheck(path, error=str(exc))
+    result = diff_prepared(prepared, prepare(doc, settings=settings), settings=settings)
+    return WitnessCheck(path, result.light())  # kept until the report: without the offset maps
+
+
+def _setup(shared: dict[str, Any]) -> None:
+    """A spawned worker (no fork) prepares the base itself, once."""
+    if "prepared" not in shared:
+        shared["prepared"] = prepare(shared["base"], settings=shared["settings"])
+
+
+def _pooled_witness(path: str) -> WitnessCheck:
+    w = _witness(state("prepared"), state("settings"), state("docx_revisions"), path)
+    # the base goes back to the parent once per witness otherwise (its text and line index): the parent puts its own back
+    return replace(w, result=replace(w.result, base=_NO_BASE)) if w.result is not None else w
+
+
+_NO_BASE = Document(path="", text="", format="text", encoding="utf-8", sha256="")
 
 
 def apply_baseline(result: CheckResult, accepted: bl.Baseline | None) -> CheckResult:

@@ -527,6 +527,8 @@ def check_cmd(
     exclude: ExcludeOpt = None,
     include: IncludeOpt = None,
     verbose: VerboseOpt = False,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="N", help="Processes diffing witnesses at once (default: the machine's cores); the report is the same for any N.",
+                                                    show_default=False, parser=_count_of("workers"))] = None,
 ) -> None:
     """Check WITNESSES against BASE for CI: exit 0 clean, 1 new drift, 2 a usage or input error."""
     from jiaokan import baseline as bl
@@ -573,7 +575,8 @@ def check_cmd(
         _witnesses_left(base, witnesses, allow_empty, settings)
         _list_files(verbose, witnesses, settings, base)
         with _Progress("checking") as bar:
-            result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=bar.show if bar.on else None, docx_revisions=_revisions(docx_original))
+            result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=bar.show if bar.on else None, docx_revisions=_revisions(docx_original),
+                           workers=workers)
         if write_baseline is not None:
             # the file being rewritten holds the reasons to keep (else the baseline read, if any)
             previous = bl.load(write_baseline) if write_baseline.is_file() else accepted

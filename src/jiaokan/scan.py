@@ -54,7 +54,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
-from jiaokan import serialize
+from jiaokan import parallel, serialize
 from jiaokan.config import Settings
 from jiaokan.diff import DiffResult, diff_prepared
 from jiaokan.discover import Rules
@@ -558,7 +558,8 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
 # ---------------------------------------------------------------- engines
 
 _WORKER: dict[str, Scanner] = {}
-H = TypeVar("H")  # an engine's handle on a submitted document
+H = TypeVar("H")  # an engine's handle on a submitted batch of documents
+BATCH = 8  # documents per Dask task: its round trip (scheduler and pickles, about 5 ms) paid once for these
 
 
 def _key(base: Document, settings: Settings, docx_revisions: DocxRevisions) -> str:
@@ -566,6 +567,8 @@ def _key(base: Document, settings: Settings, docx_revisions: DocxRevisions) -> s
 
 
 def _scanner(base: Document, settings: Settings, docx_revisions: DocxRevisions) -> Scanner:
+    """The base's scanner of this process: built on its first document, kept for the others (keyed by the base's
+    digest and the settings: a Dask worker serving two scans builds each once)."""
     key = _key(base, settings, docx_revisions)
     if key not in _WORKER:
         _WORKER.clear()
@@ -578,40 +581,80 @@ def check_item(base: Document, settings: Settings, docx_revisions: DocxRevisions
     return _scanner(base, settings, docx_revisions).check(item)
 
 
-def _pool_init(base: Document, settings: Settings, docx_revisions: DocxRevisions) -> None:
-    import signal
+def check_items(base: Document, settings: Settings, docx_revisions: DocxRevisions, items: list[Item]) -> list[dict[str, object]]:
+    """One Dask task: a batch of documents against the base's scanner of this worker, with Python's cyclic
+    collector off meanwhile, as ``jiaokan scan`` runs (a diff's objects live until it ends: the collector frees nothing)."""
+    import gc
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback from every worker
-    _scanner(base, settings, docx_revisions)
+    scanner = _scanner(base, settings, docx_revisions)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return [scanner.check(item) for item in items]
+    finally:
+        if was:
+            gc.enable()
+
+
+def _spawned(state: dict[str, Any]) -> None:
+    """A spawned pool worker (no fork) builds the base's scanner itself, once."""
+    state.setdefault("scanner", _scanner(state["base"], state["settings"], state["docx_revisions"]))
 
 
 def _pool_check(item: Item) -> dict[str, object]:
-    scanner = next(iter(_WORKER.values()))
+    scanner: Scanner = parallel.state("scanner")
     return scanner.check(item)
 
 
-def _bounded(submit: Callable[[Item], H], result: Callable[[H], dict[str, object]], items: Iterable[Item], inflight: int) -> Iterator[dict[str, object]]:
-    """Results in input order, with at most ``inflight`` documents submitted and not yet yielded.
+def _timed_out(item: Item) -> dict[str, object]:
+    return {"id": item.id, "kind": "error",
+            "error": f"{item.id}: no result in {DOCUMENT_TIMEOUT} s: the worker died or the document is pathological; check it alone with jiaokan diff or trace"}
 
-    A document whose result does not come within DOCUMENT_TIMEOUT (a worker killed for memory, a pathological
-    input) is recorded as an error and the scan goes on: it never hangs.
+
+def _bounded(submit: Callable[[list[Item]], H], result: Callable[[H], list[dict[str, object]]], items: Iterable[Item], inflight: int,
+             batch: int = 1) -> Iterator[dict[str, object]]:
+    """Results in input order, ``batch`` documents per task, with at most ``inflight`` documents submitted and not
+    yet yielded.
+
+    A batch whose result does not come within DOCUMENT_TIMEOUT per document (a worker killed for memory, a
+    pathological input) is sent again document by document; the one that fails again is recorded as an error and
+    the scan goes on: it never hangs.
     """
-    pending: deque[tuple[Item, H]] = deque()
+    pending: deque[tuple[list[Item], H]] = deque()
+    batch = max(1, min(batch, inflight))
+    waiting = 0
+    chunk: list[Item] = []
 
-    def take() -> dict[str, object]:
-        item, handle = pending.popleft()
+    def take() -> list[dict[str, object]]:
+        nonlocal waiting
+        sent, handle = pending.popleft()
+        waiting -= len(sent)
         try:
             return result(handle)
         except (TimeoutError, multiprocessing.TimeoutError):
-            return {"id": item.id, "kind": "error",
-                    "error": f"{item.id}: no result in {DOCUMENT_TIMEOUT} s: the worker died or the document is pathological; check it alone with jiaokan diff or trace"}
+            if len(sent) == 1:
+                return [_timed_out(sent[0])]
+        again = [(it, submit([it])) for it in sent]
+        out = []
+        for it, one in again:
+            try:
+                out.extend(result(one))
+            except (TimeoutError, multiprocessing.TimeoutError):
+                out.append(_timed_out(it))
+        return out
 
     for item in items:
-        pending.append((item, submit(item)))
-        if len(pending) >= inflight:
-            yield take()
+        chunk.append(item)
+        if len(chunk) >= batch:
+            pending.append((chunk, submit(chunk)))
+            waiting += len(chunk)
+            chunk = []
+        while waiting >= inflight:
+            yield from take()
+    if chunk:
+        pending.append((chunk, submit(chunk)))
     while pending:
-        yield take()
+        yield from take()
 
 
 Engine = Literal["local", "dask"]
@@ -627,22 +670,23 @@ def as_engine(name: str) -> Engine:
 
 
 def scan(base: Document, items: Iterable[Item], *, engine: Engine = "local", workers: int | None = None, scheduler: str | None = None,
-         settings: Settings | None = None, inflight: int | None = None, docx_revisions: DocxRevisions = "accepted") -> Iterator[dict[str, object]]:
-    """One record per item, in input order, from the chosen engine."""
+         settings: Settings | None = None, inflight: int | None = None, docx_revisions: DocxRevisions = "accepted",
+         batch: int | None = None) -> Iterator[dict[str, object]]:
+    """One record per item, in input order, from the chosen engine (``batch``: documents per task; the records
+    are the same for any engine, worker count and batch)."""
     engine = as_engine(engine)  # a caller's string that names no engine fails before any work
     settings = settings or Settings()
     first = Scanner(base, settings, docx_revisions)  # prepared here first: a bad rule or base fails now, not in every worker (a pool would hang)
     if engine == "local":
-        workers = workers or os.cpu_count() or 1
+        workers = parallel.workers_for(workers)
         inflight = inflight or workers * 8
         if workers == 1:
             yield from (first.check(item) for item in items)
             return
-        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        _WORKER.clear()
-        _WORKER[_key(base, settings, docx_revisions)] = first  # a forked worker finds the base prepared (a spawned one prepares it)
-        with ctx.Pool(workers, initializer=_pool_init, initargs=(base, settings, docx_revisions)) as pool:
-            yield from _bounded(lambda it: pool.apply_async(_pool_check, (it,)), lambda r: r.get(timeout=DOCUMENT_TIMEOUT), items, inflight)
+        shared = {"base": base, "settings": settings, "docx_revisions": docx_revisions}
+        with parallel.Ordered(_pool_check, workers=workers, shared=shared, inherited={"scanner": first}, setup=_spawned,
+                              batch=batch or parallel.BATCH, inflight=inflight, timeout=DOCUMENT_TIMEOUT) as pool:
+            yield from pool.map(items, on_timeout=_timed_out)
         return
     if engine == "dask":
         try:
@@ -652,9 +696,11 @@ def scan(base: Document, items: Iterable[Item], *, engine: Engine = "local", wor
         make: Callable[..., Any] = Client  # distributed has no type hints
         client = _connect(make, scheduler) if scheduler else make(processes=True, n_workers=workers or 2, threads_per_worker=1, dashboard_address=None)
         try:
-            inflight = inflight or 8 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
-            base_future = client.scatter(base, broadcast=True)
-            yield from _bounded(lambda it: client.submit(check_item, base_future, settings, docx_revisions, it, pure=False), lambda f: f.result(timeout=DOCUMENT_TIMEOUT), items, inflight)
+            size = batch or BATCH
+            inflight = inflight or 4 * size * max(1, len(client.scheduler_info().get("workers", {})) or 1)
+            base_future = client.scatter(base, broadcast=True)  # the base sent to each worker once; its scanner built there once
+            yield from _bounded(lambda chunk: client.submit(check_items, base_future, settings, docx_revisions, chunk, pure=False),
+                                lambda f: f.result(timeout=DOCUMENT_TIMEOUT * size), items, inflight, size)
         finally:
             client.close()
         return
