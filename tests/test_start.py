@@ -8,6 +8,8 @@ data/opencc-t2s.txt) are what the running Python and the installed OpenCC give.
 from __future__ import annotations
 
 import json
+import pickle
+import re
 import subprocess
 import sys
 import unicodedata
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from jiaokan import characters, variants
+from jiaokan import characters, lazy, pinyintable, variants
 
 from .cli import process_environment
 from .conftest import COUNTY_002, VENDOR_001
@@ -101,3 +103,51 @@ def test_the_opencc_tables_shipped_are_the_installed_dictionaries() -> None:
 @pytest.mark.parametrize("text", ["國務院關於加強數字政府建設", "数字政府建设", "復甦", "全鍊條", "衞生", "一坏", "一目瞭然", "abc", ""])
 def test_the_gated_t2s_converts_as_opencc(text: str) -> None:
     assert variants.opencc_converter("t2s").convert(text) == variants.loaded_converter("t2s").convert(text)
+
+
+def test_a_diff_with_ruby_reads_pypinyin_s_table_without_importing_pypinyin(tmp_path: Path) -> None:
+    code, modules, opened = loaded(tmp_path, "diff", VENDOR_001, COUNTY_002)
+    assert code == 1
+    assert any(p.endswith(pinyintable.FILE) for p in opened)  # the samples have ruby candidates: the table is read
+    assert "pypinyin" not in modules and not [p for p in opened if p.endswith(("pinyin_dict.py", "phrases_dict.json"))]
+
+
+def test_the_table_looked_up_per_character_is_pypinyin_s() -> None:
+    found = pinyintable.path()
+    assert found is not None
+    data = Path(found).read_bytes()
+    table = pinyintable.Readings(data)
+    assert table.data is not None  # the file has the shape the search relies on (else the whole table is parsed)
+    expected = {int(k): v for k, v in json.loads(data).items()}
+    assert all(table.get(k) == v for k, v in expected.items())
+    assert [table.get(k) for k in (0, 65, 0x3000, 0x10FFFF) if k not in expected] == [None] * 4
+    shuffled = b"{\n" + b",\n".join(sorted(data[2:-2].split(b",\n"), reverse=True)) + b"\n}"  # out of order: still found
+    assert all(pinyintable.Readings(shuffled).get(k) == v for k, v in list(expected.items())[::997])
+    one_line = json.dumps({str(k): v for k, v in expected.items()}, ensure_ascii=False).encode()  # another shape: parsed
+    assert pinyintable.Readings(one_line).table == expected
+
+
+def test_a_deferred_pattern_matches_as_the_compiled_one() -> None:
+    source = r"[\u3400-\u9fff](\d+)"
+    deferred, compiled = lazy.pattern(source), re.compile(source)
+    text = "第12条 国务院3 abc 5"
+    assert deferred.findall(text) == compiled.findall(text) and deferred.sub("-", text) == compiled.sub("-", text)
+    assert (deferred.pattern, deferred.flags, deferred.groups) == (compiled.pattern, compiled.flags, compiled.groups)
+    assert pickle.loads(pickle.dumps(lazy.pattern(source, re.M))).search("x国7").group(1) == "7"  # type: ignore[union-attr]
+
+
+def test_the_lazily_built_group_is_typer_s_own() -> None:
+    import typer
+
+    from jiaokan import cli
+
+    eager, lazy_group = typer.main.get_command(cli.app), cli.command_group()
+    assert isinstance(eager, typer.core.TyperGroup)
+    assert list(lazy_group.commands) == list(eager.commands) and not lazy_group.commands.built  # type: ignore[attr-defined]
+    lazy_group.get_command(typer.Context(lazy_group), "diff")
+    assert list(lazy_group.commands.built) == ["diff"]  # type: ignore[attr-defined]
+    for name, command in eager.commands.items():
+        built = lazy_group.commands[name]
+        assert [(p.name, p.opts, p.default, p.required) for p in built.params] == [(p.name, p.opts, p.default, p.required) for p in command.params], name
+        assert built.get_help(typer.Context(built, info_name=name)) == command.get_help(typer.Context(command, info_name=name))
+    assert lazy_group.get_help(typer.Context(lazy_group, info_name="jiaokan")) == eager.get_help(typer.Context(eager, info_name="jiaokan"))

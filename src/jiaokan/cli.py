@@ -11,7 +11,7 @@ import itertools
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
@@ -414,8 +414,7 @@ def _view(output: Path | None, **options: bool) -> View:
 def settings_from_flags(command: Command, flags: Sequence[str]) -> Settings:
     """The settings the command would run with for these flags, parsed by the command's own parser (as black's
     ``# flags:`` in its test cases): the golden cases give their options this way."""
-    group = typer.main.get_command(app)
-    assert isinstance(group, TyperGroup)
+    group = command_group()
     cmd = group.get_command(typer.Context(group), command)
     assert cmd is not None
     params = cmd.make_context(command, list(flags)).params  # a flag the command does not know is an error here too
@@ -1001,14 +1000,53 @@ def _without_debug(args: list[str]) -> tuple[list[str], bool]:
 
 def _value_options() -> set[str]:
     """Every option name of every command that takes a value (``-o``, ``--rules`` …)."""
-    group = typer.main.get_command(app)
-    assert isinstance(group, TyperGroup)
+    group = command_group()
     names: set[str] = set()
     for cmd in group.commands.values():
         for p in cmd.params:
             if isinstance(p, TyperOption) and not p.is_flag:
                 names.update(p.opts)
     return names
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The group's commands by name, each built (its parameters read from its signature, ≈ 1-7 ms a command) when
+    first looked up: a run builds the one it runs; ``--help`` of the group, which lists them all, builds them all."""
+
+    def __init__(self, registered: Sequence[Any]) -> None:
+        self.registered = {info.name: info for info in registered}
+        self.built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.built:
+            self.built[name] = typer.main.get_command_from_info(self.registered[name], pretty_exceptions_short=app.pretty_exceptions_short,
+                                                                rich_markup_mode=app.rich_markup_mode)
+        return self.built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.registered.setdefault(name, None)
+        self.built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.registered[name]
+        self.built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.registered)
+
+    def __len__(self) -> int:
+        return len(self.registered)
+
+
+def command_group() -> TyperGroup:
+    """What ``typer.main.get_command(app)`` gives (the same group, options, help and errors), its commands built lazily."""
+    import copy
+
+    root = copy.copy(app)
+    root.registered_commands = []  # the group alone: its callback's options; the commands come from the table
+    group = typer.main.get_group(root)
+    group.commands = _Commands(app.registered_commands)
+    return group
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -1035,7 +1073,7 @@ def _run(args: list[str]) -> int:
     """One command, every way out mapped to an exit code."""
     code: object = EXIT_CLEAN
     try:
-        code = app(args=args, prog_name="jiaokan", standalone_mode=False)
+        code = command_group()(args=args, prog_name="jiaokan", standalone_mode=False)  # as app(...) would, building one command
         if code == EXIT_INTERRUPTED:  # typer turns KeyboardInterrupt into exit 130; no command exits 130 itself
             raise KeyboardInterrupt
     except typer.Exit as exc:

@@ -33,11 +33,14 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import overload
 
+from jiaokan import lazy
 from jiaokan.characters import classes, compatibility_table, has_uncommon, is_combining, is_junk_symbol, radical_table
 from jiaokan.errors import InputError
 from jiaokan.findings import Code
 from jiaokan.ingest import Document, DocumentFormat
 from jiaokan.markup import html_text, markdown_text
+from jiaokan.pinyintable import Readings
+from jiaokan.pinyintable import readings as pinyin_readings
 from jiaokan.textmap import CODES, Builder, MappedText, MarkWriter, substitute, translate
 from jiaokan.variants import opencc_converter, variant_table
 
@@ -384,29 +387,10 @@ _RUBY = re.compile(
 _RUBY_ONE = re.compile(rf"[(（]([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
 
 
-@lru_cache(maxsize=1)
-def _pinyin_dict() -> dict[int, str]:
-    """pypinyin's table of readings per code point.
-
-    Loaded from its module file without running ``pypinyin/__init__``, which
-    would also load the phrase dictionary (measured: 224 ms against 30 ms) that
-    a reading lookup does not need.
-    """
-    import importlib.util
-    import os
-
-    spec = importlib.util.find_spec("pypinyin")
-    if spec is not None and spec.submodule_search_locations:
-        path = os.path.join(next(iter(spec.submodule_search_locations)), "pinyin_dict.py")
-        sub = importlib.util.spec_from_file_location("_jiaokan_pinyin_dict", path)
-        if sub is not None and sub.loader is not None and os.path.exists(path):
-            module = importlib.util.module_from_spec(sub)
-            sub.loader.exec_module(module)
-            table: dict[int, str] = module.pinyin_dict  # the module is loaded by hand, so untyped
-            return table
-    from pypinyin.pinyin_dict import pinyin_dict  # pragma: no cover - unusual installs
-
-    return pinyin_dict
+def _pinyin_dict() -> Readings:
+    """pypinyin's table of readings per code point, each entry read from its file when asked (jiaokan.pinyintable:
+    without pypinyin's ``__init__``, which loads the phrase dictionary too, nor parsing the table's 41,923 entries)."""
+    return pinyin_readings()
 
 
 _U_UMLAUT = str.maketrans(dict.fromkeys("ǖǘǚǜü", "v"))
@@ -537,7 +521,7 @@ _ELLIPSIS = re.compile(_DOTS + r"(?:[ \t\u3000\xa0]*" + _DOTS + ")*")  # a run o
 _PERIOD = re.compile(r"\.")
 _BLANK_LINE = re.compile(r"\n[ \t\u3000]{0,16}\n")
 # ASCII angle brackets around Chinese text are brackets (<中华人民共和国…法>, ‹…>), not signs (a<b)
-_ANGLE = re.compile(f"[<〈]([^<>〈〉]{{0,60}}?[{_CJK}][^<>〈〉]{{0,60}}?)[>〉]")  # (line breaks inside: a wrap, a page break)
+_ANGLE = lazy.pattern(f"[<〈]([^<>〈〉]{{0,60}}?[{_CJK}][^<>〈〉]{{0,60}}?)[>〉]")  # (line breaks inside: a wrap, a page break)
 _INLINE_SPACE = " \t\u3000\xa0\u2002\u2003\u2009\u200b\u202f\u205f"
 
 
