@@ -42,6 +42,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     def add(name: str, value: object, depth: int = 0) -> None:
         if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
             found.setdefault(name, value)
+        elif isinstance(getattr(type(value), "__module__", None), str) and type(value).__module__ == "jiaokan.lazy":
+            found.setdefault(name, re.compile(value.pattern_source, value.pattern_flags))  # type: ignore[attr-defined]
         elif depth < 2 and isinstance(value, (list, tuple)):
             for k, v in enumerate(value):
                 add(f"{name}[{k}]", v, depth + 1)
