@@ -27,7 +27,7 @@ from jiaokan.config import Settings
 from jiaokan.deferred import Findings, order
 from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Severity, Span, severity_of, span_at
 from jiaokan.ingest import Document
-from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
+from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
 from jiaokan.markup import plain_text
 from jiaokan.normalize import Edit, Normalized, is_title
 from jiaokan.numbers import is_number_change
@@ -142,7 +142,7 @@ def _diff(pa: Prepared, pw: Prepared, codes: frozenset[str], framed: bool, timin
     sa, sw = pa.segmented, pw.segmented
     nb = sa.normalized
     # aligned with the numbers of labels and references masked: a renumbered article still pairs with itself
-    la, lw = find_labels(sa), find_labels(sw)
+    la, lw = pa.labelled(), pw.labelled()  # the base's found once, however many witnesses it is compared with
     key = canonical if "regional" in nb.rules else None
     masked = align(la.masked, lw.masked, key=key)
     ops = pair_dropped_openings(masked.ops, la.masked, lw.masked)
@@ -496,8 +496,8 @@ class _Finder:
             if not moved:
                 return b1 + k - a1, moved
             # a moved passage is equal only with its numbers masked: count in masked characters (第二条 → 第十二条)
-            mk, ma1, mb1 = bisect.bisect_right(la.real, k) - 1, bisect.bisect_left(la.real, a1), bisect.bisect_left(lw.real, b1)
-            return lw.real[mb1 + mk - ma1] + k - la.real[mk], moved
+            mk, ma1, mb1 = la.masked_at(k), la.masked_from(a1), lw.masked_from(b1)
+            return lw.real(mb1 + mk - ma1) + k - la.real(mk), moved
 
         pairs: list[Paired] = []
         for lb in la.labels:
@@ -627,7 +627,15 @@ class _Finder:
             for cluster in clusters(a, b, batch, self._same_para):
                 items.append((cluster, judge(a, b, cluster, bounds=self._bounds(cluster))))
             judged.append(items)
-        traditional = {side: self.edits[side].traditional() for side in ("base", "witness")}
+        known: dict[str, bool] = {}
+
+        def traditional(side: str) -> bool:
+            """Asked only when some cluster holds a regional pair: counting a copy's Han characters is a pass over
+            all of it (and its transient list was a 20 MB diff's peak, docs/perf-norm.md)."""
+            if side not in known:
+                known[side] = self.edits[side].traditional()
+            return known[side]
+
         # in simplified characters, a copy is regional when it converts the way a converter does: most of the kinds
         # of word that have a regional form, each written in that form at least as often as in the mainland one; a
         # difference alone is no evidence (数据 for 资料 in three places is one kind, and a wording change)
@@ -637,10 +645,10 @@ class _Finder:
             if ok:
                 kinds[pair.regional].add(self._words(pair))
 
-        converted = {side: bool(kinds[side]) and not traditional[side] and self._converted(side, kinds[side]) for side in kinds}
+        converted = {side: bool(kinds[side]) and not traditional(side) and self._converted(side, kinds[side]) for side in kinds}
 
         def accepted(pair: Pair) -> bool:
-            return traditional[pair.regional] or self._traditional_at(pair) or converted[pair.regional]
+            return traditional(pair.regional) or self._traditional_at(pair) or converted[pair.regional]
 
         out = []
         for items in judged:
