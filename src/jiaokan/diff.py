@@ -27,7 +27,7 @@ from jiaokan.config import Settings
 from jiaokan.deferred import Findings, order
 from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTANTIVE_CODES, Code, Finding, Parts, Severity, Span, severity_of, span_at
 from jiaokan.ingest import Document
-from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
+from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
 from jiaokan.markup import plain_text
 from jiaokan.normalize import Edit, Normalized, is_title
 from jiaokan.numbers import is_number_change
@@ -142,12 +142,15 @@ def _diff(pa: Prepared, pw: Prepared, codes: frozenset[str], framed: bool, timin
     sa, sw = pa.segmented, pw.segmented
     nb = sa.normalized
     # aligned with the numbers of labels and references masked: a renumbered article still pairs with itself
-    la, lw = pa.labelled(), pw.labelled()  # the base's found once, however many witnesses it is compared with
+    # the base's labels found once, however many witnesses it is compared with; a witness's here, and its masked
+    # copy let go once aligned (a 20 MB witness's is 40 MB, and the edits read next are the diff's peak)
+    la, lw = pa.labelled(), find_labels(sw)
     key = canonical if "regional" in nb.rules else None
     masked = align(la.masked, lw.masked, key=key)
     ops = pair_dropped_openings(masked.ops, la.masked, lw.masked)
     ops = whole_rewrites(cleanup_semantic(ops, la.masked, lw.masked, key=key), la.masked, lw.masked)
     alignment = unmask(replace(masked, ops=ops), la, lw, sa.stream, sw.stream)
+    lw = replace(lw, masked=sw)
     t1 = clock()
     finder = _Finder(sa, sw, alignment, codes, (la, lw))
     found = finder.run()

@@ -56,7 +56,7 @@ class Segmented:
     positions: array[int]  # stream index -> normalized index (an array of machine ints: 4 bytes a character)
     paragraphs: list[Para]
     sentences: list[Sentence]
-    para_of: array[int]  # stream index -> paragraph index
+    para_of: Sequence[int]  # stream index -> paragraph index (a ParagraphIndex: read off the paragraphs' starts)
     set_aside: list[tuple[int, int]] = field(default_factory=list)  # normalized ranges of paragraphs left out
 
     def span(self, i: int, j: int) -> Span:
@@ -113,7 +113,7 @@ class Stream(Protocol):
 
 class ParagraphIndex(Sequence[int]):
     """Stream index -> paragraph index, read off the paragraphs' starts (a bisect) instead of kept for every
-    character: 4 bytes a character saved where only a few places are asked (a masked stream's alignment)."""
+    character: 4 bytes a character saved, where only a few places are ever asked (a change's ends, a cut)."""
 
     __slots__ = ("_n", "_starts")
 
@@ -218,7 +218,6 @@ def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None =
     positions: array[int] = array(tc)
     paragraphs: list[Para] = []
     sentences: list[Sentence] = []
-    para_of: array[int] = array(tc)
     parts: list[str] = []
     l1 = l2 = l3 = ""
     pos = 0  # normalized offset
@@ -249,7 +248,6 @@ def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None =
             pidx = len(paragraphs)
             paragraphs.append(Para(pidx, stream_pos, stream_pos + len(para), para, heading, label is not None or is_title(para)))
             positions.extend(range(pos, pos + len(para)))
-            para_of.extend(array(tc, [pidx]) * len(para))
             parts.append(para)
             start = 0
             for m in _SENTENCE_END.finditer(para):
@@ -259,4 +257,4 @@ def segment(normalized: Normalized, *, leave_out: Callable[[str], bool] | None =
                 sentences.append(Sentence(len(sentences), stream_pos + start, stream_pos + len(para), pidx, para[start:]))
             stream_pos += len(para)
         pos += len(para) + len(PARAGRAPH_BREAK)
-    return Segmented(normalized, "".join(parts), positions, paragraphs, sentences, para_of, set_aside)
+    return Segmented(normalized, "".join(parts), positions, paragraphs, sentences, ParagraphIndex(paragraphs, stream_pos), set_aside)
