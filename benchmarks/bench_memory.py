@@ -42,6 +42,8 @@ def size(seq):
         return sys.getsizeof(seq)
     if isinstance(seq, (bytes, bytearray, memoryview)):
         return sys.getsizeof(seq)
+    if not isinstance(seq, (list, tuple)):  # a view (segment.ParagraphIndex): its own columns
+        return sys.getsizeof(seq) + sum(sys.getsizeof(getattr(seq, k)) for k in getattr(seq, "__slots__", ()))
     seen = set()
     total = sys.getsizeof(seq)
     for x in seq:

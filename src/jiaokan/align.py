@@ -29,7 +29,7 @@ from typing import Literal, cast
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from jiaokan.segment import Segmented, Sentence, word_bounds
+from jiaokan.segment import Sentence, Stream, word_bounds
 from jiaokan.shingles import hashed_shingles
 
 #: Gaps whose two sides multiply to more than this are re-anchored first.
@@ -139,7 +139,7 @@ def _exact_pairs(base: list[Sentence], wit: list[Sentence], key: Callable[[str],
     return pairs, unique, near
 
 
-def align(base: Segmented, witness: Segmented, *, key: Callable[[str], str] | None = None) -> Alignment:
+def align(base: Stream, witness: Stream, *, key: Callable[[str], str] | None = None) -> Alignment:
     """Align two streams.  ``key`` (optional) makes sentences that differ only in ways it erases pair up for
     finding moves and ordering anchors; their text is still diffed (the diff judges what differs)."""
     a_sent, b_sent = base.sentences, witness.sentences
@@ -242,12 +242,12 @@ def _merge(ops: list[Op]) -> list[Op]:
     return out
 
 
-def _text_side(op: Op, base: Segmented, witness: Segmented) -> tuple[str, int, int]:
+def _text_side(op: Op, base: Stream, witness: Stream) -> tuple[str, int, int]:
     """A deletion's or insertion's text: (the stream it is in, start, end)."""
     return (base.stream, op.a1, op.a2) if op.tag == "delete" else (witness.stream, op.b1, op.b2)
 
 
-def _join_split(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
+def _join_split(ops: list[Op], base: Stream, witness: Stream) -> list[Op]:
     """One deleted (or inserted) passage, not two around a few characters it happens to repeat.
 
     一、关于大连双岛湾…问题。 dropped before 大连市请求 costs the same as keeping the heading's 大连 and deleting
@@ -289,7 +289,7 @@ def _touching(*ops: Op) -> bool:
 _CLAUSE_END = set("，、；：,;:")
 
 
-def _slide(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
+def _slide(ops: list[Op], base: Stream, witness: Stream) -> list[Op]:
     """Place each deletion or insertion that could sit a few characters earlier or later (its text repeats
     around it) where it starts and ends on sentence or paragraph boundaries: a dropped paragraph is reported as
     发展改革委…论证。, not 。发展改革委…论证.  Judged on the side that holds the text, so both directions agree."""
@@ -324,7 +324,7 @@ def _slide(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
     return out
 
 
-def _boundary(seg: Segmented, lo: int, hi: int) -> int:
+def _boundary(seg: Stream, lo: int, hi: int) -> int:
     """How well ``[lo, hi)`` starts and ends on boundaries: paragraph 2, sentence or clause 1."""
     s, para = seg.stream, seg.para_of
 
@@ -352,7 +352,7 @@ def _unmasked(lo: int, hi: int, masked: list[tuple[int, int]]) -> list[tuple[int
 
 
 def _diff_gap(
-    base: Segmented, witness: Segmented, a_lo: int, a_hi: int, b_lo: int, b_hi: int,
+    base: Stream, witness: Stream, a_lo: int, a_hi: int, b_lo: int, b_hi: int,
     masked_a: list[tuple[int, int]], masked_b: list[tuple[int, int]],
 ) -> list[Op]:
     if a_lo >= a_hi and b_lo >= b_hi:
@@ -366,7 +366,7 @@ def _diff_gap(
 
 
 def _diff_pieces(
-    base: Segmented, witness: Segmented, a_parts: list[tuple[int, int]], b_parts: list[tuple[int, int]], a_lo: int, b_lo: int
+    base: Stream, witness: Stream, a_parts: list[tuple[int, int]], b_parts: list[tuple[int, int]], a_lo: int, b_lo: int
 ) -> list[Op]:
     """Diff what is left of a gap once its moved sentences are taken out, and translate back piece by piece: no
     operation spans a moved sentence (an equal run across one would pair texts of different lengths)."""
@@ -454,12 +454,12 @@ def _levenshtein(a: str, b: str) -> list[Opcode]:
     return out
 
 
-def _diff_range(base: Segmented, witness: Segmented, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> list[Op]:
+def _diff_range(base: Stream, witness: Stream, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> list[Op]:
     ops = gap_opcodes(base.stream[a_lo:a_hi], _sentence_ends(base, a_lo, a_hi), witness.stream[b_lo:b_hi], _sentence_ends(witness, b_lo, b_hi))
     return [Op(t, a_lo + i1, a_lo + i2, b_lo + j1, b_lo + j2) for t, i1, i2, j1, j2 in ops]
 
 
-def _sentence_ends(seg: Segmented, lo: int, hi: int) -> tuple[int, ...]:
+def _sentence_ends(seg: Stream, lo: int, hi: int) -> tuple[int, ...]:
     """Where the sentences of stream ``[lo, hi)`` end, relative to ``lo`` (the last is always ``hi - lo``).
 
     Only a sentence's own punctuation, or the end of a heading, ends it here: a page break in the middle of a
@@ -654,7 +654,7 @@ def _rejoin(a: str, b: str, ops: list[Opcode]) -> list[Opcode]:
     return out
 
 
-def cleanup_semantic(ops: list[Op], base: Segmented, witness: Segmented, *, key: Callable[[str], str] | None = None) -> list[Op]:
+def cleanup_semantic(ops: list[Op], base: Stream, witness: Stream, *, key: Callable[[str], str] | None = None) -> list[Op]:
     """Changes a reader would mark: an equal run no longer than the changes on both sides of it (counting the longer
     side of each) is part of one change with them, as diff-match-patch's semantic cleanup does — so a rewritten clause
     is one substitution, not fragments pairing 规定 with 科学 — as long as the change stays inside one sentence of each
@@ -730,7 +730,7 @@ def cleanup_semantic(ops: list[Op], base: Segmented, witness: Segmented, *, key:
 REWRITE_SHARE = 0.5  # a paragraph paired with one another that shares less than this of its text was replaced
 
 
-def whole_rewrites(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
+def whole_rewrites(ops: list[Op], base: Stream, witness: Stream) -> list[Op]:
     """A paragraph aligned with one paragraph of the other copy, and only with it, when they have less than half of
     the shorter one in common, was replaced, not edited: one replacement of the whole paragraph (the diff reports it as dropped
     and added), rather than clause after clause of the old article paired with the new one that took its number."""
@@ -768,7 +768,7 @@ def whole_rewrites(ops: list[Op], base: Segmented, witness: Segmented) -> list[O
     return _merge(out)
 
 
-def _cut_at_paragraphs(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
+def _cut_at_paragraphs(ops: list[Op], base: Stream, witness: Stream) -> list[Op]:
     """Equal runs cut where a paragraph of either copy starts inside them."""
     a_starts = [p.start for p in base.paragraphs]
     b_starts = [p.start for p in witness.paragraphs]
@@ -787,13 +787,13 @@ def _cut_at_paragraphs(ops: list[Op], base: Segmented, witness: Segmented) -> li
     return out
 
 
-def pair_dropped_openings(ops: list[Op], base: Segmented, witness: Segmented) -> list[Op]:
+def pair_dropped_openings(ops: list[Op], base: Stream, witness: Stream) -> list[Op]:
     """A paragraph's opening (a label, 第#条) dropped beside an insertion that holds the same opening at one of its
     paragraphs' starts is that opening kept: the inserted text goes around it.  (New text put at the head of 第四条
     leaves the old 第四条's sentences paired with their own, and its label with the label.)  Judged alike with the
     copies swapped: an opening added beside a deletion that holds it."""
 
-    def opening_in(short: Segmented, s1: int, s2: int, long: Segmented, l1: int, l2: int) -> int:
+    def opening_in(short: Stream, s1: int, s2: int, long: Stream, l1: int, l2: int) -> int:
         """Where in ``long[l1:l2]`` the text ``short[s1:s2]`` (a paragraph's opening) opens a paragraph, or -1."""
         text = short.stream[s1:s2]
         if not 0 < len(text) <= 12 or short.paragraphs[short.para_of[s1]].start != s1:

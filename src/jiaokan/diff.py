@@ -142,12 +142,15 @@ def _diff(pa: Prepared, pw: Prepared, codes: frozenset[str], framed: bool, timin
     sa, sw = pa.segmented, pw.segmented
     nb = sa.normalized
     # aligned with the numbers of labels and references masked: a renumbered article still pairs with itself
-    la, lw = find_labels(sa), find_labels(sw)
+    # the base's labels found once, however many witnesses it is compared with; a witness's here, and its masked
+    # copy let go once aligned (a 20 MB witness's is 40 MB, and the edits read next are the diff's peak)
+    la, lw = pa.labelled(), find_labels(sw)
     key = canonical if "regional" in nb.rules else None
     masked = align(la.masked, lw.masked, key=key)
     ops = pair_dropped_openings(masked.ops, la.masked, lw.masked)
     ops = whole_rewrites(cleanup_semantic(ops, la.masked, lw.masked, key=key), la.masked, lw.masked)
     alignment = unmask(replace(masked, ops=ops), la, lw, sa.stream, sw.stream)
+    lw = replace(lw, masked=sw)
     t1 = clock()
     finder = _Finder(sa, sw, alignment, codes, (la, lw))
     found = finder.run()
@@ -496,8 +499,8 @@ class _Finder:
             if not moved:
                 return b1 + k - a1, moved
             # a moved passage is equal only with its numbers masked: count in masked characters (第二条 → 第十二条)
-            mk, ma1, mb1 = bisect.bisect_right(la.real, k) - 1, bisect.bisect_left(la.real, a1), bisect.bisect_left(lw.real, b1)
-            return lw.real[mb1 + mk - ma1] + k - la.real[mk], moved
+            mk, ma1, mb1 = la.masked_at(k), la.masked_from(a1), lw.masked_from(b1)
+            return lw.real(mb1 + mk - ma1) + k - la.real(mk), moved
 
         pairs: list[Paired] = []
         for lb in la.labels:
@@ -627,7 +630,15 @@ class _Finder:
             for cluster in clusters(a, b, batch, self._same_para):
                 items.append((cluster, judge(a, b, cluster, bounds=self._bounds(cluster))))
             judged.append(items)
-        traditional = {side: self.edits[side].traditional() for side in ("base", "witness")}
+        known: dict[str, bool] = {}
+
+        def traditional(side: str) -> bool:
+            """Asked only when some cluster holds a regional pair: counting a copy's Han characters is a pass over
+            all of it (and its transient list was a 20 MB diff's peak, docs/perf-norm.md)."""
+            if side not in known:
+                known[side] = self.edits[side].traditional()
+            return known[side]
+
         # in simplified characters, a copy is regional when it converts the way a converter does: most of the kinds
         # of word that have a regional form, each written in that form at least as often as in the mainland one; a
         # difference alone is no evidence (数据 for 资料 in three places is one kind, and a wording change)
@@ -637,10 +648,10 @@ class _Finder:
             if ok:
                 kinds[pair.regional].add(self._words(pair))
 
-        converted = {side: bool(kinds[side]) and not traditional[side] and self._converted(side, kinds[side]) for side in kinds}
+        converted = {side: bool(kinds[side]) and not traditional(side) and self._converted(side, kinds[side]) for side in kinds}
 
         def accepted(pair: Pair) -> bool:
-            return traditional[pair.regional] or self._traditional_at(pair) or converted[pair.regional]
+            return traditional(pair.regional) or self._traditional_at(pair) or converted[pair.regional]
 
         out = []
         for items in judged:

@@ -22,7 +22,7 @@ from typing import Literal, get_args
 
 from jiaokan.align import Alignment, Move, Op, OpTag
 from jiaokan.normalize import han_number
-from jiaokan.segment import Para, Segmented, Sentence
+from jiaokan.segment import Para, ParagraphIndex, Segmented, Sentence, Stream
 from jiaokan.textmap import typecode
 
 MASK = "#"
@@ -65,14 +65,47 @@ class Label:
 
 
 @dataclass(frozen=True, slots=True)
+class Masked:
+    """A stream with each label's and reference's number collapsed to one MASK: what alignment reads of it (a
+    :class:`~jiaokan.segment.Stream`).  No per-character arrays: ``para_of`` is read off the paragraphs, and a
+    sentence or paragraph without a number keeps its real text (the same string, not a copy)."""
+
+    stream: str
+    paragraphs: list[Para]
+    sentences: list[Sentence]
+    para_of: ParagraphIndex
+
+
+@dataclass(frozen=True, slots=True)
 class Labelled:
     """A stream's labels and references, and the stream with each of their numbers collapsed to one MASK for
-    alignment (第#条 for 第9条 and 第10条 alike); ``real[m]`` is where masked character ``m`` starts in the stream."""
+    alignment (第#条 for 第9条 and 第10条 alike).  Masked offsets go back to the stream by the numbers alone
+    (``real``, ``masked_at``): a masked character is its real one shifted by the digits collapsed before it."""
 
     labels: tuple[Label, ...]
-    masked: Segmented
-    real: array[int]  # 4 bytes a character
+    masked: Stream  # the Segmented itself when nothing is masked
     masks: tuple[int, ...]  # masked offsets of the MASKs, ascending
+    num_starts: array[int]  # stream offsets of the masked numbers, ascending (one per MASK)
+    num_ends: array[int]
+    shift: array[int]  # shift[k]: the characters collapsed by the first k numbers (len(masks) + 1 entries)
+
+    def real(self, m: int) -> int:
+        """Where masked character ``m`` starts in the stream (``m`` may be the masked stream's end)."""
+        return m + self.shift[bisect.bisect_left(self.masks, m)]
+
+    def masked_at(self, k: int) -> int:
+        """The masked character stream offset ``k`` belongs to: a number's digits all belong to its MASK."""
+        j = bisect.bisect_right(self.num_starts, k)
+        if j and k < self.num_ends[j - 1]:
+            return self.masks[j - 1]
+        return k - self.shift[j]
+
+    def masked_from(self, k: int) -> int:
+        """The first masked character starting at or after stream offset ``k``."""
+        j = bisect.bisect_right(self.num_starts, k)
+        if j and self.num_starts[j - 1] < k < self.num_ends[j - 1]:
+            return self.masks[j - 1] + 1
+        return self.masked_at(k)
 
     def at(self, position: int) -> Label | None:
         """The label or reference whose stream range covers ``position``."""
@@ -115,8 +148,7 @@ def find_labels(seg: Segmented) -> Labelled:
             found.append(Label(para.start + m.start(), para.start + m.end(), para.start + m.start(1), para.start + m.end(1),
                                _unit(m.group(2)), value, role, external))
     found.sort(key=lambda lb: lb.start)
-    masked, real, masks = _masked(seg, found)
-    return Labelled(tuple(found), masked, real, masks)
+    return _masked(seg, found)
 
 
 def _external(text: str, at: int) -> bool:
@@ -127,58 +159,51 @@ def _external(text: str, at: int) -> bool:
     return title >= 0 and _INTERNAL.search(text, title, at) is None
 
 
-def _masked(seg: Segmented, labels: list[Label]) -> tuple[Segmented, array[int], tuple[int, ...]]:
-    """The stream with every label's and reference's number collapsed to one MASK, and where each masked character
-    starts in the real stream (one more entry: the stream's end)."""
-    n = len(seg.stream)
-    tc = typecode(n + 1)
+def _masked(seg: Segmented, labels: list[Label]) -> Labelled:
+    """The stream with every label's and reference's number collapsed to one MASK.  Built a run at a time (slices,
+    one entry per number), never a character at a time: this is on every diff's path, and a 20 MB copy's
+    per-character arrays cost 16 bytes a character (docs/perf-norm.md)."""
+    tc = typecode(len(seg.stream) + 1)
     if not labels:
-        return seg, array(tc, range(n + 1)), ()
+        return Labelled((), seg, (), array(tc), array(tc), array(tc, [0]))
+    stream = seg.stream
     parts: list[str] = []
-    real: array[int] = array(tc)
-    to_masked: array[int] = array(tc)  # real offset -> masked offset (a number's digits all map to its MASK)
     masks: list[int] = []
-    para_of: array[int] = array(seg.para_of.typecode)
-    positions: array[int] = array(seg.positions.typecode)
-    pos = 0
-    # built a run at a time (slices, ranges), never a character at a time: this is on every diff's path
+    starts, ends, shift = array(tc), array(tc), array(tc, [0])
+    pos = collapsed = 0
     for lb in labels:
-        parts.append(seg.stream[pos:lb.num_start])
-        m = len(real)
-        real.extend(range(pos, lb.num_start))
-        to_masked.extend(range(m, m + lb.num_start - pos))
-        para_of.extend(seg.para_of[pos:lb.num_start])
-        para_of.append(seg.para_of[lb.num_start])  # the number's first character stands for it
-        positions.extend(seg.positions[pos:lb.num_start])
-        positions.append(seg.positions[lb.num_start])
+        parts.append(stream[pos:lb.num_start])
         parts.append(MASK)
-        masks.append(len(real))
-        to_masked.extend(array(tc, [len(real)]) * (lb.num_end - lb.num_start))
-        real.append(lb.num_start)
+        masks.append(lb.num_start - collapsed)
+        starts.append(lb.num_start)
+        ends.append(lb.num_end)
+        collapsed += lb.num_end - lb.num_start - 1
+        shift.append(collapsed)
         pos = lb.num_end
-    parts.append(seg.stream[pos:])
-    m = len(real)
-    real.extend(range(pos, n))
-    to_masked.extend(range(m, m + n - pos))
-    para_of.extend(seg.para_of[pos:n])
-    positions.extend(seg.positions[pos:n])
-    real.append(n)
-    stream = "".join(parts)
-    to_masked.append(len(stream))
-    paragraphs = [Para(p.index, to_masked[p.start], to_masked[p.end], stream[to_masked[p.start]:to_masked[p.end]], p.heading, p.is_heading)
-                  for p in seg.paragraphs]
-    sentences = [Sentence(x.index, to_masked[x.start], to_masked[x.end], x.paragraph, stream[to_masked[x.start]:to_masked[x.end]])
-                 for x in seg.sentences]
-    masked = replace(seg, stream=stream, positions=positions, paragraphs=paragraphs, sentences=sentences, para_of=para_of)
-    return masked, real, tuple(masks)
+    parts.append(stream[pos:])
+    text = "".join(parts)
+    labelled = Labelled(tuple(labels), seg, tuple(masks), starts, ends, shift)
+
+    def masked(x: int, y: int, real: str) -> tuple[int, int, str]:
+        """A real range (never cut inside a number) as masked: its text shared when no number is inside."""
+        m1, m2 = labelled.masked_at(x), labelled.masked_at(y)
+        inside = bisect.bisect_left(labelled.masks, m2) - bisect.bisect_left(labelled.masks, m1)
+        return m1, m2, real if inside == 0 else text[m1:m2]
+
+    paragraphs = [Para(p.index, *masked(p.start, p.end, p.text), p.heading, p.is_heading) for p in seg.paragraphs]
+    sentences = []
+    for x in seg.sentences:
+        m1, m2, said = masked(x.start, x.end, x.text)
+        sentences.append(Sentence(x.index, m1, m2, x.paragraph, said))
+    return replace(labelled, masked=Masked(text, paragraphs, sentences, ParagraphIndex(paragraphs, len(text))))
 
 
 def unmask(alignment: Alignment, base: Labelled, witness: Labelled, a: str, b: str) -> Alignment:
     """An alignment of the masked streams as one of the real streams ``a`` and ``b``: an equal run is cut at each
     masked number, which is equal again if its digits are, else a replacement of just the number."""
-    ra, rb = base.real, witness.real
-    if len(ra) == len(a) + 1 and len(rb) == len(b) + 1:
+    if not base.masks and not witness.masks:
         return alignment  # nothing was masked
+    ra, rb = base.real, witness.real
     ops: list[Op] = []
 
     def put(tag: OpTag, a1: int, a2: int, b1: int, b2: int) -> None:
@@ -191,7 +216,7 @@ def unmask(alignment: Alignment, base: Labelled, witness: Labelled, a: str, b: s
 
     for op in alignment.ops:
         if op.tag != "equal":
-            put(op.tag, ra[op.a1], ra[op.a2], rb[op.b1], rb[op.b2])
+            put(op.tag, ra(op.a1), ra(op.a2), rb(op.b1), rb(op.b2))
             continue
         start = 0
         lo = bisect.bisect_left(base.masks, op.a1)
@@ -199,12 +224,12 @@ def unmask(alignment: Alignment, base: Labelled, witness: Labelled, a: str, b: s
         for i in base.masks[lo:hi]:
             k = i - op.a1
             j = op.b1 + k
-            x1, x2, y1, y2 = ra[i], ra[i + 1], rb[j], rb[j + 1]
-            put("equal", ra[op.a1 + start], x1, rb[op.b1 + start], y1)
+            x1, x2, y1, y2 = ra(i), ra(i + 1), rb(j), rb(j + 1)
+            put("equal", ra(op.a1 + start), x1, rb(op.b1 + start), y1)
             put("equal" if a[x1:x2] == b[y1:y2] else "replace", x1, x2, y1, y2)
             start = k + 1
-        put("equal", ra[op.a1 + start], ra[op.a2], rb[op.b1 + start], rb[op.b2])
-    moves = [Move(ra[m.a1], ra[m.a2], rb[m.b1], rb[m.b2]) for m in alignment.moves]
+        put("equal", ra(op.a1 + start), ra(op.a2), rb(op.b1 + start), rb(op.b2))
+    moves = [Move(ra(m.a1), ra(m.a2), rb(m.b1), rb(m.b2)) for m in alignment.moves]
     return Alignment(ops, moves, alignment.anchors)
 
 

@@ -9,11 +9,12 @@ prepared with, so it is never compared under other rules by mistake.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jiaokan.config import Settings, compile_framing
 from jiaokan.extract import SiteProfile, body_of
 from jiaokan.ingest import Document, DocxRevisions, read_document
+from jiaokan.labels import Labelled, find_labels
 from jiaokan.normalize import Normalized, normalize
 from jiaokan.segment import Segmented, segment
 
@@ -27,6 +28,9 @@ class Prepared:
     rules: str  # as given in the settings (the resolved rule names are in ``normalized.rules``)
     framing_patterns: tuple[str, ...]
     sites: tuple[SiteProfile, ...] = ()
+    # its labels and masked stream, found when first compared: a base diffed with many witnesses (check, scan,
+    # review, collate) finds them once; a document prepared only to be screened never does
+    _labelled: Labelled | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def normalized(self) -> Normalized:
@@ -35,6 +39,14 @@ class Prepared:
     @property
     def stream(self) -> str:
         return self.segmented.stream
+
+    def labelled(self) -> Labelled:
+        """Its labels and references, and its stream with their numbers masked (``labels.find_labels``), computed
+        once.  The cache is no state a reader sees: the value is the same whenever it is computed."""
+        if self._labelled is None:
+            object.__setattr__(self, "_labelled", find_labels(self.segmented))  # frozen: set once, by the one way
+        assert self._labelled is not None
+        return self._labelled
 
     def prepared_for(self, settings: Settings) -> bool:
         """Was it prepared as ``settings`` would prepare it (the same rules, framing patterns and site profiles)?"""
