@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jiaokan import document_from_text, normalize
-from jiaokan.normalize import EditLog, ascending
+from jiaokan.normalize import EditLog, ascending, locate
 from jiaokan.textmap import CODES, MappedText
 
 normalize_module = importlib.import_module("jiaokan.normalize")  # the package exports the function under the name
@@ -116,3 +116,17 @@ def test_ascending_orders_by_value_then_index(values: list[int], block: int) -> 
         assert list(ascending(key)) == sorted(range(len(values)), key=lambda k: (values[k], k))
     finally:
         normalize_module.BLOCK = old
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 300), max_size=400), st.lists(st.integers(-5, 305), max_size=300), st.integers(1, 6))
+def test_locate_is_bisect_for_every_value(seq: list[int], values: list[int], block: int) -> None:
+    ordered, column = array("i", sorted(seq)), array("i", values)
+    old = normalize_module.LOCATE
+    try:
+        for size in (old, block):  # blocks of values against stretches of the sequence, and the far-apart case
+            normalize_module.LOCATE = size
+            assert list(locate(ordered, column)) == [bisect.bisect_left(ordered, v) for v in values]
+            assert list(locate(ordered, column, right=True)) == [bisect.bisect_right(ordered, v) for v in values]
+    finally:
+        normalize_module.LOCATE = old

@@ -30,7 +30,7 @@ from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTAN
 from jiaokan.ingest import Document
 from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
 from jiaokan.markup import plain_text
-from jiaokan.normalize import BISECT_LIST, Edit, EditLog, Normalized, is_title
+from jiaokan.normalize import Edit, EditLog, Normalized, is_title, locate
 from jiaokan.numbers import is_number_change
 from jiaokan.prepare import Prepared, prepare, prepare_file
 from jiaokan.regional import CONVERTED, EVIDENCE, Judged, Pair, canonical, clusters, judge, regional_words
@@ -1025,9 +1025,7 @@ class _SideEdits:
         log = self.log = seg.normalized.edit_log()
         n1s, n2s = log.norm_starts, log.norm_ends
         m, tc = len(log), positions.typecode
-        probe = positions.tolist() if len(positions) <= BISECT_LIST else positions  # (a list: no int made per probe)
-        s1 = array(tc, map(bisect.bisect_left, itertools.repeat(probe, m), n1s))
-        s2 = array(tc, map(bisect.bisect_left, itertools.repeat(probe, m), n2s))
+        s1, s2 = locate(positions, n1s), locate(positions, n2s)
         # an edit of characters the stream has (only paragraph breaks changed: not in the stream), or a deletion
         # beside a stream character (not in a paragraph set aside by framing patterns, nor between paragraphs)
         keep = bytearray(map(operator.lt, s1, s2))
