@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
@@ -29,11 +30,12 @@ from jiaokan.findings import COSMETIC, FRAMING, STRUCTURAL, SUBSTANTIVE, SUBSTAN
 from jiaokan.ingest import Document
 from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict, find_labels, in_order, neighbours, renumbering_map, runs, unmask, verdict_of
 from jiaokan.markup import plain_text
-from jiaokan.normalize import Edit, Normalized, is_title
+from jiaokan.normalize import Edit, EditLog, Normalized, is_title, locate
 from jiaokan.numbers import is_number_change
 from jiaokan.prepare import Prepared, prepare, prepare_file
 from jiaokan.regional import CONVERTED, EVIDENCE, Judged, Pair, canonical, clusters, judge, regional_words
 from jiaokan.segment import Segmented, word_tokenizer
+from jiaokan.textmap import CODES
 
 _DIGIT_RUNS = re.compile(r"\d+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
@@ -903,49 +905,58 @@ class _Finder:
         """Differences normalization erased inside aligned text, each under the code of the rule that erased it.
 
         An edit one copy has and the other has not at the same place (or has with other text) is a difference;
-        the same edit in both copies (both write 國務院) is none.  Counted, and listed on request.
+        the same edit in both copies (both write 國務院) is none.  Counted, and listed on request.  The edits are
+        read as the columns of the edit logs (a traditional copy has thousands): an :class:`Edit` is made only for
+        a finding that is built.
         """
         equal = [op for op in self.al.ops if op.tag == "equal"]
-        a_starts = [op.a1 for op in equal]
-        b_starts = [op.b1 for op in equal]
-        seen: set[tuple[str, int, int, int, int]] = set()
         readers = _Reader(self.a), _Reader(self.b)
-        deferred = {code: severity_of(code, self.codes) == COSMETIC for code in Code}
+        deferred = [severity_of(code, self.codes) == COSMETIC for code in CODES]  # by code index
+        junk = CODES.index(Code.JUNK_SYMBOLS)
+        seen: set[tuple[str, int, int, int, int]] = set()
         bisect_right = bisect.bisect_right
+        report = self._report
+        count = len(equal)
         for on_base in (True, False):
             side, other = readers if on_base else readers[::-1]
+            name = "base" if on_base else "witness"
             mine, theirs = (self.edits["base"], self.edits["witness"]) if on_base else (self.edits["witness"], self.edits["base"])
-            starts = a_starts if on_base else b_starts
-            renumbered = bool(self.renumbered["base" if on_base else "witness"])
-            for s1, s2, ed in mine.located:
-                if renumbered and self._renumbered_at("base" if on_base else "witness", s1, s2):
+            starts = [op.a1 for op in equal] if on_base else [op.b1 for op in equal]
+            ends = [op.a2 for op in equal] if on_base else [op.b2 for op in equal]
+            deltas = [op.b1 - op.a1 for op in equal] if on_base else [op.a1 - op.b1 for op in equal]
+            renumbered = bool(self.renumbered[name])
+            text, their_starts = side.text, theirs.starting()
+            for s1, s2, row, c, e1, e2, written, normalized in zip(mine.s1, mine.s2, mine.rows, mine.codes, mine.starts, mine.ends,
+                                                                  mine.written, mine.normalized, strict=True):
+                if renumbered and self._renumbered_at(name, s1, s2):
                     continue  # a renumbered label's numeral: the renumbering finding tells it
                 # a character-for-character edit (a run of traditional characters, full-width digits) is judged
                 # character by character, across the equal runs it spans: only what reads differently is reported
-                one_to_one = not ed.whole and s2 - s1 > 1 and len(ed.original) == len(ed.written) == len(ed.normalized) == s2 - s1
+                one_to_one = not c & 1 and s2 - s1 > 1 and e2 - e1 == written == normalized == s2 - s1
+                ci = c >> 1
                 pos = s1
                 while True:
                     k = bisect_right(starts, pos) - 1
                     if k < 0:
                         break
-                    op = equal[k]
-                    hi = op.a2 if on_base else op.b2
+                    hi = ends[k]
                     end = min(s2, hi) if one_to_one else s2
                     if pos > hi or end > hi:
                         break
-                    delta = (op.b1 - op.a1) if on_base else (op.a1 - op.b1)
+                    delta = deltas[k]
                     if one_to_one:
                         for r1, r2 in side.differing(other, pos, end, delta):
-                            self._report(ed, r1, r2, delta, on_base, seen, deferred, piece=(r1 - s1, r2 - s1))
-                    elif ed.code == Code.JUNK_SYMBOLS and theirs.at(ed.code, pos + delta, end + delta):
+                            report(ci, e1, e2, row, r1, r2, delta, on_base, seen, deferred, (r1 - s1, r2 - s1))
+                    elif ci == junk and theirs.at(CODES[ci], pos + delta, end + delta):
                         # both copies have symbols here: injected junk falls at random, so symbols at the same place
                         # are the text's own (≥ / ≤, → / ←); if they differ, the text differs
                         if on_base:
-                            self._symbols(ed, theirs.at(ed.code, pos + delta, end + delta), pos, end, delta)
-                    elif not theirs.has(ed, pos + delta, end + delta) and not _same_reading(
-                            side.region_text(pos, end), other.region_text(pos + delta, end + delta), ignore_space=bool(ed.original.strip())):
-                        self._report(ed, pos, end, delta, on_base, seen, deferred)  # an edit the other copy lacks, or makes otherwise
-                    if not one_to_one or end >= s2 or k + 1 >= len(equal) or starts[k + 1] >= s2:
+                            self._symbols(mine.log[row], theirs.at(CODES[ci], pos + delta, end + delta), pos, end, delta)
+                    elif not (their_starts[pos + delta] and theirs.has(mine.log, row, pos + delta, end + delta)):
+                        x, y = side.region_text(pos, end), other.region_text(pos + delta, end + delta)
+                        if x != y and not _same_reading(x, y, ignore_space=bool(text[e1:e2].strip())):
+                            report(ci, e1, e2, row, pos, end, delta, on_base, seen, deferred)  # an edit the other copy lacks, or makes otherwise
+                    if not one_to_one or end >= s2 or k + 1 >= count or starts[k + 1] >= s2:
                         break
                     pos = starts[k + 1]
 
@@ -960,39 +971,43 @@ class _Finder:
         self.add(Code.WORDING_SUBSTITUTION, s1, s2, s1 + delta, s2 + delta,
                  f"symbols differ: 「{visible(ed.original)}」→「{visible(other.original)}」", base_span=base_span, witness_span=witness_span)
 
-    def _report(self, ed: Edit, s1: int, s2: int, delta: int, on_base: bool, seen: set[tuple[str, int, int, int, int]],
-                deferred: dict[Code, bool], piece: tuple[int, int] | None = None) -> None:
-        """One cosmetic finding for an edit (or characters ``piece`` of it) at stream ``[s1, s2)`` of its copy
-        (``delta`` to the other copy), once; built now only if its code is not cosmetic under the settings."""
-        other = self.b if on_base else self.a
+    def _report(self, ci: int, e1: int, e2: int, row: int, s1: int, s2: int, delta: int, on_base: bool,
+                seen: set[tuple[str, int, int, int, int]], deferred: list[bool], piece: tuple[int, int] | None = None) -> None:
+        """One cosmetic finding for edit ``row`` of its copy's log (code index ``ci``, original ``[e1, e2)``), or
+        characters ``piece`` of it, at stream ``[s1, s2)`` of its copy (``delta`` to the other copy), once; built
+        now only if its code is not cosmetic under the settings."""
+        code = CODES[ci]
         o1, o2 = s1 + delta, s2 + delta
-        other_span = other.original_span(o1, o2)
-        e1, e2 = (ed.start + piece[0], ed.start + piece[1]) if piece else (ed.start, ed.end)
+        other_span = (self.b if on_base else self.a).original_span(o1, o2)
+        if piece:
+            e1, e2 = e1 + piece[0], e1 + piece[1]
         if on_base:
-            key = (ed.code, e1, e2, *other_span)
+            key = (code, e1, e2, *other_span)
             a1, a2, b1, b2 = s1, s2, o1, o2
         else:
-            key = (ed.code, *other_span, e1, e2)
+            key = (code, *other_span, e1, e2)
             a1, a2, b1, b2 = o1, o2, s1, s2
         if key in seen:
             return
         seen.add(key)
-        record = (ed.code, a1, a2, b1, b2, ed, on_base, piece)
-        if deferred[ed.code]:
+        record = (code, a1, a2, b1, b2, row, on_base, piece)
+        if deferred[ci]:
             self.deferred.append(record)  # built if a report lists it
         else:
             self.out.append(_cosmetic_finding(self.a, self.b, self.codes, *record))
 
 
-# a cosmetic finding to build: (code, a1, a2, b1, b2, the edit, on the base, the characters [i, j) of the edit or None)
-Cosmetic = tuple[Code, int, int, int, int, Edit, bool, tuple[int, int] | None]
+# a cosmetic finding to build: (code, a1, a2, b1, b2, the edit's row in its copy's edit log, on the base,
+# the characters [i, j) of the edit or None)
+Cosmetic = tuple[Code, int, int, int, int, int, bool, tuple[int, int] | None]
 
 
 def _cosmetic_finding(a: Segmented, b: Segmented, codes: frozenset[str], code: Code, a1: int, a2: int, b1: int, b2: int,
-                      ed: Edit, on_base: bool, piece: tuple[int, int] | None) -> Finding:
+                      row: int, on_base: bool, piece: tuple[int, int] | None) -> Finding:
     """A normalization edit as a finding: on the copy that has it, the finding spans exactly the characters the
     rule changed (a deleted reading or control character included); on the other, the place that corresponds.
     (No OCR doubt: a reading's difference is never drift.)"""
+    ed = (a if on_base else b).normalized.edit_log()[row]
     if piece is not None:
         ed = _piece(ed, *piece)
     where = "base" if on_base else "witness"
@@ -1010,61 +1025,84 @@ def _cosmetic_finding(a: Segmented, b: Segmented, codes: frozenset[str], code: C
 class _SideEdits:
     """One copy's normalization edits, located on its comparison stream.
 
-    Kept as columns (stream range and index into the copy's :class:`~jiaokan.normalize.EditLog`), each edit made
-    when it is read: a traditional copy has an edit for every fourth character."""
+    Kept as columns (stream range, row of the copy's :class:`~jiaokan.normalize.EditLog`, code byte, original
+    range, lengths written and normalized), computed column by column: a traditional copy has an edit for every
+    fourth character, and an edit is made only when it is read."""
+
+    __slots__ = ("_script", "_starting", "_stream", "codes", "ends", "log", "normalized", "rows", "s1", "s2", "starts", "written")
 
     def __init__(self, seg: Segmented) -> None:
         positions = seg.positions
-        log = seg.normalized.edit_log()
-        self._log = log
-        self._s1, self._s2, self._k = array("q"), array("q"), array("q")  # ascending s1: the log is in normalized order
-        script = bytearray(len(positions) + 1)
-        for k in range(len(log)):
-            n1, n2 = log.norm_starts[k], log.norm_ends[k]
-            s1 = bisect.bisect_left(positions, n1)
-            s2 = bisect.bisect_left(positions, n2)
-            if n1 < n2 and s1 >= s2:
-                continue  # only paragraph breaks changed: not in the stream
-            if n1 == n2 and not _touches_stream(positions, s1, n1):
-                continue  # a deletion in a paragraph set aside (framing patterns) or between paragraphs
-            self._s1.append(s1)
-            self._s2.append(s2)
-            self._k.append(k)
-            if log.code(k) == Code.SCRIPT:
-                script[s1:s2] = b"\x01" * (s2 - s1)
-        self._script = script
+        log = self.log = seg.normalized.edit_log()
+        n1s, n2s = log.norm_starts, log.norm_ends
+        m, tc = len(log), positions.typecode
+        s1, s2 = locate(positions, n1s), locate(positions, n2s)
+        # an edit of characters the stream has (only paragraph breaks changed: not in the stream), or a deletion
+        # beside a stream character (not in a paragraph set aside by framing patterns, nor between paragraphs)
+        keep = bytearray(map(operator.lt, s1, s2))
+        for k in itertools.compress(range(m), map(operator.eq, n1s, n2s)):
+            keep[k] = _touches_stream(positions, s1[k], n1s[k])
+        codes, starts, ends, written = log.row_columns()
+        self.s1, self.s2 = array(tc, itertools.compress(s1, keep)), array(tc, itertools.compress(s2, keep))  # ascending s1
+        self.rows = array("q", itertools.compress(range(m), keep))
+        self.codes = bytes(itertools.compress(codes, keep))
+        self.starts, self.ends = array(tc, itertools.compress(starts, keep)), array(tc, itertools.compress(ends, keep))
+        self.written = array(tc, itertools.compress(written, keep))
+        self.normalized = array(tc, map(operator.sub, itertools.compress(n2s, keep), itertools.compress(n1s, keep)))
         self._stream = seg.stream
+        self._script: bytearray | None = None
+        self._starting: bytearray | None = None
 
-    @property
-    def located(self) -> Iterator[tuple[int, int, Edit]]:
-        """Each edit with its stream range, in order."""
-        log = self._log
-        for s1, s2, k in zip(self._s1, self._s2, self._k, strict=True):
-            yield s1, s2, log[k]
+    def starting(self) -> bytearray:
+        """A byte per stream place (and one past the end): 1 where an edit starts."""
+        if self._starting is None:
+            flags = self._starting = bytearray(len(self._stream) + 1)
+            for s in self.s1:
+                flags[s] = 1
+        return self._starting
 
     def at(self, code: str, s1: int, s2: int) -> list[Edit]:
         """This copy's edits of ``code`` at stream ``[s1, s2)``."""
-        log, out = self._log, []
-        for q in range(bisect.bisect_left(self._s1, s1), bisect.bisect_right(self._s1, s1)):
-            if self._s2[q] == s2 and log.code(self._k[q]) == code:
-                out.append(log[self._k[q]])
+        log, out = self.log, []
+        for q in range(bisect.bisect_left(self.s1, s1), bisect.bisect_right(self.s1, s1)):
+            if self.s2[q] == s2 and log.code(self.rows[q]) == code:
+                out.append(log[self.rows[q]])
         return out
 
-    def has(self, ed: Edit, s1: int, s2: int) -> bool:
-        """Is the same edit (same rule, what it read and wrote) at stream ``[s1, s2)`` of this copy?"""
-        return any(o.read == ed.read and o.written == ed.written for o in self.at(ed.code, s1, s2))
+    def has(self, log: EditLog, row: int, s1: int, s2: int) -> bool:
+        """Is edit ``row`` of ``log`` (the other copy's) here too, at stream ``[s1, s2)`` of this copy: same rule,
+        same text read and written?"""
+        mine, code = self.log, log.code(row)
+        found = [self.rows[q] for q in range(bisect.bisect_left(self.s1, s1), bisect.bisect_right(self.s1, s1))
+                 if self.s2[q] == s2 and mine.code(self.rows[q]) == code]
+        if not found:
+            return False
+        read, written = log.read(row), log.written(row)
+        return any(mine.read(k) == read and mine.written(k) == written for k in found)
 
     def scripted(self, s1: int, s2: int) -> bool:
         """Did the script rule change any character of stream ``[s1, s2)``?"""
-        return any(self._script[s1:s2])
+        return any(self._scripted()[s1:s2])
 
     def traditional(self) -> bool:
         """Is this copy written in traditional characters (the script rule changed a tenth of its Han characters)?"""
-        changed = self._script.count(1)
+        changed = self._scripted().count(1)
         if not changed:
             return False  # the Han characters are counted only for a copy the script rule changed
         han = len(_HAN.findall(self._stream))
         return han > 0 and changed >= 0.1 * han
+
+    def _scripted(self) -> bytearray:
+        """A byte per stream character: 1 where the script rule changed it (made when first asked)."""
+        if self._script is None:
+            script = self._script = bytearray(len(self._stream) + 1)
+            flag = bytes(1 if c >> 1 == SCRIPT else 0 for c in range(256))
+            for s1, s2 in zip(itertools.compress(self.s1, self.codes.translate(flag)), itertools.compress(self.s2, self.codes.translate(flag)), strict=True):
+                script[s1:s2] = b"\x01" * (s2 - s1)
+        return self._script
+
+
+SCRIPT = CODES.index(Code.SCRIPT)
 
 
 UNRELATED = 0.5  # whole paragraphs less alike than this (Indel) are one dropped and one added, not a rewrite

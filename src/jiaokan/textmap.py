@@ -22,6 +22,7 @@ Invariants kept by :class:`Builder` (and checked by property tests):
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -196,6 +197,13 @@ class MarkLog(Sequence[Mark]):
             ends.extend(c.ends)
             codes.extend(c.codes)
         return starts, ends, bytes(codes)
+
+    def new_lengths(self) -> array[int]:
+        """How many characters each mark wrote, as a column."""
+        out = array(self.chunks[0].starts.typecode if self.chunks else "i")
+        for c in self.chunks:
+            out.extend(map(operator.sub, c.new_at[1:], c.new_at[:-1]))
+        return out
 
     def new_text(self, k: int) -> str:
         """What mark ``k`` wrote."""
