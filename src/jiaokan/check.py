@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from jiaokan import baseline as bl
 from jiaokan.config import FailOn, Settings
+from jiaokan.deferred import order
 from jiaokan.diff import DiffResult, diff_prepared
 from jiaokan.discover import Notice, Rules, matches, rules_of, walk
 from jiaokan.errors import InputError
@@ -47,6 +48,9 @@ class WitnessCheck:
     statuses: tuple[Status, ...] = ()  # one per result.findings
     accepted_by: tuple[bl.Accepted | None, ...] = ()  # the baseline entry that accepted it
     error: str | None = None
+    # cosmetic findings not kept in result.findings (counted in its summary): no report lists them and no baseline
+    # entry could accept them, so each is below the threshold; a reprint in another script has thousands
+    cosmetic_left_out: int = 0
 
     @property
     def status(self) -> Verdict:
@@ -60,7 +64,7 @@ class WitnessCheck:
         return [f for f, s in zip(self.result.findings, self.statuses, strict=False) if s == NEW]
 
     def count(self, status: Status) -> int:
-        return self.statuses.count(status)
+        return self.statuses.count(status) + (self.cosmetic_left_out if status == BELOW else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,27 +169,34 @@ def check(
     progress: Callable[[int, int, str], None] | None = None,
     docx_revisions: DocxRevisions = "accepted",
     workers: int | None = 1,
+    later: Sequence[bl.Baseline | None] = (),
 ) -> CheckResult:
     """Diff each witness against ``base``, then decide with the accepted variants (``docx_revisions``: how Word
     witnesses' tracked changes read).
 
     ``workers``: processes diffing witnesses at once (``None``: one per core); the base is prepared once, here, and
     forked workers inherit it.  The result is the same for any number: witnesses are reported in input order.
+
+    A witness keeps its cosmetic findings only when a report lists them (``include_cosmetic``, ``fail-on any``) or
+    a baseline could accept them: ``accepted``, or one of ``later`` (given to :func:`apply_baseline` afterwards)
+    holds an entry with a cosmetic code for it.  Otherwise they are counted (``WitnessCheck.cosmetic_left_out``,
+    the summary), never built: memory and work per witness follow what the reports show.
     """
     settings = settings or Settings()
     items = expand(witnesses, base=base.path, rules=rules_of(settings))
     prepared = prepare(base, settings=settings)  # once, not once per witness
     paths = [path for path, error in items if error is None]
     n = min(workers_for(workers), len(paths))
+    keep = Keep(settings.include_cosmetic or settings.fail_on == "any", tuple(b for b in (accepted, *later) if b is not None))
     checks: list[WitnessCheck] = []
     if n < 2:
-        done = (_witness(prepared, settings, docx_revisions, path) for path in paths)
+        done = (_witness(prepared, settings, docx_revisions, keep, path) for path in paths)
         checks = _in_order(items, done, progress)
     else:
         # the first witness here: its diff loads what diffs load lazily (word segmentation, variant tables, about
         # 0.2 s), which the workers then inherit instead of each loading it again
-        first = _witness(prepared, settings, docx_revisions, paths[0])
-        shared = {"base": base, "settings": settings, "docx_revisions": docx_revisions}
+        first = _witness(prepared, settings, docx_revisions, keep, paths[0])
+        shared = {"base": base, "settings": settings, "docx_revisions": docx_revisions, "keep": keep}
         with Ordered(_pooled_witness, workers=n, shared=shared, inherited={"prepared": prepared}, setup=_setup, batch=1) as pool:  # forked before progress starts a thread
             rest = (replace(w, result=replace(w.result, base=base)) if w.result is not None else w for w in pool.map(paths[1:]))
             checks = _in_order(items, itertools.chain([first], rest), progress)
@@ -205,14 +216,31 @@ def _in_order(items: list[tuple[str, InputError | None]], done: Iterator[Witness
     return checks
 
 
-def _witness(prepared: Prepared, settings: Settings, docx_revisions: DocxRevisions, path: str) -> WitnessCheck:
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """Which witnesses keep their cosmetic findings: all (a report lists them), or those a baseline has an entry
+    with a cosmetic code for (only such an entry can accept one: entries match by code)."""
+
+    always: bool
+    baselines: tuple[bl.Baseline, ...] = ()
+
+    def __call__(self, path: str, result: DiffResult) -> bool:
+        return self.always or any(result.severity_of(b.entries[k].code) == COSMETIC for b in self.baselines for k in b.entries_for(path))
+
+
+def _witness(prepared: Prepared, settings: Settings, docx_revisions: DocxRevisions, keep: Keep, path: str) -> WitnessCheck:
     """One witness read, prepared and diffed; unreadable, it is an error for it alone."""
     try:
         doc = read_document(path, docx_revisions=docx_revisions)
     except InputError as exc:
         return WitnessCheck(path, error=str(exc))
     result = diff_prepared(prepared, prepare(doc, settings=settings), settings=settings)
-    return WitnessCheck(path, result.light())  # kept until the report: without the offset maps
+    if keep(path, result):
+        return WitnessCheck(path, result.light())  # kept until the report: without the offset maps
+    # only what the reports show: the cosmetic findings counted, not built (a stable sort: their report order)
+    kept = sorted(result.listed(include_cosmetic=False), key=order)
+    light = replace(result, findings=kept, base_seg=None, witness_seg=None, alignment=None, pairing=())
+    return WitnessCheck(path, light, cosmetic_left_out=len(result.findings) - len(kept))
 
 
 def _setup(shared: dict[str, Any]) -> None:
@@ -222,7 +250,7 @@ def _setup(shared: dict[str, Any]) -> None:
 
 
 def _pooled_witness(path: str) -> WitnessCheck:
-    w = _witness(state("prepared"), state("settings"), state("docx_revisions"), path)
+    w = _witness(state("prepared"), state("settings"), state("docx_revisions"), state("keep"), path)
     # the base goes back to the parent once per witness otherwise (its text and line index): the parent puts its own back
     return replace(w, result=replace(w.result, base=_NO_BASE)) if w.result is not None else w
 
@@ -239,8 +267,11 @@ def apply_baseline(result: CheckResult, accepted: bl.Baseline | None) -> CheckRe
         if w.result is None:
             witnesses.append(w)
             continue
+        if w.cosmetic_left_out and accepted is not None and Keep(False, (accepted,))(w.path, w.result):
+            raise ValueError(f"{w.path}: its cosmetic findings were not kept, and {accepted.path} may accept some: "
+                             "pass that baseline to check() (accepted= or later=)")
         statuses, by = _statuses(w.result, result.settings, accepted, used, checked)
-        witnesses.append(WitnessCheck(w.path, w.result, statuses, by))
+        witnesses.append(replace(w, statuses=statuses, accepted_by=by))
     stale: tuple[bl.Accepted, ...] = ()
     if accepted is not None:
         stale = tuple(e for k, e in enumerate(accepted.entries) if k in checked and k not in used)

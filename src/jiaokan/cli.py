@@ -573,12 +573,13 @@ def check_cmd(
         base_doc = read_document(base, docx_revisions=_revisions(docx_original))
         _witnesses_left(base, witnesses, allow_empty, settings)
         _list_files(verbose, witnesses, settings, base)
+        # the file being rewritten holds the reasons to keep (else the baseline read, if any); check() hears of it,
+        # so that the cosmetic findings its entries may accept are kept
+        previous = (bl.load(write_baseline) if write_baseline.is_file() else accepted) if write_baseline is not None else None
         with _Progress("checking") as bar:
             result = check(base_doc, witnesses, settings=settings, accepted=accepted, progress=bar.show if bar.on else None, docx_revisions=_revisions(docx_original),
-                           workers=workers)
+                           workers=workers, later=(previous,))
         if write_baseline is not None:
-            # the file being rewritten holds the reasons to keep (else the baseline read, if any)
-            previous = bl.load(write_baseline) if write_baseline.is_file() else accepted
             entries = baseline_entries(apply_baseline(result, previous), previous, write_baseline.parent)
             write_atomic(write_baseline, bl.dumps(entries, base=base))
             _on_interrupt(f"interrupted; {write_baseline} was written, " + ("the report was not" if _is_stdout(output) else f"{output} was not changed"))

@@ -149,7 +149,7 @@ def check(result: CheckResult) -> Data:
             entry["error"] = w.error
         else:
             entry["counts"] = {NEW: w.count(NEW), ACCEPTED: w.count(ACCEPTED), BELOW: w.count(BELOW)}
-            doc = diff(w.result, include_cosmetic=True)
+            doc = diff(w.result, include_cosmetic=False)  # its findings are replaced: none built for nothing
             doc["findings"] = [with_status(finding(f), s, r) for f, s, r in result.listed(w)]
             entry["diff"] = doc
         witnesses.append(entry)
