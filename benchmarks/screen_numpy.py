@@ -14,10 +14,11 @@ process and on every machine, unlike Python's salted ``hash`` of a string.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from jiaokan.scan import Passage  # the same passages as jiaokan's screen, so the two compare equal
 
 SHINGLE = 5
 CANDIDATES = 8  # occurrences of a repeated base shingle tried when a passage starts on it
@@ -44,17 +45,6 @@ def hashes(text: str) -> Hashes:
 def hash_many(grams: list[str]) -> Hashes:
     """The hash of each 5-gram, as ``hashes`` gives it inside a text."""
     return np.concatenate([hashes(g) for g in grams]) if grams else np.zeros(0, dtype=np.uint64)
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """Stream ``[d1, d2)`` of the document is stream ``[b1, b2)`` of the base; ``rare`` of its shingles are no formula."""
-
-    d1: int
-    d2: int
-    b1: int
-    b2: int
-    rare: int
 
 
 class Index:
