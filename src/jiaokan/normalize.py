@@ -43,7 +43,7 @@ from jiaokan.ingest import Document, DocumentFormat
 from jiaokan.markup import html_text, markdown_text
 from jiaokan.pinyintable import Readings
 from jiaokan.pinyintable import readings as pinyin_readings
-from jiaokan.textmap import CODES, Builder, MappedText, MarkWriter, substitute, translate
+from jiaokan.textmap import CODES, Builder, MappedText, MarkWriter, code_byte, substitute, translate
 from jiaokan.variants import opencc_converter, variant_table
 
 RuleFn = Callable[[MappedText, Document], MappedText]
@@ -413,12 +413,15 @@ def rule_variation(mt: MappedText, doc: Document) -> MappedText:
     return substitute(mt, selector_pattern(), lambda m: "", code=Code.VARIATION_SELECTOR)
 
 
-_COMBINING_RUN = re.compile(r"[^\W\d_]?[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_COMBINING_MARKS = r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_COMBINING_RUN = re.compile(rf"[^\W\d_]?{_COMBINING_MARKS}+")
+# a run needs a mark: one search for a mark skips the run pattern, which tries its optional letter at every letter
+_COMBINING = re.compile(_COMBINING_MARKS)
 
 
 def rule_composition(mt: MappedText, doc: Document) -> MappedText:
     """Letters with combining marks composed (Unicode NFC): decomposed pinyin ``guó`` reads as ``guó``."""
-    if not has_uncommon(mt.text):
+    if not has_uncommon(mt.text) or _COMBINING.search(mt.text) is None:
         return mt
 
     def compose(m: re.Match[str]) -> str | None:
@@ -449,9 +452,12 @@ def rule_radicals(mt: MappedText, doc: Document) -> MappedText:
 # rules: ruby
 
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_RUBY = re.compile(
+#: pinyin ruby after a Han character (the definition; ruby_matches finds its matches from the annotations)
+RUBY = re.compile(
     rf"([{_CJK}])([^\w\n(（]{{0,4}}?)((?:[(（][{_PINYIN_LETTERS}]{{1,7}}[1-5]?[)）])+)"
 )
+_RUBY_RUN = re.compile(rf"(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[1-5]?[)）])+")  # RUBY's third group
+_RUBY_GAP = re.compile(r"[^\w\n(（]")  # a character of RUBY's second group
 _RUBY_ONE = re.compile(rf"[(（]([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
 
 
@@ -496,7 +502,9 @@ def _tone_number(r: str) -> int:
     return 0
 
 
+@lru_cache(maxsize=65536)
 def is_reading(ch: str, annotation: str) -> bool:
+    """Is ``annotation`` a spelling of a reading of ``ch``?  (Cached: a reprint repeats 國(guó) and 的(de) hundreds of times.)"""
     a = unicodedata.normalize("NFC", annotation.lower()).replace("u:", "ü")
     rs = readings(ch)
     return a in rs or a.replace("ü", "v") in rs
@@ -505,12 +513,40 @@ def is_reading(ch: str, annotation: str) -> bool:
 def rule_ruby(mt: MappedText, doc: Document) -> MappedText:
     """Pinyin ruby after a character out, where every annotation is a reading of it."""
     b = Builder(mt, Code.RUBY)
-    for m in _RUBY.finditer(mt.text):
-        if m.group(2) and not all(_in_line(c) for c in m.group(2)):
-            continue  # only spaces and junk symbols (removed later) may stand between a character and its reading
-        if all(is_reading(m.group(1), a) for a in _RUBY_ONE.findall(m.group(3))):
-            b.replace(m.start(3), m.end(3), "")  # the annotation goes; the character it reads stays unmarked
+    b.replace_all(_ruby_out(mt.text))
     return b.build()
+
+
+def _ruby_out(text: str) -> Iterator[tuple[int, int, str]]:
+    """The annotations that go (the character each reads stays unmarked)."""
+    findall = _RUBY_ONE.findall
+    for p, q, end in ruby_matches(text):
+        gap = text[p + 1:q]
+        if gap and not all(_in_line(c) for c in gap):
+            continue  # only spaces and junk symbols (removed later) may stand between a character and its reading
+        if all(is_reading(text[p], a) for a in findall(text, q, end)):
+            yield q, end, ""
+
+
+def ruby_matches(text: str) -> Iterator[tuple[int, int, int]]:
+    """The matches of :data:`RUBY` as (character, annotations' start, end), found from their annotations: a rarer
+    thing to look for than a Han character, after each of which the pattern tries its gap.  A gap holds no word
+    character, no ``(`` and no line break, so an annotation run reads the leftmost Han character at most four gap
+    characters before it, as the pattern's leftmost match takes."""
+    cjk, in_gap = _CJK_RE.match, _RUBY_GAP.match
+    for m in _RUBY_RUN.finditer(text):
+        q = m.start()
+        p = -1
+        k = q - 1
+        while k >= 0 and q - k <= 5:
+            c = text[k]
+            if cjk(c):
+                p = k
+            if in_gap(c) is None:
+                break
+            k -= 1
+        if p >= 0:
+            yield p, q, m.end()
 
 
 # --------------------------------------------------------------------------
@@ -1106,17 +1142,13 @@ def _convert_one_to_one(mt: MappedText, out: str, convert: Callable[[str], str],
     tc = old_starts.typecode
     marks = MarkWriter(tc)
     add = marks.add
+    one = code_byte(code)
     pos = 0
     for lo, hi in [*windows, [n, n]]:
         if lo < pos:
             continue  # a window reaching back into the one before (a phrase inside it): its characters go one for one
-        for i, j in _runs(_mismatches(src, out, pos, lo)):  # one character for one: each changed one marked at its own span
-            s, e = old_starts[i], old_ends[j - 1]
-            if j - i == 1 or (e - s == j - i > 8 and old_starts[i:j] == array(tc, range(s, e)) and old_ends[i:j] == array(tc, range(s + 1, e + 1))):
-                add(s, e, code, out[i:j])  # each character is one original character, in a row: one mark, as joined
-            else:
-                for t in range(i, j):
-                    add(old_starts[t], old_ends[t], code, out[t])
+        if lo > pos:  # one character for one: each changed one marked at its own span (joined where they touch)
+            marks.chars(old_starts, old_ends, src, out[pos:lo], pos, one)
         if lo < hi:  # a phrase: every character maps to the whole piece
             s, e = old_starts[lo], old_ends[hi - 1]
             starts[lo:hi] = array(starts.typecode, [s]) * (hi - lo)
@@ -1125,19 +1157,6 @@ def _convert_one_to_one(mt: MappedText, out: str, convert: Callable[[str], str],
                 add(s, e, code, out[lo:hi], whole=True)
         pos = hi
     return MappedText(out, starts, ends, mt.marks + marks.chunk())
-
-
-def _runs(indices: Iterable[int]) -> Iterator[tuple[int, int]]:
-    """Ascending indices as runs ``[i, j)`` of consecutive ones."""
-    i = j = -1
-    for t in indices:
-        if t != j:
-            if j > i:
-                yield i, j
-            i = t
-        j = t + 1
-    if j > i:
-        yield i, j
 
 
 ALONE_BLOCK = 65536  # characters converted alone per call: sep.join(text) makes a string of each character first

@@ -22,10 +22,11 @@ Invariants kept by :class:`Builder` (and checked by property tests):
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 import re
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
@@ -35,6 +36,11 @@ from jiaokan.findings import Code
 CODES: tuple[Code, ...] = tuple(Code)
 _CODE_INDEX: dict[str, int] = {str(c): k for k, c in enumerate(CODES)}
 PIECES = 4096  # pieces of text joined into one string as they come, so that a stage never holds millions of them
+
+
+def code_byte(code: Code, whole: bool = False) -> int:
+    """How a mark stores its code: 2 * (index in :data:`CODES`) + whole."""
+    return 2 * _CODE_INDEX[code] + whole
 
 
 def typecode(size: int) -> str:
@@ -131,6 +137,25 @@ class MarkWriter:
         if new:
             self.new.append(new)
             self.new_at[-1] += len(new)
+
+    def chars(self, starts: array[int], ends: array[int], old: str, new: str, i: int, c: int) -> None:
+        """:meth:`add` (``c``: the code byte of a mark not whole) for each character of ``new`` that differs from
+        ``old[i + k]``, at that character's span ``starts[i + k]``, ``ends[i + k]``: one loop over the changed ones."""
+        m_starts, m_ends, m_codes, m_new_at = self.starts, self.ends, self.codes, self.new_at
+        changed: list[str] = []
+        for t in itertools.compress(range(i, i + len(new)), map(operator.ne, old[i:i + len(new)], new)):
+            s = starts[t]
+            if m_starts and m_codes[-1] == c and m_ends[-1] == s and m_starts[-1] < s:
+                m_ends[-1] = ends[t]
+            else:
+                m_starts.append(s)
+                m_ends.append(ends[t])
+                m_codes.append(c)
+                m_new_at.append(m_new_at[-1])
+            m_new_at[-1] += 1
+            changed.append(new[t - i])
+        if changed:
+            self.new.append("".join(changed))
 
     def chunk(self) -> MarkChunk:
         return MarkChunk(self.starts, self.ends, bytes(self.codes), self.new.value(), self.new_at)
@@ -334,37 +359,54 @@ class Builder:
         one date, not five digits).  ``new == ""`` deletes.  ``code`` overrides
         the builder's code for this change (a rule that makes two kinds of edit).
         """
-        if i > self._pos:
-            self.keep_to(i)
+        self.replace_all(((i, j, new),), atomic=atomic, code=code)
+
+    def replace_all(self, changes: Iterable[tuple[int, int, str]], *, atomic: bool = False, code: Code | None = None) -> None:
+        """:meth:`replace` for each ``(i, j, new)``, in text order: one loop for a rule's matches (no calls per
+        match), the kept stretches between them copied as slices."""
         src = self.src
-        starts, ends = src.starts, src.ends
-        code = code or self.code
-        if new and j - i == len(new) and not atomic:
-            # one to one: each changed character is marked at its own span (joined to its neighbours when they touch)
-            self._starts.extend(starts[i:j])
-            self._ends.extend(ends[i:j])
-            self._parts.append(new)
-            old = src.text
-            add = self._marks.add
-            if j - i == 1:
-                if new != old[i]:
-                    add(starts[i], ends[i], code, new)
+        text, starts, ends = src.text, src.starts, src.ends
+        tc = starts.typecode
+        parts, out_starts, out_ends, marks = self._parts, self._starts, self._ends, self._marks
+        todo, done, one = parts.todo, parts.done, 2 * _CODE_INDEX[code or self.code]
+        keep = todo.append
+        m_starts, m_ends, m_codes, m_new_at, m_new = marks.starts, marks.ends, marks.codes, marks.new_at, marks.new
+        chars = marks.chars
+        pos = self._pos
+        for i, j, new in changes:
+            if i > pos:
+                keep(text[pos:i])
+                out_starts.extend(starts[pos:i])
+                out_ends.extend(ends[pos:i])
+            n = len(new)
+            if n and j - i == n and not atomic:
+                # one to one: each changed character is marked at its own span (joined to its neighbours when they touch)
+                out_starts.extend(starts[i:j])
+                out_ends.extend(ends[i:j])
+                keep(new)
+                chars(starts, ends, text, new, i, one)
             else:
-                for t in range(i, j):
-                    if new[t - i] != old[t]:
-                        add(starts[t], ends[t], code, new[t - i])
-        else:
-            if i < j:
-                s, e = starts[i], ends[j - 1]
-            else:
-                s, e = self._anchor(i)
-            if new:
-                self._starts.extend(array(starts.typecode, [s]) * len(new))
-                self._ends.extend(array(starts.typecode, [e]) * len(new))
-                self._parts.append(new)
-            if new != src.text[i:j]:
-                self._marks.add(s, e, code, new, whole=True)
-        self._pos = max(self._pos, j)
+                if i < j:
+                    s, e = starts[i], ends[j - 1]
+                else:
+                    self._pos = pos
+                    s, e = self._anchor(i)
+                if n:
+                    out_starts.extend(array(tc, [s]) * n)
+                    out_ends.extend(array(tc, [e]) * n)
+                    keep(new)
+                if new != text[i:j]:
+                    m_starts.append(s)
+                    m_ends.append(e)
+                    m_codes.append(one + 1)
+                    m_new_at.append(m_new_at[-1] + n)
+                    if n:
+                        m_new.append(new)
+            pos = max(pos, j)
+            if len(todo) >= PIECES:
+                done.append("".join(todo))
+                todo.clear()
+        self._pos = pos
 
     def _anchor(self, i: int) -> tuple[int, int]:
         # An inserted character sits between its neighbours: an empty span
@@ -396,12 +438,15 @@ def substitute(
 ) -> MappedText:
     """``re.sub`` that keeps the map and marks each change; ``repl`` returning ``None`` keeps the match."""
     b = Builder(mt, code)
-    for m in pattern.finditer(mt.text):
-        new = repl(m)
-        if new is None or new == m.group(0):
-            continue
-        b.replace(m.start(), m.end(), new, atomic=atomic)
+    b.replace_all(_changes(pattern.finditer(mt.text), repl), atomic=atomic)
     return b.build()
+
+
+def _changes(matches: Iterator[re.Match[str]], repl: Callable[[re.Match[str]], str | None]) -> Iterator[tuple[int, int, str]]:
+    for m in matches:
+        new = repl(m)
+        if new is not None and new != m.group(0):
+            yield m.start(), m.end(), new
 
 
 def translate(mt: MappedText, table: dict[int, str], *, code: Code) -> MappedText:
