@@ -654,6 +654,11 @@ def _rejoin(a: str, b: str, ops: list[Opcode]) -> list[Opcode]:
     return out
 
 
+def _sentences_within(sentences: list[Sentence], lo: int, hi: int) -> list[Sentence]:
+    """The sentences (in order) that start in ``[lo, hi]``."""
+    return sentences[bisect.bisect_left(sentences, lo, key=lambda s: s.start):bisect.bisect_right(sentences, hi, key=lambda s: s.start)]
+
+
 def cleanup_semantic(ops: list[Op], base: Stream, witness: Stream, *, key: Callable[[str], str] | None = None) -> list[Op]:
     """Changes a reader would mark: an equal run no longer than the changes on both sides of it (counting the longer
     side of each) is part of one change with them, as diff-match-patch's semantic cleanup does — so a rewritten clause
@@ -668,8 +673,11 @@ def cleanup_semantic(ops: list[Op], base: Stream, witness: Stream, *, key: Calla
             return False
         k = 4  # whole words: the equal text around the change is the same in both copies
         return key(base.stream[max(0, x.a1 - k):y.a2 + k]) == key(witness.stream[max(0, x.b1 - k):y.b2 + k])
-    a_ends = {s.start: s.end for s in base.sentences}
-    b_ends = {s.start: s.end for s in witness.sentences}
+    # only the sentences the ops reach: a moved passage's edits are cleaned up one move at a time
+    a_sentences = _sentences_within(base.sentences, min((op.a1 for op in ops), default=0), max((op.a2 for op in ops), default=0))
+    b_sentences = _sentences_within(witness.sentences, min((op.b1 for op in ops), default=0), max((op.b2 for op in ops), default=0))
+    a_ends = {s.start: s.end for s in a_sentences}
+    b_ends = {s.start: s.end for s in b_sentences}
     a_starts = sorted(a_ends)
 
     def whole_sentence(eq: Op) -> bool:
@@ -682,8 +690,8 @@ def cleanup_semantic(ops: list[Op], base: Stream, witness: Stream, *, key: Calla
             k += 1
         return False
 
-    a_sentence_starts = [s.start for s in base.sentences]
-    b_sentence_starts = [s.start for s in witness.sentences]
+    a_sentence_starts = [s.start for s in a_sentences]
+    b_sentence_starts = [s.start for s in b_sentences]
 
     def one_sentence(x: Op, y: Op) -> bool:
         """Would the change from x to y lie in one sentence of each copy?  A change never takes in a sentence end:

