@@ -14,6 +14,8 @@ import json
 import os
 from functools import cache
 
+from jiaokan.sortedlines import first_at_least
+
 FILE = "pinyin_dict.json"
 
 
@@ -36,40 +38,19 @@ class Readings:
             return self.table.get(code)
         data = self.data
         assert data is not None
-        key = b'\n"%d": ' % code
-        at = self.probe(data, code)  # the file lists the code points in order: bisection finds an entry in ~16 probes
-        if at < 0 or not data.startswith(key, at):
-            at = data.find(key)  # not in order after all, or absent: the whole file is searched
-            if at < 0:
+        key = b'"%d": ' % code
+        first, end = data.find(b"\n") + 1, data.rfind(b"\n}") + 1  # the entries' lines, between "{" and "}"
+        try:  # the file lists the code points in order: bisection finds an entry in ~16 probes
+            at = first_at_least(data, first, end, lambda start: int(data[start + 1:data.find(b'":', start)]), code)
+        except ValueError:
+            at = end  # a line that is no entry after all
+        if at >= end or not data.startswith(key, at):
+            at = data.find(b"\n" + key) + 1  # not in order after all, or absent: the whole file is searched
+            if at <= 0:
                 return None
-        end = data.find(b"\n", at + 1)
-        value: str = json.loads(data[at + len(key):end if end >= 0 else len(data)].rstrip().rstrip(b","))
+        stop = data.find(b"\n", at)
+        value: str = json.loads(data[at + len(key):stop if stop >= 0 else len(data)].rstrip().rstrip(b","))
         return value
-
-    @staticmethod
-    def probe(data: bytes, code: int) -> int:
-        """Where the line of ``code`` starts (at its newline) if the lines are in order of code point, else anywhere."""
-        lo, hi = 1, len(data)  # lo, hi: offsets of newlines that start entry lines (data[0] is "{")
-        while lo < hi:
-            mid = data.rfind(b"\n", lo, (lo + hi) // 2 + 1)
-            mid = max(mid, lo)
-            colon = data.find(b'":', mid)
-            if colon < 0:
-                return -1
-            try:
-                here = int(data[mid + 2:colon])
-            except ValueError:
-                return -1
-            if here == code:
-                return mid
-            if here < code:
-                nxt = data.find(b"\n", mid + 1)
-                if nxt < 0:
-                    return -1
-                lo = nxt if nxt > mid else mid + 1
-            else:
-                hi = mid
-        return -1
 
 
 def path() -> str | None:

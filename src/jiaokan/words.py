@@ -17,6 +17,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from jiaokan.sortedlines import first_at_least
+
 DATA = "data/jieba-words.tsv"
 
 # jieba-rs's RE_HAN_DEFAULT: the runs cut by the dictionary; anything else is one token a character (CRLF one)
@@ -45,14 +47,7 @@ class Dictionary:
         if known is not None:
             return known
         data, key = self._map, fragment.encode("utf-8")
-        lo, hi = self._body, len(data)
-        while lo < hi:  # lo and hi are line starts: lines before lo sort below key, lines from hi on do not
-            mid = (lo + hi) // 2
-            start = data.rfind(b"\n", lo, mid) + 1 or lo
-            if data[start:data.find(b"\t", start)] < key:
-                lo = data.find(b"\n", start) + 1
-            else:
-                hi = start
+        lo = first_at_least(data, self._body, len(data), lambda start: data[start:data.find(b"\t", start)], key)
         answer: tuple[int | None, bool] = (None, False)
         if lo < len(data):
             tab = data.find(b"\t", lo)
