@@ -19,7 +19,6 @@ from typing import Any, Literal
 
 from jiaokan import baseline as bl
 from jiaokan.config import FailOn, Settings
-from jiaokan.deferred import order
 from jiaokan.diff import DiffResult, diff_prepared
 from jiaokan.discover import Notice, Rules, matches, rules_of, walk
 from jiaokan.errors import InputError
@@ -237,10 +236,8 @@ def _witness(prepared: Prepared, settings: Settings, docx_revisions: DocxRevisio
     result = diff_prepared(prepared, prepare(doc, settings=settings), settings=settings)
     if keep(path, result):
         return WitnessCheck(path, result.light())  # kept until the report: without the offset maps
-    # only what the reports show: the cosmetic findings counted, not built (a stable sort: their report order)
-    kept = sorted(result.listed(include_cosmetic=False), key=order)
-    light = replace(result, findings=kept, base_seg=None, witness_seg=None, alignment=None, pairing=())
-    return WitnessCheck(path, light, cosmetic_left_out=len(result.findings) - len(kept))
+    light = result.light(cosmetic=False)  # only what the reports show: the cosmetic findings counted, not built
+    return WitnessCheck(path, light, cosmetic_left_out=len(result.findings) - len(light.findings))
 
 
 def _setup(shared: dict[str, Any]) -> None:

@@ -88,11 +88,15 @@ class DiffResult:
     def witness_norm(self) -> Normalized | None:
         return self.witness_seg.normalized if self.witness_seg else None
 
-    def light(self) -> DiffResult:
+    def light(self, *, cosmetic: bool = True) -> DiffResult:
         """The result without the streams, their offset maps and the alignment (8x the memory of the rest):
         enough for every text, JSON and CI report, for a caller that keeps many results.  Its cosmetic findings are
-        built first (they are made from the streams)."""
-        findings = self.findings.materialized() if isinstance(self.findings, Findings) else self.findings
+        built first (they are made from the streams), or, ``cosmetic=False``, left out (still counted in the
+        summary): a caller whose reports never list them keeps neither them nor the work of building them."""
+        if not cosmetic:
+            findings: Sequence[Finding] = self.listed(include_cosmetic=False)
+        else:
+            findings = self.findings.materialized() if isinstance(self.findings, Findings) else self.findings
         return replace(self, findings=findings, base_seg=None, witness_seg=None, alignment=None, pairing=())
 
     @property
