@@ -73,51 +73,71 @@ class Ordered(Generic[T, R]):
         _STATE.clear()
 
     def map(self, items: Iterable[T], *, on_timeout: Callable[[T], R] | None = None) -> Iterator[R]:
-        """Each item's result, in input order.
+        """Each item's result, in input order (see :func:`in_order`: a batch that times out is sent again item by item)."""
+        timeout = self.timeout
 
-        A batch with no result within ``timeout`` per item (a worker killed on one of them) is sent again item by
-        item, so only the item at fault gives ``on_timeout(item)`` (without it: Timeout is raised)."""
-        pending: deque[tuple[list[T], Any]] = deque()
-        waiting = 0
-        chunk: list[T] = []
+        def result(handle: Any, n: int) -> list[R]:
+            return list(handle.get(timeout=None if timeout is None else timeout * n))
 
-        def take() -> list[R]:
-            nonlocal waiting
-            sent, handle = pending.popleft()
-            waiting -= len(sent)
+        return in_order(lambda chunk: self.pool.apply_async(_run_batch, (self.fn, chunk)), result, items,
+                        batch=self.batch, inflight=self.inflight, on_timeout=on_timeout)
+
+
+H = TypeVar("H")  # an engine's handle on a submitted batch
+
+
+def in_order(submit: Callable[[list[T]], H], result: Callable[[H, int], list[R]], items: Iterable[T], *, batch: int,
+             inflight: int, on_timeout: Callable[[T], R] | None = None) -> Iterator[R]:
+    """Each item's result, in input order, for any engine: ``submit`` sends a batch of items and gives a handle,
+    ``result(handle, n)`` waits for its ``n`` results (raising TimeoutError past its time), ``batch`` items per
+    task, at most ``inflight`` items submitted and not yet yielded.
+
+    A batch with no result in time (a worker killed on one of its items, a pathological input) is sent again item by
+    item, so only the item at fault gives ``on_timeout(item)`` (without it: :class:`Timeout` is raised) and the run
+    goes on: it never hangs."""
+    pending: deque[tuple[list[T], H]] = deque()
+    batch = max(1, min(batch, inflight))
+    waiting = 0
+    chunk: list[T] = []
+
+    def take() -> list[R]:
+        nonlocal waiting
+        sent, handle = pending.popleft()
+        waiting -= len(sent)
+        try:
+            return result(handle, len(sent))
+        except TIMEOUTS as exc:
+            if on_timeout is None:
+                raise Timeout("no result in time: a worker died or an input is pathological") from exc
+            if len(sent) == 1:
+                return [on_timeout(sent[0])]
+        out: list[R] = []
+        for it, one in [(it, submit([it])) for it in sent]:
             try:
-                return list(handle.get(timeout=None if self.timeout is None else self.timeout * len(sent)))
-            except multiprocessing.TimeoutError as exc:
-                if on_timeout is None:
-                    raise Timeout(f"no result in {self.timeout} s") from exc
-                if len(sent) == 1:
-                    return [on_timeout(sent[0])]
-            assert on_timeout is not None
-            again = [self.pool.apply_async(_run_batch, (self.fn, [it])) for it in sent]
-            out = []
-            for it, one in zip(sent, again, strict=True):
-                try:
-                    out.extend(one.get(timeout=self.timeout))
-                except multiprocessing.TimeoutError:
-                    out.append(on_timeout(it))
-            return out
+                out.extend(result(one, 1))
+            except TIMEOUTS:
+                out.append(on_timeout(it))
+        return out
 
-        def send() -> None:
-            nonlocal waiting, chunk
-            pending.append((chunk, self.pool.apply_async(_run_batch, (self.fn, chunk))))
-            waiting += len(chunk)
-            chunk = []
+    def send() -> None:
+        nonlocal waiting, chunk
+        pending.append((chunk, submit(chunk)))
+        waiting += len(chunk)
+        chunk = []
 
-        for item in items:
-            chunk.append(item)
-            if len(chunk) >= self.batch:
-                send()
-            while waiting >= self.inflight:
-                yield from take()
-        if chunk:
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= batch:
             send()
-        while pending:
+        while waiting >= inflight:
             yield from take()
+    if chunk:
+        send()
+    while pending:
+        yield from take()
+
+
+TIMEOUTS = (TimeoutError, multiprocessing.TimeoutError)  # a pool's, and Dask's (asyncio's, the builtin)
 
 
 def _init(shared: dict[str, Any] | None, setup: Callable[[dict[str, Any]], None] | None) -> None:

@@ -43,16 +43,15 @@ machine's cores) and ``dask`` (``dask.distributed`` on an existing cluster).
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import stat
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, Literal, get_args
 
 from jiaokan import parallel, serialize
 from jiaokan.config import Settings
@@ -567,7 +566,6 @@ def _inside(result: DiffResult) -> tuple[list[Finding], list[list[int]]]:
 # ---------------------------------------------------------------- engines
 
 _WORKER: dict[str, Scanner] = {}
-H = TypeVar("H")  # an engine's handle on a submitted batch of documents
 BATCH = 8  # documents per Dask task: its round trip (scheduler and pickles, about 5 ms) paid once for these
 
 
@@ -620,52 +618,6 @@ def _timed_out(item: Item) -> dict[str, object]:
             "error": f"{item.id}: no result in {DOCUMENT_TIMEOUT} s: the worker died or the document is pathological; check it alone with jiaokan diff or trace"}
 
 
-def _bounded(submit: Callable[[list[Item]], H], result: Callable[[H], list[dict[str, object]]], items: Iterable[Item], inflight: int,
-             batch: int = 1) -> Iterator[dict[str, object]]:
-    """Results in input order, ``batch`` documents per task, with at most ``inflight`` documents submitted and not
-    yet yielded.
-
-    A batch whose result does not come within DOCUMENT_TIMEOUT per document (a worker killed for memory, a
-    pathological input) is sent again document by document; the one that fails again is recorded as an error and
-    the scan goes on: it never hangs.
-    """
-    pending: deque[tuple[list[Item], H]] = deque()
-    batch = max(1, min(batch, inflight))
-    waiting = 0
-    chunk: list[Item] = []
-
-    def take() -> list[dict[str, object]]:
-        nonlocal waiting
-        sent, handle = pending.popleft()
-        waiting -= len(sent)
-        try:
-            return result(handle)
-        except (TimeoutError, multiprocessing.TimeoutError):
-            if len(sent) == 1:
-                return [_timed_out(sent[0])]
-        again = [(it, submit([it])) for it in sent]
-        out = []
-        for it, one in again:
-            try:
-                out.extend(result(one))
-            except (TimeoutError, multiprocessing.TimeoutError):
-                out.append(_timed_out(it))
-        return out
-
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= batch:
-            pending.append((chunk, submit(chunk)))
-            waiting += len(chunk)
-            chunk = []
-        while waiting >= inflight:
-            yield from take()
-    if chunk:
-        pending.append((chunk, submit(chunk)))
-    while pending:
-        yield from take()
-
-
 Engine = Literal["local", "dask"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
 
@@ -708,8 +660,9 @@ def scan(base: Document, items: Iterable[Item], *, engine: Engine = "local", wor
             size = batch or BATCH
             inflight = inflight or 4 * size * max(1, len(client.scheduler_info().get("workers", {})) or 1)
             base_future = client.scatter(base, broadcast=True)  # the base sent to each worker once; its scanner built there once
-            yield from _bounded(lambda chunk: client.submit(check_items, base_future, settings, docx_revisions, chunk, pure=False),
-                                lambda f: f.result(timeout=DOCUMENT_TIMEOUT * size), items, inflight, size)
+            yield from parallel.in_order(lambda chunk: client.submit(check_items, base_future, settings, docx_revisions, chunk, pure=False),
+                                         lambda f, n: f.result(timeout=DOCUMENT_TIMEOUT * n), items, batch=size, inflight=inflight,
+                                         on_timeout=_timed_out)
         finally:
             client.close()
         return
