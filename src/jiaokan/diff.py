@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import operator
-import re
 import time
 from array import array
 from collections import Counter
@@ -32,20 +31,21 @@ from jiaokan.labels import ARTICLE_UNITS, Label, Labelled, Paired, Role, Verdict
 from jiaokan.markup import plain_text
 from jiaokan.normalize import Edit, EditLog, Normalized, is_title, locate
 from jiaokan.numbers import is_number_change
+from jiaokan.patterns import compiled
 from jiaokan.prepare import Prepared, prepare, prepare_file
 from jiaokan.regional import CONVERTED, EVIDENCE, Judged, Pair, canonical, clusters, judge, regional_words
 from jiaokan.segment import Segmented, word_tokenizer
 from jiaokan.textmap import CODES
 
-_DIGIT_RUNS = re.compile(r"\d+")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
-_CLAUSE = re.compile(r"[，、；。：]")
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号$")
-_DATE_LINE = re.compile(r"^(?:19|20)\d\d年\d{1,2}月\d{1,2}日$")
-_ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{1,100}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|署|机构|单位|部门|公司)：$")  # 主送机关
-_NOTE = re.compile(r"^（此件[\u4e00-\u9fff]{2,8}）$")  # 附注: （此件公开发布） （此件主动公开）
-_ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|会|署|处|室|所|公司|集团|行)$")
-_LABEL_NUMBER = re.compile(r"(?<=第)\d+(?=[条章节编款项])")
+_DIGIT_RUNS = compiled(r"\d+")
+_HAN = compiled(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
+_CLAUSE = compiled(r"[，、；。：]")
+_DOC_NUMBER = compiled(r"^[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,4}号$")
+_DATE_LINE = compiled(r"^(?:19|20)\d\d年\d{1,2}月\d{1,2}日$")
+_ADDRESSEE = compiled(r"^[\u4e00-\u9fff、，]{1,100}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|署|机构|单位|部门|公司)：$")  # 主送机关
+_NOTE = compiled(r"^（此件[\u4e00-\u9fff]{2,8}）$")  # 附注: （此件公开发布） （此件主动公开）
+_ISSUER = compiled(r"^[\u4e00-\u9fff]{2,30}(?:院|部|委|委员会|局|厅|办公厅|办公室|政府|中心|会|署|处|室|所|公司|集团|行)$")
+_LABEL_NUMBER = compiled(r"(?<=第)\d+(?=[条章节编款项])")
 CONTEXT_CHARS = 16
 MERGE_MAX = 12  # ... and only small edits: a whole deleted passage next to an added one stays two findings
 MERGE_GAP = 2  # equal characters between two edits that still make them one change

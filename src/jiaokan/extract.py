@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from jiaokan.errors import InputError
 from jiaokan.markup import html_text
+from jiaokan.patterns import compiled
 
 if TYPE_CHECKING:
     from jiaokan.ingest import Document
@@ -37,7 +38,7 @@ MIN_BODY = 40  # non-space characters an extractor must place before its body is
 BRIDGE = 0  # non-space characters of page between two body pieces that still make them one range (measured: 0 is best)
 ANCHOR = 8  # a piece this long found once on the page anchors the rest
 FUZZY = 85  # rapidfuzz partial-ratio a piece not found verbatim needs in its window
-_SPACE = re.compile(r"\s+")
+_SPACE = compiled(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,7 @@ def body_of(document: Document, *, sites: Sequence[SiteProfile] = ()) -> Body | 
 
 # A page's own line at the edge of an article (发布时间：… 来源：… 浏览次数, 【打印本页】【关闭窗口】, 责任编辑): short, no
 # sentence in it.  The extractors keep some when they sit inside the article's container.
-_EDGE_CHROME = re.compile(r"^(?=[^。；！？]{0,120}$).*(?:来源：|来源:|发布时间|发布日期|浏览次数|点击数|字号|字体|打印本页|关闭窗口|责任编辑|责编|分享到)")
+_EDGE_CHROME = compiled(r"^(?=[^。；！？]{0,120}$).*(?:来源：|来源:|发布时间|发布日期|浏览次数|点击数|字号|字体|打印本页|关闭窗口|责任编辑|责编|分享到)")
 
 
 EDGE = 3  # pieces at each end of the extracted text where the page's own lines are looked for
@@ -239,7 +240,7 @@ def addresses(document: Document) -> list[str]:
     return [a for a in found if a]
 
 
-_ADDRESS = re.compile(
+_ADDRESS = compiled(
     r"""<link\b[^<>]*\brel=["']?canonical["']?[^<>]*\bhref=["'](?P<a>[^"'<>]+)["']"""
     r"""|<(?:meta\b[^<>]*\bproperty=["']og:url["'][^<>]*\bcontent|base\b[^<>]*\bhref)=["'](?P<b>[^"'<>]+)["']""",
     re.I,

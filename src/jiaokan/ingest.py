@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal
 
 from jiaokan import lazy
 from jiaokan.errors import InputError
+from jiaokan.patterns import compiled
 
 if TYPE_CHECKING:
     import yaml
@@ -122,14 +123,14 @@ class Document:
         return page, line - first + 1, column
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = compiled(r"\r\n|\r|\n")
 
 
 def line_starts(text: str) -> tuple[int, ...]:
     return (0, *(m.end() for m in _LINE_BREAK.finditer(text)))
 
 
-_PAGE_BREAK = re.compile(r"\f(?:\r\n|\r|\n)?")  # a form feed, and the line break after it (PDF pages are joined by "\n\f\n")
+_PAGE_BREAK = compiled(r"\f(?:\r\n|\r|\n)?")  # a form feed, and the line break after it (PDF pages are joined by "\n\f\n")
 
 
 def page_starts(text: str) -> tuple[int, ...]:
@@ -419,14 +420,14 @@ _BOMS = (
 # A declaration counts only where markup makes one (a <meta> tag, an XML declaration at the start), never
 # from the body text, and only as a hint: it is used if it names a Chinese encoding and the text it gives
 # reads as Chinese.  Bounded patterns on the first 4 KB.
-_DECLARED = re.compile(rb"""<meta\b[^<>]{0,500}?charset\s{0,20}=\s{0,20}["']?\s{0,20}([A-Za-z0-9_\-]{1,40})"""
+_DECLARED = compiled(rb"""<meta\b[^<>]{0,500}?charset\s{0,20}=\s{0,20}["']?\s{0,20}([A-Za-z0-9_\-]{1,40})"""
                        rb"""|\A(?:\xef\xbb\xbf)?\s{0,100}<\?xml\b[^<>]{0,200}?encoding\s{0,20}=\s{0,20}["']([A-Za-z0-9_\-]{1,40})""", re.I)
 _DECLARED_CHINESE = {
     "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
     "euc-cn": "gb18030", "big5": "big5", "big5-hkscs": "big5hkscs", "big5hkscs": "big5hkscs", "cp950": "big5",
 }
 _CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = compiled(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def decode(data: bytes, path: str = "<bytes>", *, declared: str | None = None) -> tuple[str, str]:
@@ -491,7 +492,7 @@ def _try_decode(data: bytes, enc: str) -> str | None:
         return None
 
 
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CONTROL_BYTES = compiled(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
 def _control_bytes(data: bytes) -> bool:
@@ -601,7 +602,7 @@ def _pdf_content_size(page: PageObject, sizes: dict[int, int]) -> int:
 
 
 _PDF_PLACEHOLDERS = frozenset({"", "untitled", "anonymous", "unknown", "unspecified", "none", "null"})
-_PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?")
+_PDF_DATE = compiled(r"D:(\d{4})(\d{2})?(\d{2})?")
 
 
 def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -658,7 +659,7 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[str, str], ...]]
 # --------------------------------------------------------------------------
 # front matter, HTML sniffing, metadata
 
-_FRONT_MATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_MATTER = compiled(r"\A\ufeff?\s*---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 class _YamlAlias(Exception):
@@ -710,7 +711,7 @@ def _front_matter(text: str, path: str = "<text>") -> tuple[int, list[tuple[str,
 
 # No pattern here scans past the next "<" (or a bound): on untrusted text every match attempt must end
 # soon, or 400,000 unclosed <title> make a search quadratic.
-_HTML_TAG = re.compile(r"<(?:p|div|br|span|a|table|tr|td|li|ul|h[1-6]|body|html|head|meta|script|style|section|article)\b[^<>]{0,2000}>|<!doctype html", re.I)
+_HTML_TAG = compiled(r"<(?:p|div|br|span|a|table|tr|td|li|ul|h[1-6]|body|html|head|meta|script|style|section|article)\b[^<>]{0,2000}>|<!doctype html", re.I)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -721,10 +722,10 @@ def _looks_like_html(text: str) -> bool:
     return len(_HTML_TAG.findall(sample)) >= 3
 
 
-_META_OPEN = re.compile(r"<meta\s[^<>]{0,4000}>", re.I)
-_META_ATTR = re.compile(r"""\b(name|property|content)\s*=\s*(?:"([^"]{0,4000})"|'([^']{0,4000})')""", re.I)
-_TITLE_OPEN = re.compile(r"<title\b[^<>]{0,2000}>", re.I)
-_TITLE_CLOSE = re.compile(r"</title\s{0,100}>", re.I)
+_META_OPEN = compiled(r"<meta\s[^<>]{0,4000}>", re.I)
+_META_ATTR = compiled(r"""\b(name|property|content)\s*=\s*(?:"([^"]{0,4000})"|'([^']{0,4000})')""", re.I)
+_TITLE_OPEN = compiled(r"<title\b[^<>]{0,2000}>", re.I)
+_TITLE_CLOSE = compiled(r"</title\s{0,100}>", re.I)
 
 
 def _html_meta(text: str) -> list[tuple[str, str]]:
@@ -748,12 +749,12 @@ def _html_meta(text: str) -> list[tuple[str, str]]:
     return fields
 
 
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*[号號]")
-_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d\d-\d{1,2}-\d{1,2}|[〇一二三四五六七八九零○]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
-_SOURCE = re.compile(r"(?:来源|來源|出处|出處)\s*[:：]\s*([^\n\r<]{1,40})")
-_TITLE_LINE = re.compile(r"^[^\n\r<>]{0,40}(?:关于|關於|關于|关於)[^\n\r<>]{2,60}(?:意见|意見|通知|决定|決定|办法|辦法|规定|規定|方案|规划|規劃|纲要|綱要|报告|報告|批复|批覆|函|条例|條例)\s*$", re.M)
-_TAGS = re.compile(r"<[^<>]*>")
-_RUBY_ANNOTATION = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+_DOC_NUMBER = compiled(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*[号號]")
+_DATE = compiled(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d\d-\d{1,2}-\d{1,2}|[〇一二三四五六七八九零○]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
+_SOURCE = compiled(r"(?:来源|來源|出处|出處)\s*[:：]\s*([^\n\r<]{1,40})")
+_TITLE_LINE = compiled(r"^[^\n\r<>]{0,40}(?:关于|關於|關于|关於)[^\n\r<>]{2,60}(?:意见|意見|通知|决定|決定|办法|辦法|规定|規定|方案|规划|規劃|纲要|綱要|报告|報告|批复|批覆|函|条例|條例)\s*$", re.M)
+_TAGS = compiled(r"<[^<>]*>")
+_RUBY_ANNOTATION = compiled(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 
 
 def extract_metadata(body: str, fields: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (), *, html: bool = False) -> Metadata:

@@ -14,7 +14,6 @@ judged against it.
 from __future__ import annotations
 
 import bisect
-import re
 from array import array
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -22,16 +21,17 @@ from typing import Literal, get_args
 
 from jiaokan.align import Alignment, Move, Op, OpTag
 from jiaokan.normalize import han_number
+from jiaokan.patterns import compiled
 from jiaokan.segment import Para, ParagraphIndex, Segmented, Sentence, Stream
 from jiaokan.textmap import typecode
 
 MASK = "#"
 _NUMERAL = "0-9〇零一二三四五六七八九十百千两"
 # 第N条 anywhere (a label at a paragraph's start, a reference elsewhere); 第N款/项 are only ever references
-_ORDINAL = re.compile(rf"第([{_NUMERAL}]{{1,8}})(条|章|节|编|款|项)")
+_ORDINAL = compiled(rf"第([{_NUMERAL}]{{1,8}})(条|章|节|编|款|项)")
 # markers only a paragraph's start makes a label: （三） 3. 三、
-_ITEM = re.compile(rf"（([{_NUMERAL}]{{1,4}})）|([0-9]{{1,3}})[.．](?![0-9])|([〇零一二三四五六七八九十]{{1,4}})、")
-_INTERNAL = re.compile(r"本(?:法|条例|办法|规定|细则|决定|规则|章|节|条)")
+_ITEM = compiled(rf"（([{_NUMERAL}]{{1,4}})）|([0-9]{{1,3}})[.．](?![0-9])|([〇零一二三四五六七八九十]{{1,4}})、")
+_INTERNAL = compiled(r"本(?:法|条例|办法|规定|细则|决定|规则|章|节|条)")
 
 
 class Role(StrEnum):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
+from jiaokan.patterns import compiled
+
 
 class _Deferred:
     def __init__(self, source: str, flags: int) -> None:
@@ -22,7 +24,7 @@ class _Deferred:
     def __getattr__(self, name: str) -> Any:  # only for names not yet on the object: compile, then keep the answer
         if name.startswith("__"):
             raise AttributeError(name)
-        value = getattr(re.compile(self.pattern_source, self.pattern_flags), name)
+        value = getattr(compiled(self.pattern_source, self.pattern_flags), name)
         setattr(self, name, value)
         return value
 

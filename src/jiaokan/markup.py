@@ -14,6 +14,7 @@ from array import array
 from html.parser import HTMLParser
 
 from jiaokan.findings import Code
+from jiaokan.patterns import compiled
 from jiaokan.textmap import Builder, MappedText, typecode
 
 # Elements whose start and end are paragraph boundaries.
@@ -32,7 +33,7 @@ LINE_TAGS = frozenset({"br"})
 # other "<" is text, and is shown to the parser as a placeholder of the same length: the standard
 # library's parser is quadratic on 500,000 "</" or 12,000 unclosed "<meta name=..." (it rescans to the
 # end of the input for each), and makes an event of every bare "<".
-_TAG_LIKE = re.compile(
+_TAG_LIKE = compiled(
     r"""<(?!(?:/?[A-Za-z](?:[^<>"']|"[^"]{0,2000}"|'[^']{0,2000}'){0,4000}>|!--|![^<>]{0,4000}>|\?[^<>]{0,4000}>))"""
 )
 _PLACEHOLDER = "\ue000"  # private use: data to the parser; the source's own "<" is what is emitted
@@ -154,15 +155,15 @@ def html_text(original: str, start: int, end: int) -> MappedText:
     return MappedText("".join(parser.parts), parser.starts, parser.ends)
 
 
-_MD_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6}[ \t]+)", re.M)
-_MD_EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)")
-_MD_EMPHASIS_END = re.compile(r"(?<=\S)(\*\*|__|~~)")
+_MD_HEADING = compiled(r"^[ \t]{0,3}(#{1,6}[ \t]+)", re.M)
+_MD_EMPHASIS = compiled(r"(\*\*|__|~~)(?=\S)")
+_MD_EMPHASIS_END = compiled(r"(?<=\S)(\*\*|__|~~)")
 # Linear on any line: no pattern scans past the next character that could start another match
 # ("[" for a link's text, "(" for its target, "<" for a tag), so 2,000,000 "[" or 1,000,000 "<a" on one
 # line cost one pass, not a quadratic search.
-_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
-_MD_QUOTE = re.compile(r"^[ \t]{0,3}(>[ \t]?)+", re.M)
-_MD_INLINE_TAG = re.compile(r"</?[a-zA-Z][^<>\n]*>")
+_MD_LINK = compiled(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
+_MD_QUOTE = compiled(r"^[ \t]{0,3}(>[ \t]?)+", re.M)
+_MD_INLINE_TAG = compiled(r"</?[a-zA-Z][^<>\n]*>")
 
 
 def markdown_text(mt: MappedText, *, code: Code) -> MappedText:
@@ -198,7 +199,7 @@ def markdown_text(mt: MappedText, *, code: Code) -> MappedText:
     return b.build()
 
 
-_ANY_TAG = re.compile(r"<[^<>]*>")
+_ANY_TAG = compiled(r"<[^<>]*>")
 
 
 def plain_text(html_text: str) -> str:

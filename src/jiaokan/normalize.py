@@ -41,6 +41,7 @@ from jiaokan.errors import InputError
 from jiaokan.findings import Code
 from jiaokan.ingest import Document, DocumentFormat
 from jiaokan.markup import html_text, markdown_text
+from jiaokan.patterns import compiled
 from jiaokan.pinyintable import Readings
 from jiaokan.pinyintable import readings as pinyin_readings
 from jiaokan.textmap import CODES, Builder, MappedText, MarkWriter, code_byte, substitute, translate
@@ -335,7 +336,7 @@ def _edit_rows(log: EditLog, original: str) -> tuple[array[int], array[int], arr
 # character classes
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_CJK_RE = re.compile(f"[{_CJK}]")
+_CJK_RE = compiled(f"[{_CJK}]")
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』…—·"
 _TERMINAL = set("。！？；：!?;:…")
 _CLOSERS = set("”’」』)）》】〕\"'")
@@ -366,7 +367,7 @@ def rule_markup(mt: MappedText, doc: Document) -> MappedText:
     return mt
 
 
-_NOTE_MARK = re.compile(r"(?m)^\[(?:脚注|尾注)\d{1,5}\] ")
+_NOTE_MARK = compiled(r"(?m)^\[(?:脚注|尾注)\d{1,5}\] ")
 
 
 def _index_at(mt: MappedText, original_offset: int) -> int:
@@ -379,17 +380,17 @@ def _index_at(mt: MappedText, original_offset: int) -> int:
 
 @lru_cache(maxsize=1)
 def invisible_pattern() -> re.Pattern[str]:
-    return re.compile(f"[{classes().invisible}]+")
+    return compiled(f"[{classes().invisible}]+")
 
 
 @lru_cache(maxsize=1)
 def bidi_pattern() -> re.Pattern[str]:
-    return re.compile(f"[{classes().bidi}]+")
+    return compiled(f"[{classes().bidi}]+")
 
 
 @lru_cache(maxsize=1)
 def selector_pattern() -> re.Pattern[str]:
-    return re.compile(f"[{classes().selectors}]+")
+    return compiled(f"[{classes().selectors}]+")
 
 
 def rule_invisible(mt: MappedText, doc: Document) -> MappedText:
@@ -414,9 +415,9 @@ def rule_variation(mt: MappedText, doc: Document) -> MappedText:
 
 
 _COMBINING_MARKS = r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-_COMBINING_RUN = re.compile(rf"[^\W\d_]?{_COMBINING_MARKS}+")
+_COMBINING_RUN = compiled(rf"[^\W\d_]?{_COMBINING_MARKS}+")
 # a run needs a mark: one search for a mark skips the run pattern, which tries its optional letter at every letter
-_COMBINING = re.compile(_COMBINING_MARKS)
+_COMBINING = compiled(_COMBINING_MARKS)
 
 
 def rule_composition(mt: MappedText, doc: Document) -> MappedText:
@@ -453,12 +454,12 @@ def rule_radicals(mt: MappedText, doc: Document) -> MappedText:
 
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 #: pinyin ruby after a Han character (the definition; ruby_matches finds its matches from the annotations)
-RUBY = re.compile(
+RUBY = compiled(
     rf"([{_CJK}])([^\w\n(（]{{0,4}}?)((?:[(（][{_PINYIN_LETTERS}]{{1,7}}[1-5]?[)）])+)"
 )
-_RUBY_RUN = re.compile(rf"(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[1-5]?[)）])+")  # RUBY's third group
-_RUBY_GAP = re.compile(r"[^\w\n(（]")  # a character of RUBY's second group
-_RUBY_ONE = re.compile(rf"[(（]([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
+_RUBY_RUN = compiled(rf"(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[1-5]?[)）])+")  # RUBY's third group
+_RUBY_GAP = compiled(r"[^\w\n(（]")  # a character of RUBY's second group
+_RUBY_ONE = compiled(rf"[(（]([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
 
 
 def _pinyin_dict() -> Readings:
@@ -617,13 +618,13 @@ _PUNCT_ALWAYS = {
     **_family("，", "﹐"), **_family("、", "﹑"), **_family("；", "﹔"), **_family("：", "﹕"),
 }
 _PUNCT_ASCII = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_ASCII_PUNCT = re.compile(r"[,;:?!]")
-_BRACKET_YEAR = re.compile(r"[\[［【(（]\s*((?:19|20)\d\d)\s*[\]］】)）](?=\s*\d{1,4}\s*[号號])")
+_ASCII_PUNCT = compiled(r"[,;:?!]")
+_BRACKET_YEAR = compiled(r"[\[［【(（]\s*((?:19|20)\d\d)\s*[\]］】)）](?=\s*\d{1,4}\s*[号號])")
 # three or more dots, spaces between them allowed (the whitespace rule runs later and would join 。。 。 into 。。。)
 _DOTS = r"(?:\.(?:[ \t\u3000\xa0]*\.){2,}|。(?:[ \t\u3000\xa0]*。){2,}|…|⋯(?:[ \t\u3000\xa0]*⋯)+)"  # one ⋯ alone is a symbol
-_ELLIPSIS = re.compile(_DOTS + r"(?:[ \t\u3000\xa0]*" + _DOTS + ")*")  # a run of them is one ellipsis: 。。。…
-_PERIOD = re.compile(r"\.")
-_BLANK_LINE = re.compile(r"\n[ \t\u3000]{0,16}\n")
+_ELLIPSIS = compiled(_DOTS + r"(?:[ \t\u3000\xa0]*" + _DOTS + ")*")  # a run of them is one ellipsis: 。。。…
+_PERIOD = compiled(r"\.")
+_BLANK_LINE = compiled(r"\n[ \t\u3000]{0,16}\n")
 # ASCII angle brackets around Chinese text are brackets (<中华人民共和国…法>, ‹…>), not signs (a<b)
 _ANGLE = lazy.pattern(f"[<〈]([^<>〈〉]{{0,60}}?[{_CJK}][^<>〈〉]{{0,60}}?)[>〉]")  # (line breaks inside: a wrap, a page break)
 _INLINE_SPACE = " \t\u3000\xa0\u2002\u2003\u2009\u200b\u202f\u205f"
@@ -693,7 +694,7 @@ def _angle_brackets(mt: MappedText) -> MappedText:
     return b.build()
 
 
-_QUOTE_CHARS = re.compile("[\"'“”‘’\n]")
+_QUOTE_CHARS = compiled("[\"'“”‘’\n]")
 _DOUBLE, _SINGLE = "\"“”", "'‘’"
 _OPENS_AFTER = set("（《【〔〈：，、；") | set(":,;(")  # a quote after these opens (and a single quote after a double one)
 _CLOSES_BEFORE = set("，。、；：？！）》】〕〉") | set(",.;:?!)")  # a quote before these closes
@@ -761,11 +762,11 @@ def _quotes(mt: MappedText) -> MappedText:
 # --------------------------------------------------------------------------
 # rules: whitespace and layout
 
-_CRLF = re.compile(r"\r\n?")
-_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002-\u200a\u202f\u205f\u000b]+")
-_CJK_OR_PUNCT = re.compile(f"[{_CJK}{re.escape(_CJK_PUNCT)}]")
-_SPACED_DIGITS = re.compile(r"(?<![0-9A-Za-z.])[0-9](?:[ \t]+[0-9])+(?![0-9A-Za-z.])")
-_GAP = re.compile(r"(?<=\S)([ \t]+)(?=\S)")
+_CRLF = compiled(r"\r\n?")
+_SPACES = compiled(r"[ \t\u3000\u00a0\u2002-\u200a\u202f\u205f\u000b]+")
+_CJK_OR_PUNCT = compiled(f"[{_CJK}{re.escape(_CJK_PUNCT)}]")
+_SPACED_DIGITS = compiled(r"(?<![0-9A-Za-z.])[0-9](?:[ \t]+[0-9])+(?![0-9A-Za-z.])")
+_GAP = compiled(r"(?<=\S)([ \t]+)(?=\S)")
 
 
 def rule_whitespace(mt: MappedText, doc: Document) -> MappedText:
@@ -847,18 +848,18 @@ def _beside(text: str, i: int, j: int, *, skip: Callable[[str], bool]) -> tuple[
     return before, after
 
 
-_PAGE_NUMBER = re.compile(
+_PAGE_NUMBER = compiled(
     r"^\s*(?:[-—–－_·•]+\s*\d{1,4}\s*[-—–－_·•]+|第\s*\d{1,4}\s*[页頁](?:\s*[,，]?\s*共\s*\d{1,4}\s*[页頁])?|"
     r"\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?|\d{1,4})\s*$"
 )
-_HEADING = re.compile(
+_HEADING = compiled(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百]+[)）]|\d{1,3}[.．、](?!\d)|[(（]\d{1,3}[)）]|"
     r"第[一二三四五六七八九十百零〇\d]+[章节條条款部分编篇]|附件|[①-⑳])"
 )
 # An article label with its text on the same line (第十条 国家…): the start of a paragraph, not a heading line.
-_ARTICLE_RUN_IN = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+[条條][\s　]*\S")
+_ARTICLE_RUN_IN = compiled(r"^第[一二三四五六七八九十百千零〇\d]+[条條][\s　]*\S")
 # A label reference continuing a wrapped sentence (…依照本条例\n第二十条的规定): no space after the label.
-_LABEL_REFERENCE = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+[条條款项項章节節](?![\s　])")
+_LABEL_REFERENCE = compiled(r"^第[一二三四五六七八九十百千零〇\d]+[条條款项項章节節](?![\s　])")
 
 
 def rule_layout(mt: MappedText, doc: Document) -> MappedText:
@@ -1029,14 +1030,14 @@ def _join_lines(mt: MappedText, *, wrapped_only: bool, indented: frozenset[int] 
     return b.build()
 
 
-_PROSE = re.compile(r"[，、；。,;]")
-_RUN_IN = re.compile(r"[。：:].")  # a heading that runs on into its text
+_PROSE = compiled(r"[，、；。,;]")
+_RUN_IN = compiled(r"[。：:].")  # a heading that runs on into its text
 
 
-_TITLE = re.compile(r"(?:意见|通知|决定|办法|规定|方案|规划|纲要|报告|批复|函|条例|细则|公告|通报|意見|決定|辦法|規定|規劃|綱要|報告|通報)$")
+_TITLE = compiled(r"(?:意见|通知|决定|办法|规定|方案|规划|纲要|报告|批复|函|条例|细则|公告|通报|意見|決定|辦法|規定|規劃|綱要|報告|通報)$")
 
 
-_SENTENCE_MARKS = re.compile(r"[。；：？！;:?!]")
+_SENTENCE_MARKS = compiled(r"[。；：？！;:?!]")
 
 
 def is_title(line: str) -> bool:
@@ -1215,7 +1216,7 @@ def _align_replace(b: Builder, base: int, old: str, new: str) -> None:
 # traditional input: on simplified 显著 it gives 显着.
 _ZHE_AFTER = "力眼重手想落实陆装色火迷急凉墨"
 _ZHE_BEFORE = "看跟随接沿绕味在挥动有本朝向靠为带拿临担负持历伴志表示响定藏含存肩"
-_ZHE = re.compile(f"著[{_ZHE_AFTER}]|[{_ZHE_BEFORE}]著")
+_ZHE = compiled(f"著[{_ZHE_AFTER}]|[{_ZHE_BEFORE}]著")
 
 
 def rule_script(mt: MappedText, doc: Document) -> MappedText:
@@ -1232,12 +1233,12 @@ def rule_script(mt: MappedText, doc: Document) -> MappedText:
 
 _HAN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _NUM = "〇○零一二三四五六七八九十"
-_DATE = re.compile(
+_DATE = compiled(
     rf"(?<![{_NUM}])(?P<y>[〇○零一二三四五六七八九]{{4}}|\d{{4}})\s*年"
     rf"(?:\s*(?P<m>[一二三四五六七八九十]{{1,3}}|\d{{1,2}})\s*月"
     rf"(?:\s*(?P<d>[一二三四五六七八九十]{{1,3}}|\d{{1,2}})\s*(?P<u>[日号]))?)?"
 )
-_ORDINAL = re.compile(r"第(?P<n>[一二三四五六七八九十百零〇]{1,5})(?P<u>[条條章节節款项項编編])")
+_ORDINAL = compiled(r"第(?P<n>[一二三四五六七八九十百零〇]{1,5})(?P<u>[条條章节節款项項编編])")
 
 
 def han_number(s: str) -> int | None:

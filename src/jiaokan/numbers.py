@@ -10,13 +10,12 @@ wording: 坚持中国共产党领导 → 坚持党中央集中统一领导 is no
 
 from __future__ import annotations
 
-import re
-
 from rapidfuzz.distance import Indel
 
 from jiaokan.normalize import han_number
+from jiaokan.patterns import compiled
 
-_RUN = re.compile(r"\d+(?:\.\d+)?|[〇○零一二三四五六七八九十百千万亿两]+")
+_RUN = compiled(r"\d+(?:\.\d+)?|[〇○零一二三四五六七八九十百千万亿两]+")
 # Units, measure words and label words a number stands before (年 月 日, 元, 个 件 次, 条 款 项…).
 UNITS = frozenset("年月日号时分秒周天岁届期次轮批类种级层个件项人名位户家所座台辆元角倍条款章节编目篇部分米吨亩度")
 # Numeral + unit pairs that are words: 十分重要 (very), 万分感谢, 一时 (for a moment).

@@ -12,13 +12,13 @@ from __future__ import annotations
 import io
 import math
 import os
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from jiaokan.errors import InputError
+from jiaokan.patterns import compiled
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -251,7 +251,7 @@ def _gaps_doubted(boxes: Sequence[Sequence[Sequence[float]]], scores: Sequence[f
 
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f"
-_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])|(?<=[{_CJK}]) +(?=[\\dA-Za-z])|(?<=[\\dA-Za-z]) +(?=[{_CJK}])")
+_CJK_SPACE = compiled(f"(?<=[{_CJK}]) +(?=[{_CJK}])|(?<=[{_CJK}]) +(?=[\\dA-Za-z])|(?<=[\\dA-Za-z]) +(?=[{_CJK}])")
 
 
 def _tidy(text: str, conf: Sequence[float]) -> tuple[str, tuple[float, ...]]:
@@ -300,7 +300,7 @@ def page_text(lines: Sequence[Line]) -> tuple[str, tuple[float, ...]]:
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # 丶 (U+4E36, the radical "dot", a dictionary's character) where a list comma stands: after a Chinese character or a
 # closing mark and before one or an opening mark, a line break between them or not
-_DOT_FOR_COMMA = re.compile(f"(?:(?<=[{_HAN}》”）」』〉])|(?<=[{_HAN}》”）」』〉]\n))\u4e36(?=\n?[{_HAN}《“（「『〈])")
+_DOT_FOR_COMMA = compiled(f"(?:(?<=[{_HAN}》”）」』〉])|(?<=[{_HAN}》”）」』〉]\n))\u4e36(?=\n?[{_HAN}《“（「『〈])")
 
 
 def list_commas(text: str, conf: Sequence[float]) -> tuple[str, tuple[float, ...]]:

@@ -34,10 +34,11 @@ from xml.etree import ElementTree
 from jiaokan import ingest
 from jiaokan.errors import InputError
 from jiaokan.ingest import check_text_size, extract_metadata, max_chars
+from jiaokan.patterns import compiled
 
 Fields = tuple[tuple[str, str], ...]
 _FIX = "open it in an OFD reader (数科, 福昕, 永中) and save or export it again, or export it as PDF or text"
-_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_DTD = compiled(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 
 
 def is_ofd(data: bytes) -> bool:
@@ -267,7 +268,7 @@ class _Line:
 
 
 SAME_SIZE = 0.08  # sizes this close are one size (三号 16 pt and 四号 14 pt are 12.5% apart)
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMBER = compiled(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _floats(s: str | None) -> list[float]:

@@ -13,11 +13,12 @@ the metadata are pypdf's, and PDFium's reading is used only when it finds the pa
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from jiaokan.patterns import compiled
 
 if TYPE_CHECKING:
     from pypdf import PageObject
@@ -33,14 +34,14 @@ UNREADABLE_SHARE = 0.25
 # symbols and punctuation, kana, bopomofo, enclosed CJK, the ideographs (extension A, the URO, compatibility,
 # extensions B onward), vertical, small and full-width forms.  Anything else in a PDF's text layer (Indic scripts,
 # Hangul syllables, private use, controls, U+FFFD) is almost always a font's glyph ids read as code points.
-_READABLE = re.compile(
+_READABLE = compiled(
     "[\t\n\f\r\x20-\x7e\xa0-\u036f\u0370-\u03ff\u0400-\u04ff\u1e00-\u1eff\u2000-\u206f\u2100-\u22ff\u2460-\u24ff\u2500-\u257f\u25a0-\u27bf"
     "\u2e80-\u2fdf\u3000-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe6f\uff00-\uffef\U00020000-\U0003ffff]"
 )
-_LATIN1 = re.compile("[\xa1-\xff]")
-_CID = re.compile(r"\(cid:\d+\)")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_BREAKS = re.compile("\r\n|[\r\f\x0b]")
+_LATIN1 = compiled("[\xa1-\xff]")
+_CID = compiled(r"\(cid:\d+\)")
+_SURROGATE = compiled("[\ud800-\udfff]")
+_BREAKS = compiled("\r\n|[\r\f\x0b]")
 
 _PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe; a scan's threads may read PDFs at once
 

@@ -6,15 +6,12 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from jiaokan import serialize
+from jiaokan import serialize, sheet
 from jiaokan.characters import no_workflow_commands, one_line, visible
 from jiaokan.findings import SUBSTANTIVE, Finding, Kind, Parts, Section, Span
+from jiaokan.sheet import Grid, Line, Sheet
 
-if TYPE_CHECKING:  # rich is imported only when a report is rendered; the results' modules are their commands' own
-    from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook, RenderResult
-    from rich.table import Table
-    from rich.text import Text
-
+if TYPE_CHECKING:  # rich is imported only when a report is coloured or laid out; the results' modules are their commands' own
     from jiaokan.check import CheckResult
     from jiaokan.collate import Collation
     from jiaokan.diff import DiffResult
@@ -123,61 +120,13 @@ def _where(path: str, span: Span) -> str:
     return f"{_name(path)}:{span.line}:{span.column}"
 
 
-def _console(buf: io.StringIO, color: bool, width: int) -> Console:
-    from rich.console import Console
-
-    console = Console(file=buf, force_terminal=color, no_color=not color, color_system="standard" if color else None,
-                      width=width, highlight=False, emoji=False, soft_wrap=True, markup=False)
-    console.push_render_hook(_escaping())
-    return console
-
-
-class _Escaped:
-    """A renderable whose text segments have every control character but the line break shown escaped: the last
-    net under the escaping done where document text and names enter a report (rich Text drops BEL, backspace and
-    CR, but passes ESC, so ``ESC[2J`` or an OSC 8 hyperlink would reach the terminal raw)."""
-
-    def __init__(self, inner: RenderableType) -> None:
-        self.inner = inner
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.segment import Segment
-
-        for seg in console.render(self.inner, options):
-            if seg.control or not seg.text or seg.text == "\n":
-                yield seg
-            else:
-                yield Segment("\n".join(one_line(t) for t in seg.text.split("\n")), seg.style, seg.control)
-
-
-def _escaping() -> RenderHook:
-    """A render hook wrapping everything printed in :class:`_Escaped` (rich is imported only when a report is)."""
-    from rich.console import RenderHook
-
-    class Hook(RenderHook):
-        def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
-            return [_Escaped(r) for r in renderables]
-
-    return Hook()
-
-
-def _done(buf: io.StringIO) -> str:
-    """The report: no line of it can begin a CI workflow command."""
-    return no_workflow_commands(buf.getvalue())
-
-
 def _name(path: object) -> str:
     """A file name on its one line, its control characters shown escaped."""
     return one_line(str(path))
 
 
-def _code_table(result: DiffResult) -> Table:
-    from rich.table import Table
-
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("code", no_wrap=True)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("count", justify="right", no_wrap=True)
+def _code_table(result: DiffResult) -> Grid:
+    table = Grid((("code", "left"), ("severity", "left"), ("count", "right")))
     s = result.summary
     for code, n in sorted(s.by_code.items(), key=lambda kv: (_SEVERITY_ORDER.get(result.severity_of(kv[0]), 9), kv[0])):
         table.add_row(code, result.severity_of(code), f"{n:,}")
@@ -197,7 +146,7 @@ _EDITS_SHOWN = 12
 class _Printer:
     """Prints findings on a console at a width: every long text clipped with the count of what is left out."""
 
-    def __init__(self, console: Console, result: DiffResult, width: int) -> None:
+    def __init__(self, console: Sheet, result: DiffResult, width: int) -> None:
         self.console = console
         self.result = result
         self.width = width
@@ -208,10 +157,8 @@ class _Printer:
 
         return max(16, self.width - cell_len(prefix))
 
-    def head(self, f: Finding, note: str = "", indent: str = "") -> Text:
-        from rich.text import Text
-
-        head = Text(indent + f.code, style="bold yellow" if f.severity == SUBSTANTIVE else "cyan")
+    def head(self, f: Finding, note: str = "", indent: str = "") -> Line:
+        head = Line(indent + f.code, style="bold yellow" if f.severity == SUBSTANTIVE else "cyan")
         head.append(f"  {f.severity}", style="dim")
         if f.parts_kind == Parts.PLACES:
             n = len(f.places())
@@ -225,7 +172,6 @@ class _Printer:
     def finding(self, f: Finding, note: str = "") -> None:
         """One finding: code and heading, both original places, the change in context; then its parts."""
         from rich.cells import cell_len
-        from rich.text import Text
 
         console, result = self.console, self.result
         console.print()
@@ -234,9 +180,9 @@ class _Printer:
             prefix = f"  {label}  {_where(path, span)}  "
             room = self.width - cell_len(prefix)
             if room < _SPAN_MIN and cell_len(_shown(span.text, 10**9)) > room:  # a long path: the text on a line of its own
-                console.print(Text(prefix.rstrip()))
+                console.print(Line(prefix.rstrip()))
                 prefix = "      "
-            console.print(Text(prefix).append(_shown(span.text, self.rest(prefix)), style=style))
+            console.print(Line(prefix).append(_shown(span.text, self.rest(prefix)), style=style))
         self.change(f, "  ")
         if f.parts_kind == Parts.PLACES and f.info.kind != Kind.RENUMBERING:  # a run says it all in its message
             self.places(f)
@@ -246,20 +192,16 @@ class _Printer:
             self.paragraphs(f)
 
     def change(self, f: Finding, indent: str) -> None:
-        from rich.text import Text
-
         word_diff = f.severity == SUBSTANTIVE and f.info.word_diff and bool(f.base_norm or f.witness_norm)
         if word_diff:
-            line = Text(indent)
+            line = Line(indent)
             for text, style in _word_diff(f, self.rest(indent)):
                 line.append(text, style=style)
             self.console.print(line)
         if f.message and (not word_diff or f.parts):
-            self.console.print(Text(f"{indent}{clip(one_line(f.message), self.rest(indent))}", style="dim"))
+            self.console.print(Line(f"{indent}{clip(one_line(f.message), self.rest(indent))}", style="dim"))
 
     def places(self, f: Finding) -> None:
-        from rich.text import Text
-
         places = f.places()
         bits = []
         for p in places[:_PLACES_SHOWN]:
@@ -269,36 +211,30 @@ class _Printer:
         line = "  places (base line:column): " + ", ".join(bits)
         if more > 0:
             line += f", … and {more:,} more"
-        self.console.print(Text(line, style="dim"))
+        self.console.print(Line(line, style="dim"))
 
     def edits(self, f: Finding) -> None:
-        from rich.text import Text
-
         inner = [p for part in f.parts for p in part.places()]
-        self.console.print(Text(f"  {plural(len(inner), 'edit')} inside:", style="dim"))
+        self.console.print(Line(f"  {plural(len(inner), 'edit')} inside:", style="dim"))
         for e in inner[:_EDITS_SHOWN]:
             self.console.print(self.head(e, indent="    ").append(f"  base {e.base.line}:{e.base.column}  witness {e.witness.line}:{e.witness.column}", style="dim"))
             self.change(e, "      ")
         if len(inner) > _EDITS_SHOWN:
-            self.console.print(Text(f"    … and {len(inner) - _EDITS_SHOWN:,} more", style="dim"))
+            self.console.print(Line(f"    … and {len(inner) - _EDITS_SHOWN:,} more", style="dim"))
 
     def paragraphs(self, f: Finding) -> None:
-        from rich.text import Text
-
-        self.console.print(Text(f"  {plural(len(f.parts), 'paragraph')}:", style="dim"))
+        self.console.print(Line(f"  {plural(len(f.parts), 'paragraph')}:", style="dim"))
         for p in f.parts[:_PARAGRAPHS_SHOWN]:
             span = p.base if p.base.text.strip() else p.witness
             text = p.base_norm or p.witness_norm or span.text
             prefix = f"    {span.line}:{span.column}  "
-            self.console.print(Text(prefix, style="dim").append(_shown(text, self.rest(prefix))))
+            self.console.print(Line(prefix, style="dim").append(_shown(text, self.rest(prefix))))
         if len(f.parts) > _PARAGRAPHS_SHOWN:
-            self.console.print(Text(f"    … and {len(f.parts) - _PARAGRAPHS_SHOWN:,} more", style="dim"))
+            self.console.print(Line(f"    … and {len(f.parts) - _PARAGRAPHS_SHOWN:,} more", style="dim"))
 
 
 def _print_sections(printer: _Printer, items: Sequence[tuple[Finding, str]]) -> None:
     """Findings (with a note each) under a title per section, in report order."""
-    from rich.text import Text
-
     by_section: dict[str, list[tuple[Finding, str]]] = {}
     for f, note in items:
         by_section.setdefault(f.section, []).append((f, note))
@@ -307,7 +243,7 @@ def _print_sections(printer: _Printer, items: Sequence[tuple[Finding, str]]) -> 
         if not chunk:
             continue
         printer.console.print()
-        printer.console.print(Text(f"── {_SECTION_TITLE[name]} ({len(chunk):,})", style="bold"))
+        printer.console.print(Line(f"── {_SECTION_TITLE[name]} ({len(chunk):,})", style="bold"))
         for f, note in chunk:
             printer.finding(f, note)
 
@@ -327,27 +263,25 @@ def diff_text(result: DiffResult, *, include_cosmetic: bool | None = None, color
     """The terminal report: summary table, then every listed finding in context, in report order (``stat``: the
     summary only)."""
     from rich.cells import cell_len
-    from rich.text import Text
 
-    buf = io.StringIO()
-    console = _console(buf, color, width)
+    console = Sheet(color=color, width=width)
     s = result.summary
     title = f"jiaokan diff  base {_name(result.base.path)}  witness {_name(result.witness.path)}"
     if cell_len(title) > width:  # long paths: one a line
         title = f"jiaokan diff\n  base     {_name(result.base.path)}\n  witness  {_name(result.witness.path)}"
-    console.print(Text(title, style="bold"))
+    console.print(Line(title, style="bold"))
     console.print(_counts(s))
     if s.set_aside:
-        console.print(Text(f"{plural(s.set_aside, 'paragraph')} {'was' if s.set_aside == 1 else 'were'} set aside as framing", style="dim"))
+        console.print(Line(f"{plural(s.set_aside, 'paragraph')} {'was' if s.set_aside == 1 else 'were'} set aside as framing", style="dim"))
     console.print(_code_table(result))
     if stat:
-        return _done(buf)
+        return console.text()
     cosmetic = result.include_cosmetic if include_cosmetic is None else include_cosmetic
     if not cosmetic and s.cosmetic:
-        console.print(Text(f"({plural(s.cosmetic, 'cosmetic difference')} not listed; --include-cosmetic lists them)", style="dim"))
+        console.print(Line(f"({plural(s.cosmetic, 'cosmetic difference')} not listed; --include-cosmetic lists them)", style="dim"))
     printer = _Printer(console, result, width)
     _print_sections(printer, [(f, "") for f in result.listed(include_cosmetic=cosmetic)])
-    return _done(buf)
+    return console.text()
 
 
 _MARK = {"pass": ("✓ PASS ", "bold green"), "fail": ("✗ FAIL ", "bold red"), "error": ("! ERROR", "bold magenta")}
@@ -355,18 +289,15 @@ _MARK = {"pass": ("✓ PASS ", "bold green"), "fail": ("✗ FAIL ", "bold red"),
 
 def check_text(result: CheckResult, *, color: bool = False, width: int = 100) -> str:
     """One block per witness (its failing findings in full), a table of witnesses × counts, stale entries, the verdict."""
-    from rich.text import Text
-
     from jiaokan.check import ACCEPTED, NEW
 
-    buf = io.StringIO()
-    console = _console(buf, color, width)
+    console = Sheet(color=color, width=width)
     st = result.settings
-    console.print(Text(f"jiaokan check  base {_name(result.base.path)}  fail on: {st.fail_on}  baseline: {_name(result.baseline or 'none')}", style="bold"))
+    console.print(Line(f"jiaokan check  base {_name(result.base.path)}  fail on: {st.fail_on}  baseline: {_name(result.baseline or 'none')}", style="bold"))
     for w in result.witnesses:
         console.print()
         mark, style = _MARK[w.status]
-        line = Text(mark, style=style).append(f"  {_name(w.path)}  ")
+        line = Line(mark, style=style).append(f"  {_name(w.path)}  ")
         if w.result is None:
             console.print(line.append(one_line(w.error or ""), style="magenta"))
             continue
@@ -375,14 +306,14 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
         line.append(f"({_counts(s)})", style="dim")
         console.print(line)
         if w.count(ACCEPTED):
-            console.print(Text(f"  ({plural(w.count(ACCEPTED), 'accepted variant')} not listed; --format json lists them with their reasons)", style="dim"))
+            console.print(Line(f"  ({plural(w.count(ACCEPTED), 'accepted variant')} not listed; --format json lists them with their reasons)", style="dim"))
         printer = _Printer(console, w.result, width)
         items = [(f, "" if status == NEW else "below fail-on") for f, status, _reason in result.listed(w) if status != ACCEPTED]
         _print_sections(printer, items)
     console.print()
     # the table of witnesses × counts: the path last and whole (a long path runs on, it is never cut)
     names = ("status", "substantive", "structural", "cosmetic", "framing", "accepted", "new", "witness")
-    header = Text("  ".join(f"{n:<7}" if n == "status" else n if n == "witness" else f"{n:>{len(n)}}" for n in names), style="bold")
+    header = Line("  ".join(f"{n:<7}" if n == "status" else n if n == "witness" else f"{n:>{len(n)}}" for n in names), style="bold")
     console.print(header)
     for w in result.witnesses:
         mark, style = _MARK[w.status]
@@ -391,19 +322,19 @@ def check_text(result: CheckResult, *, color: bool = False, width: int = 100) ->
         else:
             s = w.result.summary
             counts = [f"{n:,}" for n in (s.substantive, s.structural, s.cosmetic, s.framing, w.count(ACCEPTED), w.count(NEW))]
-        row = Text(mark, style=style)
+        row = Line(mark, style=style)
         for name, n in zip(names[1:-1], counts, strict=False):
             row.append(f"  {n:>{len(name)}}")
         console.print(row.append(f"  {_name(w.path)}"))
     if result.stale:
         console.print()
-        console.print(Text(f"{plural(len(result.stale), 'stale accepted variant')} (no longer found; delete them, or rewrite the file with --write-baseline):", style="yellow"))
+        console.print(Line(f"{plural(len(result.stale), 'stale accepted variant')} (no longer found; delete them, or rewrite the file with --write-baseline):", style="yellow"))
         for e in result.stale:
             where = f"{_name(result.baseline)}:{e.line}" if e.line else _name(result.baseline)
-            console.print(Text(one_line(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{short(e.base)}」→「{short(e.witness)}」  {e.context}")))
+            console.print(Line(one_line(f"  {where}  {e.file or '(any witness)'}  {e.code}  「{short(e.base)}」→「{short(e.witness)}」  {e.context}")))
     console.print()
     console.print(_verdict(result))
-    return _done(buf)
+    return console.text()
 
 
 def check_verdict(result: CheckResult) -> str:
@@ -411,14 +342,12 @@ def check_verdict(result: CheckResult) -> str:
     return _verdict(result).plain + "\n"
 
 
-def _verdict(result: CheckResult) -> Text:
+def _verdict(result: CheckResult) -> Line:
     """The verdict line of ``jiaokan check``, styled."""
-    from rich.text import Text
-
     failing = sum(w.status == "fail" for w in result.witnesses)
     errors = sum(w.status == "error" for w in result.witnesses)
     mark, mark_style = _MARK[result.verdict]
-    verdict = Text(f"jiaokan check: {mark.split()[-1]}", style=mark_style)
+    verdict = Line(f"jiaokan check: {mark.split()[-1]}", style=mark_style)
     verdict.append(f" — {plural(len(result.witnesses), 'witness')}, {failing:,} with new findings at or above '{result.settings.fail_on}', {errors:,} unreadable")
     return verdict
 
@@ -441,33 +370,30 @@ _RELATION = {"verbatim": ("= verbatim  ", "green"), "drifted": ("≈ drifted   "
 
 def trace_text(result: TraceResult, *, color: bool = False, width: int = 100) -> str:
     """Each passage of the derived text with its relation and source; then the source's coverage."""
-    from rich.text import Text
-
-    buf = io.StringIO()
-    console = _console(buf, color, width)
+    console = Sheet(color=color, width=width)
     summary = serialize.trace(result)["summary"]
-    console.print(Text(f"jiaokan trace  source {_name(result.source.path)}  derived {_name(result.derived.path)}", style="bold"))
-    console.print(Text("  ".join(f"{n} {r}" for r, n in _int_map(summary).items())))
+    console.print(Line(f"jiaokan trace  source {_name(result.source.path)}  derived {_name(result.derived.path)}", style="bold"))
+    console.print(Line("  ".join(f"{n} {r}" for r, n in _int_map(summary).items())))
     for p in result.passages:
         label, style = _RELATION[p.relation]
-        line = Text(label, style=style).append(f"  {_where(result.derived.path, p.derived)}  ")
+        line = Line(label, style=style).append(f"  {_where(result.derived.path, p.derived)}  ")
         line.append(_shown(p.derived.text, 100))
         console.print(line)
         if p.source is not None:
-            console.print(Text(f"      from {_where(result.source.path, p.source)}  {one_line(p.heading)}", style="dim"))
+            console.print(Line(f"      from {_where(result.source.path, p.source)}  {one_line(p.heading)}", style="dim"))
         for f in p.findings:
-            words = Text("      ")
+            words = Line("      ")
             for text, st in _word_diff(f):
                 words.append(text, style=st)
             console.print(words)
     c = result.coverage
     console.print()
-    console.print(Text(f"source coverage: {plural(c.source_paragraphs, 'paragraph')} — {c.quoted} quoted, {c.paraphrased} paraphrased, {c.unused} not used", style="bold"))
+    console.print(Line(f"source coverage: {plural(c.source_paragraphs, 'paragraph')} — {c.quoted} quoted, {c.paraphrased} paraphrased, {c.unused} not used", style="bold"))
     if c.dropped:
-        console.print(Text(f"clauses of quoted sentences the derived text drops ({len(c.dropped)}):"))
+        console.print(Line(f"clauses of quoted sentences the derived text drops ({len(c.dropped)}):"))
         for d in c.dropped:
-            console.print(Text(f"  {_where(result.source.path, d)}  ").append(_shown(d.text, 120), style="red"))
-    return _done(buf)
+            console.print(Line(f"  {_where(result.source.path, d)}  ").append(_shown(d.text, 120), style="red"))
+    return console.text()
 
 
 def collate_text(result: Collation, *, color: bool = False, width: int = 100) -> str:
@@ -476,7 +402,7 @@ def collate_text(result: Collation, *, color: bool = False, width: int = 100) ->
     from rich.text import Text
 
     buf = io.StringIO()
-    console = _console(buf, color, width)
+    console = sheet.console(buf, color, width)
     letters = [chr(ord("A") + k) if k < 26 else f"#{k}" for k in range(len(result.copies))]
     console.print(Text(f"jiaokan collate  {plural(len(result.copies), 'copy', 'copies')}, {plural(len(result.places), 'variant place')}", style="bold"))
     console.print(Text(f"base ({result.chosen}): {result.why}"))
@@ -499,7 +425,7 @@ def collate_text(result: Collation, *, color: bool = False, width: int = 100) ->
         for reading, who in groups.items():
             mark = "majority " if reading == majority else "         "
             console.print(Text(f"  {mark}{''.join(who):<6} ").append(reading, style="green" if mark.strip() else "yellow"))
-    return _done(buf)
+    return sheet.done(buf)
 
 
 def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str:
@@ -508,7 +434,7 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
     from rich.text import Text
 
     buf = io.StringIO()
-    console = _console(buf, color, width)
+    console = sheet.console(buf, color, width)
     data = serialize.scan_summary(summary)
     kinds = data["kinds"]
     assert isinstance(kinds, dict)
@@ -532,4 +458,4 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
         for w in worst:
             table.add_row(Text(_name(w["id"])), str(w["substantive"]))
         console.print(table)
-    return _done(buf)
+    return sheet.done(buf)

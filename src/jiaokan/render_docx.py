@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 
 from jiaokan.errors import InputError
 from jiaokan.findings import FRAMING, SUBSTANTIVE, Finding, Kind, Parts
+from jiaokan.patterns import compiled
 
 if TYPE_CHECKING:
     from jiaokan.diff import DiffResult
@@ -41,7 +42,7 @@ AUTHOR = "jiaokan"
 State = Literal["normal", "ins", "del", "moveFrom", "moveTo"]
 
 # characters XML 1.0 cannot hold (C0 controls but tab, newline, carriage return; the form feed is a page break here)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = compiled("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 
 
 def run_date(environ: dict[str, str] | None = None) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -31,12 +30,13 @@ from jiaokan.diff import DiffResult
 from jiaokan.findings import COSMETIC, FRAMING, REGISTRY, STRUCTURAL, SUBSTANTIVE, Code, Finding, Kind, Parts, Severity
 from jiaokan.ingest import Document
 from jiaokan.normalize import rule_markup
+from jiaokan.patterns import compiled
 from jiaokan.segment import Segmented
 from jiaokan.textmap import MappedText
 
 KINDS = tuple(str(k) for k in Kind)
 Gap = Literal["omitted", "moved", ""]
-_MARKER = re.compile(r"^([一二三四五六七八九十百]+)?(（[一二三四五六七八九十百]+）)?(\d{1,3}[.．])?")
+_MARKER = compiled(r"^([一二三四五六七八九十百]+)?(（[一二三四五六七八九十百]+）)?(\d{1,3}[.．])?")
 
 
 def kind_of(code: str, severity: Severity) -> Kind:

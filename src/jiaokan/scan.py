@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -60,6 +59,7 @@ from jiaokan.discover import Rules
 from jiaokan.errors import InputError
 from jiaokan.findings import REGISTRY, Finding, Kind, Parts
 from jiaokan.ingest import Document, DocxRevisions, document_from_text, read_document
+from jiaokan.patterns import compiled
 from jiaokan.prepare import prepare
 from jiaokan.segment import Segmented
 from jiaokan.shingles import SHINGLE, hashed_shingles
@@ -78,7 +78,7 @@ QUOTED_CHARS = 100  # or at least this many characters
 QUOTED_DENSITY = 0.02  # and this share of it
 CANDIDATES = 8  # occurrences of a repeated base shingle tried when a passage starts on it
 GENRE = Path(__file__).with_name("assets") / "genre-shingles.txt"
-_OWN_TEXT = re.compile(rb"\x00{4,}")  # in a coverage mask: four characters or more not found in the base
+_OWN_TEXT = compiled(rb"\x00{4,}")  # in a coverage mask: four characters or more not found in the base
 DocumentKind = Literal["reprint", "excerpt", "quotation", "unrelated", "error"]  # what a document is to the base
 KINDS: tuple[DocumentKind, ...] = get_args(DocumentKind)
 _DRIFT_KINDS = (Kind.SUBSTITUTION, Kind.NUMBER)  # what the summary counts as a copy's drift: words or numbers replaced

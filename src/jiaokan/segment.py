@@ -19,13 +19,14 @@ from typing import Protocol, overload
 
 from jiaokan.findings import Span, span_at
 from jiaokan.normalize import PARAGRAPH_BREAK, Normalized, is_title
+from jiaokan.patterns import compiled
 from jiaokan.textmap import typecode
 
-_SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)]*")
-_L1 = re.compile(r"^([一二三四五六七八九十百]+)、")
-_L2 = re.compile(r"^（([一二三四五六七八九十百]+)）")
-_L3 = re.compile(r"^(\d{1,3})[.．、](?!\d)")
-_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+[章节条]")
+_SENTENCE_END = compiled(r"[。！？；!?;…]+[”’」』）)]*")
+_L1 = compiled(r"^([一二三四五六七八九十百]+)、")
+_L2 = compiled(r"^（([一二三四五六七八九十百]+)）")
+_L3 = compiled(r"^(\d{1,3})[.．、](?!\d)")
+_ARTICLE = compiled(r"^第[一二三四五六七八九十百零〇\d]+[章节条]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,9 +167,9 @@ def word_bounds(text: str) -> set[int]:
 
 
 HEADING_CHARS = 30  # a heading line up to this long (no sentence inside) is shown whole; a longer one by its label
-_SENTENCE_INSIDE = re.compile(r"[。；！？;!?]")
-_RUN_IN_END = re.compile(r"[。：:]")
-_ORIGINAL_LABEL = re.compile(r"第[一二三四五六七八九十百千零〇两\d０-９]+[章节条節條]")
+_SENTENCE_INSIDE = compiled(r"[。；！？;!?]")
+_RUN_IN_END = compiled(r"[。：:]")
+_ORIGINAL_LABEL = compiled(r"第[一二三四五六七八九十百千零〇两\d０-９]+[章节条節條]")
 
 
 def heading_label(line: str) -> str | None:

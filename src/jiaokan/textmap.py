@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import overload
 
 from jiaokan.findings import Code
+from jiaokan.patterns import compiled
 
 #: The codes a mark can carry, in a fixed order: a mark stores its code's index here (one byte, not a reference).
 CODES: tuple[Code, ...] = tuple(Code)
@@ -477,6 +478,6 @@ def _table_pattern(table: dict[int, str]) -> re.Pattern[str]:
             else:
                 ranges.append([k, k])
         body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-        pattern = _PATTERNS[keys] = re.compile(f"[{body}]+")
+        pattern = _PATTERNS[keys] = compiled(f"[{body}]+")
     _TABLES[id(table)] = (table, pattern)
     return pattern

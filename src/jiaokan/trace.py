@@ -36,6 +36,7 @@ from jiaokan.diff import widen_to_words
 from jiaokan.findings import SUBSTANTIVE, Code, Finding, Span
 from jiaokan.ingest import Document
 from jiaokan.numbers import is_number_change
+from jiaokan.patterns import compiled
 from jiaokan.prepare import Prepared, prepare, prepare_file
 from jiaokan.segment import Segmented, Sentence
 
@@ -49,14 +50,14 @@ MIN_CLAUSE = 8  # shorter clauses (到2025年) are only found next to a found ne
 MIN_WORDS = 6  # CJK characters, numerals aside, a clause needs to be matched loosely (a date is not a quote)
 MERGE_GAP = 2  # equal characters between two edits that still make them one change
 MAX_JOIN_GAP = 80  # source characters a derived sentence may skip and still be one quotation
-_CLAUSE_END = re.compile(r"[，；：,;:]")
+_CLAUSE_END = compiled(r"[，；：,;:]")
 _PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』…—·,.;:?!\"'()[]<> "
-_NUMBER = re.compile(r"[0-9〇○零一二三四五六七八九十百千万亿两]+")
-_WORDS = re.compile(r"[\u4e00-\u9fff]")
+_NUMBER = compiled(r"[0-9〇○零一二三四五六七八九十百千万亿两]+")
+_WORDS = compiled(r"[\u4e00-\u9fff]")
 # a reporter's connective before a quoted clause: 要…, 就…, 通过…, 也要…
-_CONNECTIVE = re.compile(r"^(?:也要|还要|同时|此外|并且|通过|要求|提出|强调|明确|要|就|并|在)")
+_CONNECTIVE = compiled(r"^(?:也要|还要|同时|此外|并且|通过|要求|提出|强调|明确|要|就|并|在)")
 # what a source clause may lose at its edges and still be quoted exactly: heading markers, punctuation
-_MARKER = re.compile(r"^(?:[一二三四五六七八九十百]+|\d{1,3})$")
+_MARKER = compiled(r"^(?:[一二三四五六七八九十百]+|\d{1,3})$")
 MIN_PARAPHRASE = 10  # characters: shorter clauses are too generic to call a paraphrase
 
 

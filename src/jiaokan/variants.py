@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from jiaokan.errors import InputError
+from jiaokan.patterns import compiled
 
 # The phrase dictionaries, each as (file, True when its keys are the mainland words).
 PHRASE_DICTIONARIES = (("TWPhrases.txt", True), ("TWPhrasesRev.txt", False), ("HKPhrases.txt", True), ("HKPhrasesRev.txt", False))
@@ -236,7 +237,7 @@ class Lexicon:
     def __post_init__(self) -> None:
         object.__setattr__(self, "prefixes", frozenset(w[:n] for w in self.pairs for n in range(2, len(w) + 1)))
         firsts, seconds = ("".join(sorted({w[k] for w in self.pairs})) for k in (0, 1))
-        object.__setattr__(self, "may_start", re.compile(f"(?=[{re.escape(firsts)}][{re.escape(seconds)}])" if self.pairs else "(?!)"))
+        object.__setattr__(self, "may_start", compiled(f"(?=[{re.escape(firsts)}][{re.escape(seconds)}])" if self.pairs else "(?!)"))
 
     def partners_in(self, text: str) -> list[list[tuple[str, dict[str, bool]]]]:
         """``partners(text, i)`` for every place ``i`` of ``text`` (the places that start no word share one empty list)."""

@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from jiaokan import __version__
+from jiaokan.config import cache_dir
 from jiaokan.errors import InputError
+from jiaokan.patterns import compiled
 
 if TYPE_CHECKING:
     import ssl
@@ -88,8 +90,8 @@ READS = "HTML, plain text, Markdown, PDF, .docx, OFD, old Word, WPS and RTF file
 _ZIP = b"PK\x03\x04"
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # PNG, JPEG, TIFF (either byte order)
 
-_SCHEME = re.compile(r"\A[A-Za-z][A-Za-z0-9+.-]{0,15}://")
-_COLLAPSED = re.compile(r"\A(?:https?|ftps?|file):/(?!/)", re.I)
+_SCHEME = compiled(r"\A[A-Za-z][A-Za-z0-9+.-]{0,15}://")
+_COLLAPSED = compiled(r"\A(?:https?|ftps?|file):/(?!/)", re.I)
 _CACHE_MAGIC = b"jiaokan-cache/1\n"
 
 
@@ -131,17 +133,6 @@ def policy(*, offline: bool | None = None, timeout: float | None = None, cache: 
 def go_offline() -> None:
     """``--offline``: this process and those it starts (scan's workers) read URLs from the cache only."""
     os.environ["JIAOKAN_OFFLINE"] = "1"
-
-
-def cache_dir() -> Path:
-    """``JIAOKAN_CACHE``, else ``$XDG_CACHE_HOME/jiaokan``, else ``~/.cache/jiaokan``."""
-    given = os.environ.get("JIAOKAN_CACHE")
-    if given:
-        return Path(given)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg and os.path.isabs(xdg):  # the XDG spec: a relative value is ignored
-        return Path(xdg) / "jiaokan"
-    return Path.home() / ".cache" / "jiaokan"
 
 
 def _offline_env() -> bool:

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import math
 import mmap
-import re
 from functools import lru_cache
 from importlib import resources
 
+from jiaokan.patterns import compiled
 from jiaokan.sortedlines import first_at_least
 
 DATA = "data/jieba-words.tsv"
 
 # jieba-rs's RE_HAN_DEFAULT: the runs cut by the dictionary; anything else is one token a character (CRLF one)
-_HAN = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002b73f\U0002b740-\U0002b81f"
+_HAN = compiled("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002b73f\U0002b740-\U0002b81f"
                   "\U0002b820-\U0002ceaf\U0002ceb0-\U0002ebef\U0002f800-\U0002fa1fa-zA-Z0-9+#&._%\\-]+)")
 
 
