@@ -23,3 +23,12 @@ class InputError(JiaokanError):
 
     def __str__(self) -> str:
         return f"{self.what}: {self.why}; {self.fix}"
+
+
+class PageError(InputError):
+    """A web server's answer other than 200 (``status``): an input error that also says which, so that a watch
+    can tell a copy taken down (404, 410) from a server that failed once."""
+
+    def __init__(self, what: str, why: str, fix: str, *, status: int) -> None:
+        super().__init__(what, why, fix)
+        self.status = status

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal
 
 from jiaokan import __version__
 from jiaokan.config import cache_dir
-from jiaokan.errors import InputError
+from jiaokan.errors import InputError, PageError
 from jiaokan.patterns import compiled
 
 if TYPE_CHECKING:
@@ -385,21 +385,21 @@ def _connect_error(url: str, exc: BaseException, again: str) -> InputError:
     return InputError(f"{url}: cannot connect", str(exc)[:120] or type(exc).__name__, f"check the address and the network connection{again}")
 
 
-def _status_error(url: str, status: int, reason: str, again: str) -> InputError:
+def _status_error(url: str, status: int, reason: str, again: str) -> PageError:
     said = f"HTTP {status}{' ' + reason if reason else ''}"
     if status in (404, 410):
         why = "the server has no document at this address" if status == 404 else "the server says the document was removed for good"
-        return InputError(f"{url}: {'not found' if status == 404 else 'gone'} ({said})", why, f"check the address, or find where the document moved{again}")
+        return PageError(f"{url}: {'not found' if status == 404 else 'gone'} ({said})", why, f"check the address, or find where the document moved{again}", status=status)
     if status >= 500:
-        return InputError(f"{url}: server error ({said})", "the server failed to answer", f"try again later{again}")
+        return PageError(f"{url}: server error ({said})", "the server failed to answer", f"try again later{again}", status=status)
     if status in (401, 403, 451):
-        return InputError(f"{url}: access refused ({said})", "the server does not let this client read the page",
-                          f"open it in a browser; if it shows, save the page and give the file{again}")
+        return PageError(f"{url}: access refused ({said})", "the server does not let this client read the page",
+                         f"open it in a browser; if it shows, save the page and give the file{again}", status=status)
     if status == 429:
-        return InputError(f"{url}: too many requests ({said})", "the server asks clients to slow down", f"wait a while and try again{again}")
+        return PageError(f"{url}: too many requests ({said})", "the server asks clients to slow down", f"wait a while and try again{again}", status=status)
     if status == 304:
-        return InputError(f"{url}: unexpected answer ({said})", "the server answered 'not modified' to a request that had no cached copy", "try again")
-    return InputError(f"{url}: the server refused the request ({said})", "only a 200 answer holds a document", f"check the address{again}")
+        return PageError(f"{url}: unexpected answer ({said})", "the server answered 'not modified' to a request that had no cached copy", "try again", status=status)
+    return PageError(f"{url}: the server refused the request ({said})", "only a 200 answer holds a document", f"check the address{again}", status=status)
 
 
 def _not_a_document(url: str, media: str, said: str = "the server says this is something else") -> InputError:

@@ -1,0 +1,423 @@
+"""Republished copies kept under watch: each run reads every copy, diffs it against its base and keeps the verdict
+in a history (issue 20; docs/watch.md).
+
+A copy changes after it is checked (edited, moved, taken down), and inspectors come back every month: a watch is
+``check`` with a memory.  A run reads the copies concurrently (a limit and a delay per host, the URL cache
+revalidated as every URL read is), diffs each against its base prepared once, and writes every copy's status, the
+hash of what it read and its substantive findings, keyed by content and context (``baseline.fingerprint``), to the
+store in one transaction.  A report compares two runs by those keys, so a finding keeps its identity when the page
+around it changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import threading
+import time
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jiaokan import __version__
+from jiaokan import baseline as bl
+from jiaokan.config import Settings
+from jiaokan.errors import InputError, PageError
+from jiaokan.findings import SUBSTANTIVE, Finding
+from jiaokan.ingest import Document, DocxRevisions
+from jiaokan.watchdb import Base, Copy, CopyResult, RunInfo, Status, StoredFinding, Tags, WatchStore, tags_from
+
+PER_HOST = 2  # requests at once to one host: an office's site is often a small server
+DELAY = 0.5  # seconds between two requests' starts to one host
+WORKERS = 8  # copies read at once in all
+
+
+def now() -> str:
+    """The time as runs record it: ISO 8601, UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+# --------------------------------------------------------------------------
+# the list
+
+
+def add(store: WatchStore, base: str, copies: Sequence[str], *, name: str | None = None, tags: Tags = (), baseline: str | None = None) -> tuple[Base, list[Copy]]:
+    """Watch ``copies`` of ``base`` (files or URLs); ``name`` defaults to the base's file name or address."""
+    if not copies:
+        raise InputError("watch add needs BASE and at least one COPY", "a watch compares copies with their base", "e.g. jiaokan watch add official.txt https://county.gov.cn/notice.html")
+    when = now()
+    source = _source(base)
+    entry = store.add_base(name or _default_name(source), source, tags, when, baseline=_source(baseline) if baseline else None)
+    return entry, [store.add_copy(entry.name, _source(c), tags, when) for c in copies]
+
+
+def remove(store: WatchStore, what: str) -> int:
+    """Stop watching a base (by name, with its copies) or one copy (by its file or address); its history stays."""
+    n = store.remove(what, now()) or (store.remove(_source(what), now()) if _source(what) != what else 0)
+    if not n:
+        raise InputError(f"watch remove {what!r}: nothing by that name", "it is neither a base's name nor a copy's file or address",
+                         "see what is watched with: jiaokan watch list")
+    return n
+
+
+def import_list(store: WatchStore, path: Path) -> tuple[int, int]:
+    """Add what a TOML or CSV list names (docs/watch.md): (bases, copies) added or updated."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the list", exc.strerror or str(exc), "check the path") from exc
+    entries = _toml_list(path, raw) if path.suffix.lower() == ".toml" else _csv_list(path, raw)
+    bases = copies = 0
+    for name, base, tags, baseline, sources in entries:
+        _, added = add(store, base, sources, name=name, tags=tags, baseline=baseline)
+        bases, copies = bases + 1, copies + len(added)
+    return bases, copies
+
+
+Entry = tuple[str | None, str, Tags, str | None, list[str]]  # name, base, tags, baseline, copies
+
+
+def _toml_list(path: Path, raw: bytes) -> list[Entry]:
+    """``[[watch]]`` tables: ``base``, ``copies`` (a list), optional ``name``, ``baseline``, ``tags`` (a table)."""
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: not a TOML watch list", str(exc), "see docs/watch.md for the format") from exc
+    tables = data.get("watch")
+    if not isinstance(tables, list) or not tables:
+        raise InputError(f"{path}: no [[watch]] table", "a TOML watch list is a [[watch]] table per base", "see docs/watch.md for the format")
+    out: list[Entry] = []
+    for k, t in enumerate(tables, 1):
+        where = f"{path}: [[watch]] number {k}"
+        if not isinstance(t, dict) or not isinstance(t.get("base"), str) or not isinstance(t.get("copies"), list) or not all(isinstance(c, str) for c in t["copies"]):
+            raise InputError(f"{where}: needs base = \"…\" and copies = [\"…\", …]", "each watch names its base and its copies", "see docs/watch.md for the format")
+        tags = t.get("tags", {})
+        if not isinstance(tags, dict):
+            raise InputError(f"{where}: tags must be a table", "tags are key = \"value\" pairs (site, department)", 'e.g. tags = { site = "county.gov.cn" }')
+        name, baseline = t.get("name"), t.get("baseline")
+        if not isinstance(name, str | None) or not isinstance(baseline, str | None):
+            raise InputError(f"{where}: name and baseline are strings", "they name the watch and its accepted variants file", "quote them")
+        out.append((name, _beside(path, t["base"]), tags_from(tags), _beside(path, baseline) if baseline else None, [_beside(path, c) for c in t["copies"]]))
+    return out
+
+
+def _csv_list(path: Path, raw: bytes) -> list[Entry]:
+    """A spreadsheet: a header row with ``base`` and ``copy`` (one copy a row), optional ``name`` and ``baseline``;
+    every other column is a tag (site, department …)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="strict") if _gb(raw) else ""
+        if not text:
+            raise InputError(f"{path}: not UTF-8 or GB18030 text", "a CSV list is text", "save it as CSV UTF-8") from None
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows or not {"base", "copy"} <= set(rows[0]):
+        raise InputError(f"{path}: needs a header row with base and copy", "each row names a copy and its base", "see docs/watch.md for the format")
+    grouped: dict[tuple[str | None, str], Entry] = {}
+    for k, row in enumerate(rows, 2):
+        base, copy = (row.get("base") or "").strip(), (row.get("copy") or "").strip()
+        if not base or not copy:
+            raise InputError(f"{path}:{k}: base and copy must both be given", "each row names a copy and its base", "fill in both, or delete the row")
+        name = (row.get("name") or "").strip() or None
+        tags = tags_from({c: (v or "").strip() for c, v in row.items() if c not in ("base", "copy", "name", "baseline") and c and (v or "").strip()})
+        entry = grouped.setdefault((name, base), (name, _beside(path, base), tags, None, []))
+        baseline = (row.get("baseline") or "").strip()
+        if baseline and entry[3] is None:
+            entry = grouped[(name, base)] = (entry[0], entry[1], entry[2], _beside(path, baseline), entry[4])
+        entry[4].append(_beside(path, copy))
+    return list(grouped.values())
+
+
+def _gb(raw: bytes) -> bool:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _beside(listfile: Path, source: str) -> str:
+    """A file named in a list is relative to the list's folder; a URL is as it is."""
+    from jiaokan.web import is_url
+
+    return source if is_url(source) else str((listfile.parent / source).resolve())
+
+
+def _source(given: str) -> str:
+    from jiaokan.web import is_url
+
+    return given if is_url(given) else str(Path(given).resolve())
+
+
+def _default_name(source: str) -> str:
+    from jiaokan.web import is_url
+
+    return source if is_url(source) else Path(source).name
+
+
+# --------------------------------------------------------------------------
+# a run
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What reading one copy gave: its document, or why there is none (``gone``: a 404, a 410, a deleted file)."""
+
+    document: Document | None
+    sha256: str | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    error: str | None = None
+    gone: bool = False
+
+
+class _Hosts:
+    """At most ``per_host`` reads at once per host, their starts ``delay`` seconds apart (files: no limit)."""
+
+    def __init__(self, per_host: int, delay: float) -> None:
+        self.per_host, self.delay = max(1, per_host), max(0.0, delay)
+        self.lock = threading.Lock()
+        self.slots: dict[str, threading.Semaphore] = {}
+        self.next_start: dict[str, float] = {}
+
+    def read(self, source: str, reader: Callable[[str], Read]) -> Read:
+        host = (urlsplit(source).hostname or "") if "://" in source else ""
+        if not host:
+            return reader(source)
+        with self.lock:
+            slot = self.slots.setdefault(host, threading.Semaphore(self.per_host))
+        with slot:
+            with self.lock:
+                start = max(time.monotonic(), self.next_start.get(host, 0.0))
+                self.next_start[host] = start + self.delay
+            time.sleep(max(0.0, start - time.monotonic()))
+            return reader(source)
+
+
+def read_copy(source: str, *, docx_revisions: DocxRevisions = "accepted") -> Read:
+    """A copy read as a document, or what stopped it: an HTTP 404 or 410 (or a file no longer there) is ``gone``."""
+    from jiaokan.ingest import document_from_bytes, read_document
+    from jiaokan.web import fetch, format_of, is_url
+
+    try:
+        if is_url(source):
+            page = fetch(source)
+            doc = document_from_bytes(page.body, path=source, format=format_of(page), charset=page.charset, docx_revisions=docx_revisions)
+            return Read(doc, doc.sha256, page.final_url if page.final_url != source else None)
+        if not os.path.lexists(source):
+            return Read(None, error=f"{source}: no such file", gone=True)
+        doc = read_document(source, docx_revisions=docx_revisions)
+        return Read(doc, doc.sha256)
+    except PageError as exc:
+        return Read(None, http_status=exc.status, error=str(exc), gone=exc.status in (404, 410))
+    except InputError as exc:
+        return Read(None, error=str(exc))
+
+
+@dataclass(frozen=True, slots=True)
+class WatchRun:
+    """A run as stored, with what was watched (copy id → copy)."""
+
+    run: RunInfo
+    results: tuple[CopyResult, ...]
+    copies: dict[int, Copy]
+
+    @property
+    def exit_code(self) -> int:
+        """As ``check``: 2 if a copy (or its base) could not be read, else 1 if one drifted or is gone, else 0."""
+        statuses = {r.status for r in self.results}
+        return 2 if "error" in statuses else 1 if statuses & {"drift", "gone"} else 0
+
+
+def run(store: WatchStore, *, settings: Settings | None = None, workers: int = WORKERS, per_host: int = PER_HOST, delay: float = DELAY,
+        progress: Callable[[int, int, str], None] | None = None, docx_revisions: DocxRevisions = "accepted") -> WatchRun:
+    """Read every copy watched, diff it against its base, and store the run (one transaction, under the run lock)."""
+    settings = settings or Settings()
+    with store.run_lock():
+        started = now()
+        copies = store.copies()
+        bases = {b.name: b for b in store.bases()}
+        previous = store.last_results()
+        hosts = _Hosts(per_host, delay)
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="jiaokan-watch") as pool:
+            reads: list[Future[Read]] = [pool.submit(hosts.read, c.source, lambda s: read_copy(s, docx_revisions=docx_revisions)) for c in copies]
+            prepared = {name: _base(b, settings, docx_revisions) for name, b in bases.items() if any(c.base == name for c in copies)}
+            results = []
+            for k, (c, future) in enumerate(zip(copies, reads, strict=True)):
+                if progress is not None:
+                    progress(k, len(copies), c.source)
+                results.append(_judge(c, future.result(), prepared[c.base], settings, previous.get(c.id)))
+        if progress is not None:
+            progress(len(copies), len(copies), "")
+        info = store.record_run(started, now(), __version__, results)
+    return WatchRun(info, tuple(results), {c.id: c for c in copies})
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    base: Base
+    prepared: object | None  # jiaokan.prepare.Prepared
+    accepted: bl.Baseline | None
+    error: str | None = None
+
+
+def _base(base: Base, settings: Settings, docx_revisions: DocxRevisions) -> _Prepared:
+    """A base read and prepared once per run, with its accepted variants; unreadable, every copy of it is an error."""
+    from jiaokan.ingest import read_document
+    from jiaokan.prepare import prepare
+
+    try:
+        accepted = bl.load(Path(base.baseline)) if base.baseline else None
+        return _Prepared(base, prepare(read_document(base.source, docx_revisions=docx_revisions), settings=settings), accepted)
+    except InputError as exc:
+        return _Prepared(base, None, None, f"the base {base.name!r}: {exc}")
+
+
+def _judge(copy: Copy, read: Read, base: _Prepared, settings: Settings, before: CopyResult | None) -> CopyResult:
+    """One copy's status and findings in this run."""
+    from jiaokan.diff import diff_prepared
+    from jiaokan.prepare import Prepared, prepare
+
+    if read.document is None:
+        return CopyResult(copy.id, "gone" if read.gone else "error", None, read.final_url, read.http_status, read.error)
+    if base.prepared is None:
+        return CopyResult(copy.id, "error", read.sha256, read.final_url, None, base.error)
+    assert isinstance(base.prepared, Prepared)
+    result = diff_prepared(base.prepared, prepare(read.document, settings=settings), settings=settings)
+    listed = result.listed(include_cosmetic=False)
+    substantive = [f for f in listed if f.severity == SUBSTANTIVE]
+    accepted: set[int] = set()
+    if base.accepted is not None:
+        accepted = set(bl.match(base.accepted.entries, base.accepted.entries_for(copy.source), substantive))
+    stored = tuple(_stored(f, k in accepted) for k, f in enumerate(substantive))
+    counts = tuple(sorted(result.summary.by_code.items()))
+    drift = any(not f.accepted for f in stored)
+    status: Status = "drift" if drift else "changed" if before is not None and before.sha256 not in (None, read.sha256) else "same"
+    return CopyResult(copy.id, status, read.sha256, read.final_url, None, None, counts, stored)
+
+
+def _stored(f: Finding, accepted: bool) -> StoredFinding:
+    return StoredFinding(bl.fingerprint(f), f.code, f.severity, f.base_norm, f.witness_norm, f.before, f.after, f.context, f.witness.line, f.witness.column, accepted)
+
+
+# --------------------------------------------------------------------------
+# what changed
+
+
+@dataclass(frozen=True, slots=True)
+class CopyChange:
+    """One copy between two runs: its status then and now, the findings new since and those fixed since (by
+    content and context), and since when it has drifted without a break."""
+
+    copy: Copy
+    now: CopyResult
+    then: CopyResult | None
+    new: tuple[StoredFinding, ...]
+    fixed: tuple[StoredFinding, ...]
+    wrong_since: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WatchReport:
+    """The latest run against an earlier one (the one before it, N before it, or the last before a date)."""
+
+    run: RunInfo
+    against: RunInfo | None
+    changes: tuple[CopyChange, ...]
+
+    def of(self, kind: str) -> list[CopyChange]:
+        """The copies a report lists under ``kind``: new-drift, fixed, changed, gone, still-wrong, error."""
+        return [c for c in self.changes if _kinds(c).count(kind)]
+
+    @property
+    def exit_code(self) -> int:
+        statuses = {c.now.status for c in self.changes}
+        return 2 if "error" in statuses else 1 if statuses & {"drift", "gone"} else 0
+
+
+KINDS = ("new-drift", "fixed", "changed", "gone", "still-wrong", "error")
+
+
+def _kinds(c: CopyChange) -> list[str]:
+    out = []
+    if c.new:
+        out.append("new-drift")
+    if c.fixed:
+        out.append("fixed")
+    if c.now.status == "changed":
+        out.append("changed")
+    if c.now.status == "gone" and (c.then is None or c.then.status != "gone"):
+        out.append("gone")
+    if c.now.status == "drift" and not c.new:
+        out.append("still-wrong")
+    if c.now.status == "error":
+        out.append("error")
+    return out
+
+
+def report(store: WatchStore, *, since: str | None = None, last: int | None = None) -> WatchReport:
+    """What changed between the latest run and the run before it (``last``: N runs before it; ``since``: the last
+    run that started before that date or time, ISO 8601)."""
+    runs = store.runs()
+    if not runs:
+        raise InputError("no watch run yet", "a report compares runs, and none is stored", "run: jiaokan watch run")
+    latest = runs[-1]
+    if since is not None:
+        earlier = [r for r in runs[:-1] if r.started < since]
+        against = earlier[-1] if earlier else None
+    else:
+        k = len(runs) - 1 - (last or 1)
+        against = runs[k] if k >= 0 else None
+    copies = {c.id: c for c in _all_copies(store, store.results(latest.id))}
+    histories = {cid: store.history(cid) for cid in copies}
+    changes = []
+    for cid, copy in copies.items():
+        history = [(info, r) for info, r in histories[cid] if info.id <= latest.id]
+        current = history[-1][1]
+        then = next((r for info, r in reversed(history) if against is not None and info.id <= against.id), None)
+        before = {f.fingerprint for f in then.findings if not f.accepted} if then is not None else set()
+        nowset = {f.fingerprint for f in current.findings if not f.accepted}
+        new = tuple(f for f in current.findings if not f.accepted and f.fingerprint not in before)
+        fixed = tuple(f for f in (then.findings if then is not None else ()) if not f.accepted and f.fingerprint not in nowset)
+        since_when = None
+        if current.status == "drift":
+            for info, r in reversed(history):
+                if r.status != "drift":
+                    break
+                since_when = info.started
+        changes.append(CopyChange(copy, current, then, new, _unique(fixed), since_when))
+    return WatchReport(latest, against, tuple(changes))
+
+
+def _unique(findings: Iterable[StoredFinding]) -> tuple[StoredFinding, ...]:
+    seen: set[str] = set()
+    out = []
+    for f in findings:
+        if f.fingerprint not in seen:
+            seen.add(f.fingerprint)
+            out.append(f)
+    return tuple(out)
+
+
+def _all_copies(store: WatchStore, results: Sequence[CopyResult]) -> list[Copy]:
+    """The copies a run has results for (removed ones too: the run saw them)."""
+    out = []
+    for r in results:
+        c = store.copy_named(str(r.copy_id))
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def history(store: WatchStore, copy: str) -> tuple[Copy, list[tuple[RunInfo, CopyResult]]]:
+    """One copy's timeline: every run that read it, oldest first."""
+    found = store.copy_named(_source(copy)) or store.copy_named(copy)
+    if found is None:
+        raise InputError(f"watch history {copy!r}: no such copy", "it is neither a watched copy's file or address nor its number",
+                         "see what is watched with: jiaokan watch list")
+    return found, store.history(found.id)
