@@ -36,6 +36,7 @@ SAMPLE_ARGS = {  # a run of each command on the samples, with what comes after t
     "collate": [str(VENDOR_001), str(COUNTY_002)],
     "scan": [str(VENDOR_001), str(COUNTY_002), "--workers", "1"],
     "review": [str(VENDOR_001), str(COUNTY_002)],
+    "watch": ["report"],
 }
 
 

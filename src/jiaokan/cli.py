@@ -884,6 +884,101 @@ def _not_the_output(items: Iterator[Item], output: Path) -> Iterator[Item]:
         yield item
 
 
+WATCH_ACTIONS = ("add", "list", "remove", "import", "run", "report", "history")
+
+
+@app.command("watch", cls=_Command)
+def watch_cmd(
+    action: Annotated[str | None, typer.Argument(metavar="ACTION", help=("add BASE COPY... | list | remove NAME-OR-COPY | import LIST.toml|LIST.csv | run | "
+            "report | history COPY (docs/watch.md)."), show_default=False, callback=_choice(WATCH_ACTIONS, "an action of jiaokan watch"))] = None,
+    args: Annotated[list[str] | None, typer.Argument(metavar="ARGS...", help="The base and copies (files or URLs), the list file, or the copy, as the action takes.",
+            show_default=False)] = None,
+    db: Annotated[Path | None, typer.Option("--db", metavar="FILE", help="The watch history (SQLite; default: jiaokan-watch.db in the working folder).",
+            show_default=False)] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="add: the base's name (default: its file name or address).", show_default=False)] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", metavar="KEY=VALUE", help="add: a tag of the base and its copies (site=…, department=…), repeatable.",
+            show_default=False)] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", metavar="FILE", help="add: the base's accepted variants (jiaokan-accepted.toml).", show_default=False)] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="report: against the last run before this date (2026-11-01, or a time).",
+            show_default=False)] = None,
+    last: Annotated[int | None, typer.Option("--last", metavar="N", help="report: against the run N runs before the latest (default 1).", show_default=False,
+            parser=_count_of("runs"))] = None,
+    per_host: Annotated[int | None, typer.Option("--per-host", metavar="N", help="run: requests at once to one host (default 2).", parser=_count_of("requests"),
+            show_default=False)] = None,
+    delay: Annotated[float, typer.Option("--delay", metavar="SECONDS", help="run: seconds between two requests' starts to one host.")] = 0.5,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="N", help="run: copies read at once in all (default 8).", parser=_count_of("workers"),
+            show_default=False)] = None,
+    fmt: Annotated[str, _format_option("watch")] = default_format("watch"),
+    rules: RulesOpt = None,
+    output: OutputOpt = None,
+    config: ConfigOpt = None,
+    show_config: ShowConfigOpt = False,
+    offline: OfflineOpt = False,
+) -> None:
+    """Keep republished copies under watch, with their history in a database: exit 0 clean, 1 drift or a copy gone, 2 an error."""
+    from jiaokan import formats
+    from jiaokan import watch as w
+    from jiaokan.render import plural
+    from jiaokan.watchdb import open_store, tags_from
+
+    code = EXIT_CLEAN
+    with _mapped_errors():
+        _reading(offline)
+        effective = _effective("watch", config, show_config, output, rules=rules)
+        settings = effective.settings
+        if action is None:
+            raise InputError("watch needs an ACTION", f"one of {', '.join(WATCH_ACTIONS)}", "e.g. jiaokan watch add official.txt https://county.gov.cn/notice.html")
+        given = args or []
+        wants = {"add": (2, None), "list": (0, 0), "remove": (1, 1), "import": (1, 1), "run": (0, 0), "report": (0, 0), "history": (1, 1)}[action]
+        if len(given) < wants[0] or (wants[1] is not None and len(given) > wants[1]):
+            usage = {"add": "BASE COPY...", "list": "", "remove": "NAME-OR-COPY", "import": "LIST.toml", "run": "", "report": "", "history": "COPY"}[action]
+            raise InputError(f"watch {action} takes {usage or 'no argument'}", f"{len(given)} {'was' if len(given) == 1 else 'were'} given",
+                             f"e.g. jiaokan watch {action} {usage}".rstrip())
+        if delay < 0:
+            raise InputError(f"--delay {delay}: below 0", "it is the seconds between two requests to one host", "give 0 or more, e.g. --delay 0.5")
+        if since is not None and last is not None:
+            raise InputError("--since and --last both given", "a report compares the latest run with one earlier run", "drop one of them")
+        path = db if db is not None else Path("jiaokan-watch.db")
+        _guard(output, [("--db", str(path)), *[("ARGS", a) for a in given], *_aux(effective)])
+        store = open_store(path)
+        try:
+            result: object
+            if action == "add":
+                base, added = w.add(store, given[0], given[1:], name=name, tags=tags_from(tag or []), baseline=str(baseline) if baseline else None)
+                typer.echo(f"jiaokan: watching {plural(len(added), 'copy', 'copies')} of {one_line(base.name)}", err=True)
+                result = w.watched(store)
+            elif action == "remove":
+                typer.echo(f"jiaokan: removed {w.remove(store, given[0])} (the history stays)", err=True)
+                result = w.watched(store)
+            elif action == "import":
+                n_bases, n_copies = w.import_list(store, Path(given[0]))
+                typer.echo(f"jiaokan: {plural(n_bases, 'base')}, {plural(n_copies, 'copy', 'copies')} from {one_line(given[0])}", err=True)
+                result = w.watched(store)
+            elif action == "list":
+                result = w.watched(store)
+            elif action == "run":
+                if not store.copies():
+                    raise InputError("nothing to run", f"{path} watches no copy", "add some: jiaokan watch add BASE COPY...")
+                _interrupted_keeps(output)
+                with _Progress("watching") as bar:
+                    ran = w.run(store, settings=settings, workers=workers or w.WORKERS, per_host=per_host or w.PER_HOST, delay=delay,
+                                progress=bar.show if bar.on else None)
+                result = w.report(store)
+                code = ran.exit_code
+            elif action == "report":
+                report = w.report(store, since=since, last=last)
+                result, code = report, report.exit_code
+            else:
+                result = w.history(store, given[0])
+            try:
+                write_output(formats.render("watch", fmt, result, _view(output)), output)
+            except ValueError as exc:
+                raise InputError(f"watch {action} --format {fmt}: not available", str(exc), "use --format text or json") from None
+        finally:
+            store.close()
+    raise typer.Exit(code)
+
+
 @app.command("review", cls=_Command)
 def review_cmd(
     base: Annotated[str | None, typer.Argument(metavar="BASE", help="The official text, shown on the left.", show_default=False)] = None,

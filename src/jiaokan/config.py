@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # extract and normalize are imported where a setting needs th
 
 FailOn = Literal["substantive", "any", "none"]
 FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
-Command = Literal["normalize", "diff", "check", "trace", "collate", "scan", "review"]
+Command = Literal["normalize", "diff", "check", "trace", "collate", "scan", "review", "watch"]
 FLAG = "the command line"  # where a value given by a flag comes from
 BASELINE_NAME = "jiaokan-accepted.toml"
 CONFIG_NAMES = ("jiaokan.toml", "pyproject.toml")
@@ -60,6 +60,7 @@ USES: dict[Command, frozenset[str]] = {
     "collate": _COMPARE | _FILES,
     "scan": _COMPARE | _FILES,
     "review": _COMPARE | _FILES,
+    "watch": _COMPARE,  # a copy's status is fixed by the substantive codes; accepted variants are each base's own file
 }
 
 # file key -> settings field

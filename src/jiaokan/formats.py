@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from jiaokan.ingest import Document
     from jiaokan.normalize import Normalized
     from jiaokan.trace import TraceResult
+    from jiaokan.watch import CopyHistory, Watched, WatchReport
 
 
 class Format(StrEnum):
@@ -34,6 +35,7 @@ class Format(StrEnum):
     GITHUB = "github"
     JSONL = "jsonl"
     DOCX = "docx"
+    CSV = "csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,18 @@ def _review_html(result: Compared, view: View) -> str:
     return review_html(build_review(result.base, list(result.results)))
 
 
+def _watch_text(result: WatchReport | CopyHistory | Watched, view: View) -> str:
+    from jiaokan import render
+
+    return render.watch_text(result, color=view.color, width=view.width)
+
+
+def _watch_csv(result: WatchReport | CopyHistory | Watched, view: View) -> str:
+    from jiaokan import render
+
+    return render.watch_csv(result)
+
+
 def _scan_jsonl(record: dict[str, object], view: View) -> str:
     from jiaokan import serialize
 
@@ -197,6 +211,11 @@ OUTPUTS: dict[Command, tuple[Output[Any], ...]] = {
         Output(Format.HTML, "the review page, a column per copy", _collate_html),
     ),
     "scan": (Output(Format.JSONL, "a jiaokan.scan/1 record per document, as it completes", _scan_jsonl),),
+    "watch": (
+        Output(Format.TEXT, "a report", _watch_text),
+        Output(Format.JSON, "jiaokan.watch/1", _json),
+        Output(Format.CSV, "the inspection spreadsheet: a row per open finding (report, history)", _watch_csv),
+    ),
     "review": (
         Output(Format.HTML, "the side-by-side review page", _review_html),
         Output(Format.DOCX, "a Word redline of the one WITNESS: tracked changes and comments, to -o FILE", _review_docx, binary=True),
@@ -235,6 +254,8 @@ def render(command: Literal["collate"], name: str, result: Collation, view: View
 def render(command: Literal["scan"], name: str, result: dict[str, object], view: View | None = None) -> str: ...
 @overload
 def render(command: Literal["review"], name: str, result: Compared, view: View | None = None) -> str | bytes: ...
+@overload
+def render(command: Literal["watch"], name: str, result: WatchReport | CopyHistory | Watched, view: View | None = None) -> str: ...
 def render(command: Command, name: str, result: object, view: View | None = None) -> str | bytes:
     """The result of ``command`` written in format ``name`` (``ValueError`` for a format the command has not)."""
     return output(command, name).render(result, view or View())

@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # rich is imported only when a report is coloured or laid out
     from jiaokan.normalize import Normalized, Rule
     from jiaokan.scan import Summary
     from jiaokan.trace import TraceResult
+    from jiaokan.watch import CopyHistory, Watched, WatchReport
+    from jiaokan.watchdb import Copy, CopyResult, RunInfo, StoredFinding
 
 
 def rules_text(rules: Sequence[Rule]) -> str:
@@ -459,3 +461,93 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
             table.add_row(Text(_name(w["id"])), str(w["substantive"]))
         console.print(table)
     return sheet.done(buf)
+
+
+# ---------------------------------------------------------------- watch
+
+_WATCH_KIND = {"new-drift": ("NEW DRIFT", "bold red"), "fixed": ("fixed", "green"), "changed": ("changed", "cyan"), "gone": ("GONE", "bold magenta"),
+               "still-wrong": ("still wrong", "red"), "error": ("ERROR", "bold magenta")}
+_WATCH_STATUS = {"same": "green", "drift": "bold red", "changed": "cyan", "gone": "bold magenta", "error": "bold magenta"}
+
+
+def watch_text(result: WatchReport | CopyHistory | Watched, *, color: bool = False, width: int = 100) -> str:
+    """A watch's report (what changed between two runs, by kind), one copy's timeline, or what is watched."""
+    from jiaokan.watch import KINDS, CopyHistory, WatchReport
+
+    sheet = Sheet(color=color, width=width)
+    if isinstance(result, WatchReport):
+        against = f"against run {result.against.id} ({result.against.started})" if result.against else "the first run"
+        sheet.print(Line(f"jiaokan watch  run {result.run.id} ({result.run.started}), {against}", style="bold"))
+        counts = {k: len(result.of(k)) for k in KINDS}
+        sheet.print(", ".join(f"{n:,} {k}" for k, n in counts.items()) + f" — {plural(len(result.changes), 'copy', 'copies')}")
+        for kind in KINDS:
+            for c in result.of(kind):
+                label, style = _WATCH_KIND[kind]
+                sheet.print()
+                line = Line(label, style=style).append(f"  {_name(c.copy.source)}  ({c.copy.base})")
+                if kind == "still-wrong" and c.wrong_since:
+                    line.append(f"  since {c.wrong_since}", style="dim")
+                sheet.print(line)
+                shown = c.new if kind == "new-drift" else c.fixed if kind == "fixed" else c.now.findings if kind == "still-wrong" else ()
+                for f in shown:
+                    if not f.accepted:
+                        sheet.print(Line(f"  {f.code}  line {f.line}:{f.column}  ", style="dim").append(
+                            f"「{clip(one_line(f.base_text), 40)}」→「{clip(one_line(f.witness_text), 40)}」"))
+                if kind in ("gone", "error") and c.now.error:
+                    sheet.print(Line(f"  {clip(one_line(c.now.error), width - 2)}", style="dim"))
+                if kind == "changed" and c.now.final_url:
+                    sheet.print(Line(f"  now at {_name(c.now.final_url)}", style="dim"))
+        return sheet.text()
+    if isinstance(result, CopyHistory):
+        sheet.print(Line(f"jiaokan watch history  {_name(result.copy.source)}  ({result.copy.base})", style="bold"))
+        for info, r in result.runs:
+            open_findings = sum(not f.accepted for f in r.findings)
+            detail = f"{plural(open_findings, 'finding')}" if r.status == "drift" else one_line(r.error or "") if r.status in ("gone", "error") else ""
+            sheet.print(Line(f"{info.started}  run {info.id:<4}  ").append(f"{r.status:<8}", style=_WATCH_STATUS[r.status]).append(
+                f"  {(r.sha256 or '-')[:12]}  {clip(detail, max(16, width - 60))}".rstrip()))
+        return sheet.text()
+    sheet.print(Line(f"jiaokan watch: {plural(len(result.bases), 'base')}, {plural(len(result.copies), 'copy', 'copies')}", style="bold"))
+    for b in result.bases:
+        sheet.print()
+        tags = "  ".join(f"{k}={v}" for k, v in b.tags)
+        sheet.print(Line(f"{one_line(b.name)}", style="bold").append(f"  {_name(b.source)}" + (f"  {tags}" if tags else "")))
+        for copy in result.copies:
+            if copy.base == b.name:
+                sheet.print(f"  {copy.id:>4}  {_name(copy.source)}")
+    return sheet.text()
+
+
+WATCH_CSV_COLUMNS = ("run", "started", "base", "copy", "tags", "status", "kinds", "wrong_since", "code", "base_text", "witness_text", "context", "line", "column",
+                     "fingerprint", "http_status", "error")
+
+
+def watch_csv(result: WatchReport | CopyHistory | Watched) -> str:
+    """The inspection spreadsheet: a row per open finding (or per copy without one), UTF-8 with a BOM for Excel."""
+    import csv
+
+    from jiaokan.watch import CopyHistory, WatchReport
+
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(WATCH_CSV_COLUMNS)
+    rows: list[tuple[RunInfo, Copy, CopyResult, str, str | None]] = []
+    if isinstance(result, WatchReport):
+        rows = [(result.run, c.copy, c.now, ",".join(c.kinds), c.wrong_since) for c in result.changes]
+    elif isinstance(result, CopyHistory):
+        rows = [(info, result.copy, r, "", None) for info, r in result.runs]
+    else:
+        raise ValueError("jiaokan watch list has no CSV form; use --format text or json")
+    for info, copy, r, kinds, since in rows:
+        head = [info.id, info.started, copy.base, copy.source, ";".join(f"{k}={v}" for k, v in copy.tags), r.status, kinds, since or ""]
+        tail = [r.http_status or "", one_line(r.error or "")]
+        open_findings: list[StoredFinding | None] = [f for f in r.findings if not f.accepted]
+        for f in open_findings or [None]:
+            mid = [f.code, f.base_text, f.witness_text, f.context, f.line, f.column, f.fingerprint] if f else [""] * 7
+            out.writerow([_cell(v) for v in (*head, *mid, *tail)])
+    return "\ufeff" + buf.getvalue()
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet cell that cannot run as a formula (=, +, -, @ first: CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from jiaokan.normalize import Normalized
     from jiaokan.scan import Summary as ScanSummary
     from jiaokan.trace import Coverage, Passage, TraceResult
+    from jiaokan.watch import CopyChange, CopyHistory, Watched, WatchReport
+    from jiaokan.watchdb import Copy as WatchedCopy
+    from jiaokan.watchdb import CopyResult, RunInfo, StoredFinding
 
 DIFF = "jiaokan.diff/1"
 CHECK = "jiaokan.check/1"
@@ -33,8 +36,9 @@ TRACE = "jiaokan.trace/1"
 COLLATE = "jiaokan.collate/1"
 NORMALIZE = "jiaokan.normalize/1"
 SCAN = "jiaokan.scan/1"  # one record per line of a scan's JSONL output
+WATCH = "jiaokan.watch/1"  # a watch's list, a report of two runs, or one copy's history
 SCHEMAS = {DIFF: "diff-1.json", CHECK: "check-1.json", TRACE: "trace-1.json", COLLATE: "collate-1.json",
-           NORMALIZE: "normalize-1.json", SCAN: "scan-1.json"}  # schema -> its file in jiaokan/schemas/
+           NORMALIZE: "normalize-1.json", SCAN: "scan-1.json", WATCH: "watch-1.json"}  # schema -> its file in jiaokan/schemas/
 
 Data = dict[str, object]
 
@@ -57,7 +61,10 @@ def data(result: object, *, include_cosmetic: bool | None = None, edits: bool = 
     from jiaokan.diff import DiffResult
     from jiaokan.normalize import Normalized
     from jiaokan.trace import TraceResult
+    from jiaokan.watch import CopyHistory, Watched, WatchReport
 
+    if isinstance(result, (WatchReport, CopyHistory, Watched)):
+        return watch(result)
     if isinstance(result, DiffResult):
         return diff(result, include_cosmetic=include_cosmetic)
     if isinstance(result, CheckResult):
@@ -298,3 +305,44 @@ def scan_summary(s: ScanSummary, top: int = 10) -> Data:
         "drifts": [{"base": b, "copy": c, "documents": n, "of": s.copies} for (b, c), n in sorted(s.drifts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]],
         "most_substantive": [{"id": i, "substantive": n} for n, i in worst],
     }
+
+
+# ---------------------------------------------------------------- watch
+
+
+def watch(result: WatchReport | CopyHistory | Watched) -> Data:
+    """The ``jiaokan.watch/1`` document: ``kind`` says which of the three it is."""
+    from jiaokan.watch import CopyHistory, WatchReport
+
+    if isinstance(result, WatchReport):
+        return {"schema": WATCH, "kind": "report", "run": _run(result.run), "against": _run(result.against) if result.against else None,
+                "copies": [_change(c) for c in result.changes]}
+    if isinstance(result, CopyHistory):
+        return {"schema": WATCH, "kind": "history", "copy": _copy(result.copy),
+                "runs": [{"run": _run(info), **_result(r)} for info, r in result.runs]}
+    return {"schema": WATCH, "kind": "list",
+            "bases": [{"name": b.name, "source": b.source, "tags": dict(b.tags), "baseline": b.baseline, "added": b.added,
+                       "copies": [_copy(c) for c in result.copies if c.base == b.name]} for b in result.bases]}
+
+
+def _run(info: RunInfo) -> Data:
+    return {"id": info.id, "started": info.started, "finished": info.finished, "version": info.version}
+
+
+def _copy(c: WatchedCopy) -> Data:
+    return {"id": c.id, "base": c.base, "source": c.source, "tags": dict(c.tags), "added": c.added}
+
+
+def _stored(f: StoredFinding) -> Data:
+    return {"fingerprint": f.fingerprint, "code": f.code, "severity": f.severity, "base": f.base_text, "witness": f.witness_text,
+            "before": f.before, "after": f.after, "context": f.context, "line": f.line, "column": f.column, "accepted": f.accepted}
+
+
+def _result(r: CopyResult) -> Data:
+    return {"status": r.status, "sha256": r.sha256, "final_url": r.final_url, "http_status": r.http_status, "error": r.error,
+            "counts": dict(r.counts), "findings": [_stored(f) for f in r.findings]}
+
+
+def _change(c: CopyChange) -> Data:
+    return {"copy": _copy(c.copy), "kinds": c.kinds, "now": _result(c.now), "then_status": c.then.status if c.then else None,
+            "new": [f.fingerprint for f in c.new], "fixed": [_stored(f) for f in c.fixed], "wrong_since": c.wrong_since}

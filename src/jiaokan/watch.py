@@ -321,6 +321,10 @@ class CopyChange:
     fixed: tuple[StoredFinding, ...]
     wrong_since: str | None
 
+    @property
+    def kinds(self) -> list[str]:
+        return _kinds(self)
+
 
 @dataclass(frozen=True, slots=True)
 class WatchReport:
@@ -332,7 +336,7 @@ class WatchReport:
 
     def of(self, kind: str) -> list[CopyChange]:
         """The copies a report lists under ``kind``: new-drift, fixed, changed, gone, still-wrong, error."""
-        return [c for c in self.changes if _kinds(c).count(kind)]
+        return [c for c in self.changes if kind in c.kinds]
 
     @property
     def exit_code(self) -> int:
@@ -344,6 +348,7 @@ KINDS = ("new-drift", "fixed", "changed", "gone", "still-wrong", "error")
 
 
 def _kinds(c: CopyChange) -> list[str]:
+    """What a report says of a copy (KINDS), in that order."""
     out = []
     if c.new:
         out.append("new-drift")
@@ -414,10 +419,30 @@ def _all_copies(store: WatchStore, results: Sequence[CopyResult]) -> list[Copy]:
     return out
 
 
-def history(store: WatchStore, copy: str) -> tuple[Copy, list[tuple[RunInfo, CopyResult]]]:
+@dataclass(frozen=True, slots=True)
+class CopyHistory:
     """One copy's timeline: every run that read it, oldest first."""
+
+    copy: Copy
+    runs: tuple[tuple[RunInfo, CopyResult], ...]
+
+
+def history(store: WatchStore, copy: str) -> CopyHistory:
+    """A copy named by its file, its address or its number."""
     found = store.copy_named(_source(copy)) or store.copy_named(copy)
     if found is None:
         raise InputError(f"watch history {copy!r}: no such copy", "it is neither a watched copy's file or address nor its number",
                          "see what is watched with: jiaokan watch list")
-    return found, store.history(found.id)
+    return CopyHistory(found, tuple(store.history(found.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class Watched:
+    """What is watched: the bases and their copies."""
+
+    bases: tuple[Base, ...]
+    copies: tuple[Copy, ...]
+
+
+def watched(store: WatchStore) -> Watched:
+    return Watched(tuple(store.bases()), tuple(store.copies()))

@@ -1,0 +1,196 @@
+"""`jiaokan watch` on the command line (issue 20): the list, runs, reports, history, their formats and errors.
+
+Copies are files here (the local web server's faults are tests/test_watch.py's): a run on files is what a user
+sees of the statuses, the exit codes, the report's kinds and the history in the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from jiaokan.watchdb import open_store
+
+from .cli import run
+from .conftest import COUNTY_002
+
+TEXT = COUNTY_002.read_text(encoding="utf-8")
+DRIFT = ("履职能力建设", "履职能力提升")
+
+
+def site(tmp_path: Path, copies: int = 2) -> Path:
+    (tmp_path / "base.txt").write_text(TEXT, encoding="utf-8")
+    for k in range(1, copies + 1):
+        (tmp_path / f"c{k}.txt").write_text(TEXT, encoding="utf-8")
+    return tmp_path
+
+
+def watch(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    done = run(["watch", *args], cwd=tmp_path)
+    return done.code, done.out, done.err
+
+
+def schema_check(document: object) -> None:
+    schema = json.loads(resources.files("jiaokan").joinpath("schemas", "watch-1.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, schema)
+
+
+def test_a_watch_from_add_to_history(tmp_path: Path) -> None:
+    site(tmp_path)
+    code, out, err = watch(tmp_path, "add", "base.txt", "c1.txt", "c2.txt", "--name", "国发〔2022〕14号", "--tag", "site=wuyang.gov.cn")
+    assert code == 0 and "watching 2 copies of 国发〔2022〕14号" in err and "site=wuyang.gov.cn" in out
+    assert (tmp_path / "jiaokan-watch.db").is_file()
+    code, out, _ = watch(tmp_path, "run")
+    assert code == 0 and "the first run" in out and "0 new-drift" in out
+    (tmp_path / "c1.txt").write_text(TEXT.replace(*DRIFT), encoding="utf-8")
+    code, out, _ = watch(tmp_path, "run")
+    assert code == 1
+    assert "NEW DRIFT" in out and "c1.txt" in out and "「建设」→「提升」" in out and "c2.txt" not in out.split("NEW DRIFT", 1)[1]
+    # the page around the drift changes (a line added above it): the same finding, still wrong, nothing new
+    (tmp_path / "c1.txt").write_text("首页 > 政务公开 > 通知公告\n\n" + TEXT.replace(*DRIFT), encoding="utf-8")
+    (tmp_path / "c2.txt").unlink()
+    code, out, _ = watch(tmp_path, "run")
+    assert code == 1 and "NEW DRIFT" not in out
+    assert "still wrong" in out and "since" in out and "GONE" in out and "c2.txt: no such file" in out
+    # fixed
+    (tmp_path / "c1.txt").write_text(TEXT, encoding="utf-8")
+    code, out, _ = watch(tmp_path, "run")
+    assert code == 1 and "fixed" in out and "「建设」→「提升」" in out  # c2 is still gone
+    code, out, _ = watch(tmp_path, "history", "c1.txt")
+    assert code == 0
+    statuses = [line.split()[3] for line in out.splitlines()[1:]]
+    assert statuses == ["same", "drift", "drift", "changed"]
+
+
+def test_report_kinds_against_an_earlier_run_and_json_follows_its_schema(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    watch(tmp_path, "add", "base.txt", "c1.txt")
+    watch(tmp_path, "run")
+    (tmp_path / "c1.txt").write_text(TEXT.replace(*DRIFT), encoding="utf-8")
+    watch(tmp_path, "run")
+    watch(tmp_path, "run")
+    code, out, _ = watch(tmp_path, "report", "-f", "json")
+    data = json.loads(out)
+    schema_check(data)
+    assert code == 1 and data["kind"] == "report" and data["copies"][0]["kinds"] == ["still-wrong"] and data["against"]["id"] == 2
+    first_drift = data["copies"][0]["wrong_since"]
+    runs = open_store(tmp_path / "jiaokan-watch.db").runs()
+    assert first_drift == runs[1].started
+    code, out, _ = watch(tmp_path, "report", "--last", "2", "-f", "json")
+    assert json.loads(out)["copies"][0]["kinds"] == ["new-drift"] and json.loads(out)["against"]["id"] == 1
+    code, out, _ = watch(tmp_path, "report", "--since", "1999-01-01", "-f", "json")
+    assert json.loads(out)["against"] is None and json.loads(out)["copies"][0]["kinds"] == ["new-drift"]
+    for action in (["list"], ["history", "c1.txt"]):
+        code, out, _ = watch(tmp_path, *action, "-f", "json")
+        schema_check(json.loads(out))
+
+
+def test_csv_is_the_inspection_spreadsheet(tmp_path: Path) -> None:
+    site(tmp_path, 2)
+    watch(tmp_path, "add", "base.txt", "c1.txt", "c2.txt", "--name", "=HYPERLINK(\"http://x\")", "--tag", "department=工信局")
+    (tmp_path / "c1.txt").write_text(TEXT.replace(*DRIFT).replace("多层次", "多层级"), encoding="utf-8")
+    code, out, _ = watch(tmp_path, "run", "-f", "csv")
+    assert code == 1 and out.startswith("\ufeffrun,started,base,copy,tags,status,kinds")
+    rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+    drifted = [r for r in rows if r["copy"].endswith("c1.txt")]
+    assert sorted((r["base_text"], r["witness_text"]) for r in drifted) == [("多层次", "多层级"), ("建设", "提升")]
+    assert all(r["status"] == "drift" and r["tags"] == "department=工信局" and len(r["fingerprint"]) == 32 for r in drifted)
+    assert [r["status"] for r in rows if r["copy"].endswith("c2.txt")] == ["same"]
+    assert all(r["base"] == "'=HYPERLINK(\"http://x\")" for r in rows)  # a cell never starts a formula
+    code, out, _ = watch(tmp_path, "list", "-f", "csv")
+    assert code == 2 and out == ""
+
+
+def test_an_unreadable_copy_is_an_error_for_it_alone(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    watch(tmp_path, "add", "base.txt", "c1.txt", "empty.txt")
+    code, out, _ = watch(tmp_path, "run", "-f", "json")
+    data = json.loads(out)
+    assert code == 2
+    by_copy = {Path(c["copy"]["source"]).name: c["now"] for c in data["copies"]}
+    assert by_copy["c1.txt"]["status"] == "same" and by_copy["empty.txt"]["status"] == "error" and "is empty" in by_copy["empty.txt"]["error"]
+
+
+def test_accepted_variants_apply_per_base(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    (tmp_path / "c1.txt").write_text(TEXT.replace(*DRIFT), encoding="utf-8")
+    assert run(["check", "base.txt", "c1.txt", "--write-baseline", "accepted.toml"], cwd=tmp_path).code == 0
+    watch(tmp_path, "add", "base.txt", "c1.txt", "--baseline", "accepted.toml")
+    code, out, _ = watch(tmp_path, "run", "-f", "json")
+    now = json.loads(out)["copies"][0]["now"]
+    assert code == 0 and now["status"] == "same" and [f["accepted"] for f in now["findings"]] == [True]
+
+
+def test_import_from_toml_and_csv(tmp_path: Path) -> None:
+    site(tmp_path, 2)
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "lists" / "sites.toml").write_text(
+        '[[watch]]\nname = "十四号"\nbase = "../base.txt"\ncopies = ["../c1.txt"]\ntags = { site = "a.gov.cn" }\n', encoding="utf-8")
+    code, _, err = watch(tmp_path, "import", "lists/sites.toml")
+    assert code == 0 and "1 base, 1 copy" in err
+    (tmp_path / "lists" / "sites.csv").write_bytes("name,base,copy,site,department\n十四号,../base.txt,../c2.txt,b.gov.cn,工信局\n".encode("gb18030"))
+    code, _, err = watch(tmp_path, "import", "lists/sites.csv")
+    assert code == 0, err
+    listed = json.loads(watch(tmp_path, "list", "-f", "json")[1])
+    copies = listed["bases"][0]["copies"]
+    assert [Path(c["source"]).name for c in copies] == ["c1.txt", "c2.txt"]
+    assert copies[1]["tags"] == {"department": "工信局", "site": "b.gov.cn"} and copies[0]["source"] == str(tmp_path / "c1.txt")
+    (tmp_path / "bad.toml").write_text('[[watch]]\nbase = "base.txt"\n', encoding="utf-8")
+    code, _, err = watch(tmp_path, "import", "bad.toml")
+    assert code == 2 and "needs base" in err
+
+
+def test_remove_keeps_the_history(tmp_path: Path) -> None:
+    site(tmp_path, 2)
+    watch(tmp_path, "add", "base.txt", "c1.txt", "c2.txt")
+    watch(tmp_path, "run")
+    code, out, err = watch(tmp_path, "remove", "c2.txt")
+    assert code == 0 and "removed 1" in err and "c2.txt" not in out
+    assert watch(tmp_path, "run", "-f", "json")[0] == 0
+    assert len(json.loads(watch(tmp_path, "history", "c2.txt", "-f", "json")[1])["runs"]) == 1
+    assert watch(tmp_path, "remove", "nothing.txt")[0] == 2
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    ([], "watch needs an ACTION"),
+    (["dance"], "'dance' is not an action of jiaokan watch"),
+    (["add", "base.txt"], "watch add takes BASE COPY...: 1 was given"),
+    (["run"], "nothing to run"),
+    (["report"], "no watch run yet"),
+    (["history", "c9.txt"], "no such copy"),
+    (["report", "--since", "2026-01-01", "--last", "2"], "--since and --last both given"),
+    (["list", "--db", "."], "is a folder"),
+])
+def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path, args: list[str], says: str) -> None:
+    site(tmp_path, 1)
+    code, out, err = watch(tmp_path, *args)
+    assert code == 2 and out == "" and says in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    watch(tmp_path, "add", "base.txt", "c1.txt")
+    store = open_store(tmp_path / "jiaokan-watch.db")
+    with store.run_lock():
+        code, _, err = watch(tmp_path, "run")
+    assert code == 2 and "another watch run is using it" in err
+    assert watch(tmp_path, "run")[0] == 0  # released
+
+
+def test_a_database_from_a_newer_jiaokan_is_refused(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    watch(tmp_path, "add", "base.txt", "c1.txt")
+    db = sqlite3.connect(tmp_path / "jiaokan-watch.db")
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    code, _, err = watch(tmp_path, "list")
+    assert code == 2 and "made by a newer jiaokan (schema 99" in err
+    assert sqlite3.connect(tmp_path / "jiaokan-watch.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
