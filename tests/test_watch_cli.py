@@ -7,6 +7,7 @@ sees of the statuses, the exit codes, the report's kinds and the history in the 
 from __future__ import annotations
 
 import csv
+import re
 import io
 import json
 import sqlite3
@@ -194,3 +195,28 @@ def test_a_database_from_a_newer_jiaokan_is_refused(tmp_path: Path) -> None:
     code, _, err = watch(tmp_path, "list")
     assert code == 2 and "made by a newer jiaokan (schema 99" in err
     assert sqlite3.connect(tmp_path / "jiaokan-watch.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_the_dashboard_is_a_grid_of_runs_linking_to_review_pages(tmp_path: Path) -> None:
+    site(tmp_path, 2)
+    hostile = tmp_path / "<img src=x onerror=alert(1)>.txt"
+    hostile.write_text(TEXT, encoding="utf-8")
+    watch(tmp_path, "add", "base.txt", "c1.txt", "c2.txt", hostile.name)
+    watch(tmp_path, "run", "--pages", "pages")
+    (tmp_path / "c1.txt").write_text(TEXT.replace(*DRIFT), encoding="utf-8")
+    assert watch(tmp_path, "run", "--pages", "pages")[0] == 1
+    (tmp_path / "out").mkdir()
+    code, _, _ = watch(tmp_path, "report", "-f", "html", "--pages", "pages", "-o", "out/dashboard.html")
+    page = (tmp_path / "out" / "dashboard.html").read_text(encoding="utf-8")
+    assert code == 1 and "Content-Security-Policy" in page and "script-src 'none'" in page and "<img" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in page
+    cells = re.findall(r'<td class="s-([a-z]+)"><a href="([^"]+)"', page)
+    assert [s for s, _ in cells] == ["same", "drift", "same", "same", "same", "same"]  # c1, c2, the third copy; two runs each
+    for _, href in cells:
+        target = (tmp_path / "out" / href).resolve()
+        assert target.is_file() and target.parent == (tmp_path / "pages").resolve()
+        assert "<title>" in target.read_text(encoding="utf-8")
+    drifted_page = (tmp_path / "out" / cells[1][1]).read_text(encoding="utf-8")
+    assert "提升" in drifted_page and "建设" in drifted_page
+    assert "<del>建设</del><ins>提升</ins>" in page
+    assert len(list((tmp_path / "pages").iterdir())) == 4  # an unchanged copy's page is written once

@@ -887,6 +887,14 @@ def _not_the_output(items: Iterator[Item], output: Path) -> Iterator[Item]:
 WATCH_ACTIONS = ("add", "list", "remove", "import", "run", "report", "history")
 
 
+def _link_to(pages: Path | None, output: Path | None) -> str:
+    """How the dashboard (at ``output``, else the working folder) links into the folder of review pages."""
+    if pages is None:
+        return ""
+    here = Path(".") if output is None or _is_stdout(output) else output.parent
+    return Path(os.path.relpath(pages, here)).as_posix().rstrip("/") + "/"
+
+
 @app.command("watch", cls=_Command)
 def watch_cmd(
     action: Annotated[str | None, typer.Argument(metavar="ACTION", help=("add BASE COPY... | list | remove NAME-OR-COPY | import LIST.toml|LIST.csv | run | "
@@ -908,6 +916,8 @@ def watch_cmd(
     delay: Annotated[float, typer.Option("--delay", metavar="SECONDS", help="run: seconds between two requests' starts to one host.")] = 0.5,
     workers: Annotated[int | None, typer.Option("--workers", metavar="N", help="run: copies read at once in all (default 8).", parser=_count_of("workers"),
             show_default=False)] = None,
+    pages: Annotated[Path | None, typer.Option("--pages", metavar="DIR", help=("run: write each copy's review page into DIR; report -f html: link the "
+            "dashboard's cells to them."), show_default=False)] = None,
     fmt: Annotated[str, _format_option("watch")] = default_format("watch"),
     rules: RulesOpt = None,
     output: OutputOpt = None,
@@ -962,11 +972,11 @@ def watch_cmd(
                 _interrupted_keeps(output)
                 with _Progress("watching") as bar:
                     ran = w.run(store, settings=settings, workers=workers or w.WORKERS, per_host=per_host or w.PER_HOST, delay=delay,
-                                progress=bar.show if bar.on else None)
-                result = w.report(store)
+                                progress=bar.show if bar.on else None, pages=pages)
+                result = w.report(store, pages=pages, link=_link_to(pages, output))
                 code = ran.exit_code
             elif action == "report":
-                report = w.report(store, since=since, last=last)
+                report = w.report(store, since=since, last=last, pages=pages, link=_link_to(pages, output))
                 result, code = report, report.exit_code
             else:
                 result = w.history(store, given[0])

@@ -169,6 +169,15 @@ def _watch_text(result: WatchReport | CopyHistory | Watched, view: View) -> str:
     return render.watch_text(result, color=view.color, width=view.width)
 
 
+def _watch_html(result: WatchReport | CopyHistory | Watched, view: View) -> str:
+    from jiaokan.render_html import watch_html
+    from jiaokan.watch import WatchReport
+
+    if not isinstance(result, WatchReport):
+        raise ValueError("only a report has a dashboard (jiaokan watch report -f html)")
+    return watch_html(result)
+
+
 def _watch_csv(result: WatchReport | CopyHistory | Watched, view: View) -> str:
     from jiaokan import render
 
@@ -215,6 +224,7 @@ OUTPUTS: dict[Command, tuple[Output[Any], ...]] = {
         Output(Format.TEXT, "a report", _watch_text),
         Output(Format.JSON, "jiaokan.watch/1", _json),
         Output(Format.CSV, "the inspection spreadsheet: a row per open finding (report, history)", _watch_csv),
+        Output(Format.HTML, "the dashboard: copies × runs, each cell linking to its review page (report)", _watch_html),
     ),
     "review": (
         Output(Format.HTML, "the side-by-side review page", _review_html),

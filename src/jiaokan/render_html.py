@@ -30,6 +30,8 @@ from jiaokan.trace import TraceResult
 if TYPE_CHECKING:
     import jinja2
 
+    from jiaokan.watch import WatchReport
+
 _SEVERITY_CLASS = {"substantive": "sub", "structural": "str", "cosmetic": "cos", "framing": "frm"}
 
 
@@ -145,4 +147,34 @@ def trace_html(result: TraceResult) -> str:
         css=Markup(css),
         csp=Markup(policy),
         version=__version__,
+    ))
+
+
+_WATCH_SYMBOLS = {"same": "✓", "changed": "~", "drift": "✗", "gone": "∅", "error": "!"}
+
+
+def watch_html(report: WatchReport) -> str:
+    """The watch dashboard: copies × runs as a status grid (a cell links to its review page when one was written),
+    then each drifting copy's open findings; no script at all."""
+    import jinja2
+
+    from jiaokan.watch import KINDS
+
+    root = resources.files("jiaokan")
+    css = root.joinpath("assets/watch.css").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    template = env.from_string(root.joinpath("templates/watch.html.j2").read_text(encoding="utf-8"))
+    policy = f"default-src 'none'; style-src {_sha256(css)}; script-src 'none'; base-uri 'none'; form-action 'none'"
+    by_copy = {c.copy.id: c for c in report.changes}
+    cells = dict(report.grid)
+    rows = []
+    for cid, change in by_copy.items():
+        mine = dict(cells.get(cid, ()))
+        rows.append({"source": change.copy.source, "base": change.copy.base, "tags": change.copy.tags, "kinds": change.kinds,
+                     "cells": [mine.get(r.id) for r in report.runs]})
+    drifting = [{"watched": c.copy, "now": c.now, "wrong_since": c.wrong_since, "new_prints": {f.fingerprint for f in c.new}}
+                for c in report.changes if c.now.status == "drift"]
+    return _no_commands(template.render(
+        report=report, runs=report.runs, rows=rows, drifting=drifting, symbols=_WATCH_SYMBOLS,
+        counts=[(k, len(report.of(k))) for k in KINDS], css=Markup(css), csp=Markup(policy), version=__version__,
     ))

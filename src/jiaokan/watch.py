@@ -235,8 +235,11 @@ class WatchRun:
 
 
 def run(store: WatchStore, *, settings: Settings | None = None, workers: int = WORKERS, per_host: int = PER_HOST, delay: float = DELAY,
-        progress: Callable[[int, int, str], None] | None = None, docx_revisions: DocxRevisions = "accepted") -> WatchRun:
-    """Read every copy watched, diff it against its base, and store the run (one transaction, under the run lock)."""
+        progress: Callable[[int, int, str], None] | None = None, docx_revisions: DocxRevisions = "accepted", pages: Path | None = None) -> WatchRun:
+    """Read every copy watched, diff it against its base, and store the run (one transaction, under the run lock).
+
+    ``pages``: a folder where each copy read gets its review page (``page_name``), the dashboard's links; a page
+    is named by the copy and the hash of what was read, so an unchanged copy's page is written once."""
     settings = settings or Settings()
     with store.run_lock():
         started = now()
@@ -251,7 +254,7 @@ def run(store: WatchStore, *, settings: Settings | None = None, workers: int = W
             for k, (c, future) in enumerate(zip(copies, reads, strict=True)):
                 if progress is not None:
                     progress(k, len(copies), c.source)
-                results.append(_judge(c, future.result(), prepared[c.base], settings, previous.get(c.id)))
+                results.append(_judge(c, future.result(), prepared[c.base], settings, previous.get(c.id), pages))
         if progress is not None:
             progress(len(copies), len(copies), "")
         info = store.record_run(started, now(), __version__, results)
@@ -278,8 +281,13 @@ def _base(base: Base, settings: Settings, docx_revisions: DocxRevisions) -> _Pre
         return _Prepared(base, None, None, f"the base {base.name!r}: {exc}")
 
 
-def _judge(copy: Copy, read: Read, base: _Prepared, settings: Settings, before: CopyResult | None) -> CopyResult:
-    """One copy's status and findings in this run."""
+def page_name(copy_id: int, sha256: str) -> str:
+    """The file name of a copy's review page for the bytes it read."""
+    return f"copy-{copy_id}-{sha256[:16]}.html"
+
+
+def _judge(copy: Copy, read: Read, base: _Prepared, settings: Settings, before: CopyResult | None, pages: Path | None = None) -> CopyResult:
+    """One copy's status and findings in this run (its review page written into ``pages``)."""
     from jiaokan.diff import diff_prepared
     from jiaokan.prepare import Prepared, prepare
 
@@ -289,6 +297,8 @@ def _judge(copy: Copy, read: Read, base: _Prepared, settings: Settings, before: 
         return CopyResult(copy.id, "error", read.sha256, read.final_url, None, base.error)
     assert isinstance(base.prepared, Prepared)
     result = diff_prepared(base.prepared, prepare(read.document, settings=settings), settings=settings)
+    if pages is not None and read.sha256 is not None and not (pages / page_name(copy.id, read.sha256)).exists():
+        _write_page(pages / page_name(copy.id, read.sha256), base.prepared.document, result)
     listed = result.listed(include_cosmetic=False)
     substantive = [f for f in listed if f.severity == SUBSTANTIVE]
     accepted: set[int] = set()
@@ -299,6 +309,17 @@ def _judge(copy: Copy, read: Read, base: _Prepared, settings: Settings, before: 
     drift = any(not f.accepted for f in stored)
     status: Status = "drift" if drift else "changed" if before is not None and before.sha256 not in (None, read.sha256) else "same"
     return CopyResult(copy.id, status, read.sha256, read.final_url, None, None, counts, stored)
+
+
+def _write_page(path: Path, base: Document, result: object) -> None:
+    from jiaokan.atomic import write_atomic
+    from jiaokan.diff import DiffResult
+    from jiaokan.render_html import review_html
+    from jiaokan.review import build_review
+
+    assert isinstance(result, DiffResult)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, review_html(build_review(base, [result])))
 
 
 def _stored(f: Finding, accepted: bool) -> StoredFinding:
@@ -326,13 +347,19 @@ class CopyChange:
         return _kinds(self)
 
 
+Cell = tuple[Status, str | None]  # a copy's status in a run, and the link to its review page (None: none written)
+
+
 @dataclass(frozen=True, slots=True)
 class WatchReport:
-    """The latest run against an earlier one (the one before it, N before it, or the last before a date)."""
+    """The latest run against an earlier one (the one before it, N before it, or the last before a date); and,
+    for the dashboard, every run so far (``runs``) with each copy's cell in it (``grid``: copy id → run id → cell)."""
 
     run: RunInfo
     against: RunInfo | None
     changes: tuple[CopyChange, ...]
+    runs: tuple[RunInfo, ...] = ()
+    grid: tuple[tuple[int, tuple[tuple[int, Cell], ...]], ...] = ()
 
     def of(self, kind: str) -> list[CopyChange]:
         """The copies a report lists under ``kind``: new-drift, fixed, changed, gone, still-wrong, error."""
@@ -365,9 +392,10 @@ def _kinds(c: CopyChange) -> list[str]:
     return out
 
 
-def report(store: WatchStore, *, since: str | None = None, last: int | None = None) -> WatchReport:
+def report(store: WatchStore, *, since: str | None = None, last: int | None = None, pages: Path | None = None, link: str = "") -> WatchReport:
     """What changed between the latest run and the run before it (``last``: N runs before it; ``since``: the last
-    run that started before that date or time, ISO 8601)."""
+    run that started before that date or time, ISO 8601).  ``pages``: the folder of the review pages a run wrote;
+    a cell links to its page as ``link`` + the page's name when the page is there."""
     runs = store.runs()
     if not runs:
         raise InputError("no watch run yet", "a report compares runs, and none is stored", "run: jiaokan watch run")
@@ -396,7 +424,15 @@ def report(store: WatchStore, *, since: str | None = None, last: int | None = No
                     break
                 since_when = info.started
         changes.append(CopyChange(copy, current, then, new, _unique(fixed), since_when))
-    return WatchReport(latest, against, tuple(changes))
+    grid = []
+    for cid, rows in histories.items():
+        cells = []
+        for info, r in rows:
+            page = page_name(cid, r.sha256) if r.sha256 is not None else None
+            href = link + page if page is not None and pages is not None and (pages / page).is_file() else None
+            cells.append((info.id, (r.status, href)))
+        grid.append((cid, tuple(cells)))
+    return WatchReport(latest, against, tuple(changes), tuple(runs), tuple(grid))
 
 
 def _unique(findings: Iterable[StoredFinding]) -> tuple[StoredFinding, ...]:
