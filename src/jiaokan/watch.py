@@ -247,7 +247,8 @@ def run(store: WatchStore, *, settings: Settings | None = None, workers: int = W
         bases = {b.name: b for b in store.bases()}
         previous = store.last_results()
         hosts = _Hosts(per_host, delay)
-        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="jiaokan-watch") as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="jiaokan-watch")
+        try:
             reads: list[Future[Read]] = [pool.submit(hosts.read, c.source, lambda s: read_copy(s, docx_revisions=docx_revisions)) for c in copies]
             prepared = {name: _base(b, settings, docx_revisions) for name, b in bases.items() if any(c.base == name for c in copies)}
             results = []
@@ -255,6 +256,8 @@ def run(store: WatchStore, *, settings: Settings | None = None, workers: int = W
                 if progress is not None:
                     progress(k, len(copies), c.source)
                 results.append(_judge(c, future.result(), prepared[c.base], settings, previous.get(c.id), pages))
+        finally:  # interrupted: the reads not begun are cancelled, not waited for; nothing of this run is stored
+            pool.shutdown(wait=False, cancel_futures=True)
         if progress is not None:
             progress(len(copies), len(copies), "")
         info = store.record_run(started, now(), __version__, results)
