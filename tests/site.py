@@ -72,7 +72,7 @@ class Site:
         handler = type("Bound", (Site.Request,), {"site": self})
         self.server = ThreadingHTTPServer((address, 0), handler)
         self.server.daemon_threads = True
-        self.server.handle_error = lambda request, address: None  # type: ignore[method-assign]  # a client hanging up is expected
+        self.server.handle_error = lambda request, address: None  # type: ignore[method-assign,assignment]  # a client hanging up is expected
         self.address = address
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
