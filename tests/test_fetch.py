@@ -11,12 +11,9 @@ from __future__ import annotations
 import io
 import json
 import socket
-import threading
 import time
 import zipfile
-from collections import Counter
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +25,7 @@ from jiaokan.ingest import read_document
 from .cli import run
 from .conftest import COUNTY_002, VENDOR_001
 from .pdfs import cid_pdf, cjk_ttf, layout
+from .site import Handler, Site, html_page
 
 TIMEOUT = "0.4"  # seconds: every wait in these tests is this short
 LIMIT = 100_000  # JIAOKAN_MAX_BYTES for the size tests: above each sample, far below the huge bodies
@@ -35,13 +33,6 @@ BIG5_LINE = "(五)開展試點示範。"  # a Big5 line no detector reads: only 
 SCAN_LINE = "数字政府建设"  # the one line of the scan served as a PNG
 OFD = Path(__file__).parent / "data" / "ofd" / "helloworld.ofd"  # one line: 你好呀，OFD Reader&Writer！
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-Handler = Callable[["Site.Request"], None]
-
-
-def html_page(text: str, *, meta: str = "") -> str:
-    """A sample as a web page: its lines as paragraphs."""
-    paras = "".join(f"<p>{line}</p>\n" for line in text.splitlines() if line.strip())
-    return f"<!DOCTYPE html>\n<html><head>{meta}<title>page</title></head>\n<body>\n{paras}</body></html>\n"
 
 
 def docx_bytes(paragraphs: list[str]) -> bytes:
@@ -81,62 +72,6 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             z.writestr(name, data)
     return buf.getvalue()
-
-
-class Site:
-    """The test server's pages, and what it was asked."""
-
-    class Request(BaseHTTPRequestHandler):
-        site: Site
-
-        def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0]
-            self.site.hits[path] += 1
-            self.site.headers[path] = dict(self.headers.items())
-            handler = self.site.routes.get(path)
-            if handler is None:
-                self.send_error(404)
-                return
-            handler(self)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def send(self, body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200, headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
-
-    def __init__(self) -> None:
-        self.hits: Counter[str] = Counter()
-        self.headers: dict[str, dict[str, str]] = {}
-        self.not_modified: Counter[str] = Counter()
-        self.sent: Counter[str] = Counter()  # body bytes written by the streaming pages
-        self.failing: set[str] = set()  # pages that answer 500 from now on
-        self.routes: dict[str, Handler] = {}
-        handler = type("Bound", (Site.Request,), {"site": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
-        self.server.handle_error = lambda request, address: None  # type: ignore[method-assign]  # a client hanging up is expected
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def page(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8", **headers: str) -> str:
-        def answer(r: Site.Request) -> None:
-            if path in self.failing:
-                r.send(b"down", "text/plain", 500)
-            else:
-                r.send(body, content_type, headers=headers)
-
-        self.routes[path] = answer
-        return self.url(path)
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ sees of the statuses, the exit codes, the report's kinds and the history in the 
 from __future__ import annotations
 
 import csv
-import re
 import io
 import json
+import re
 import sqlite3
 from importlib import resources
 from pathlib import Path

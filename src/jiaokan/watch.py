@@ -184,6 +184,7 @@ class _Hosts:
         self.lock = threading.Lock()
         self.slots: dict[str, threading.Semaphore] = {}
         self.next_start: dict[str, float] = {}
+        self.stopped = threading.Event()  # the run was interrupted: the reads still waiting their turn are not made
 
     def read(self, source: str, reader: Callable[[str], Read]) -> Read:
         host = (urlsplit(source).hostname or "") if "://" in source else ""
@@ -192,6 +193,8 @@ class _Hosts:
         with self.lock:
             slot = self.slots.setdefault(host, threading.Semaphore(self.per_host))
         with slot:
+            if self.stopped.is_set():
+                return Read(None, error="the run was interrupted")
             with self.lock:
                 start = max(time.monotonic(), self.next_start.get(host, 0.0))
                 self.next_start[host] = start + self.delay
@@ -256,8 +259,11 @@ def run(store: WatchStore, *, settings: Settings | None = None, workers: int = W
                 if progress is not None:
                     progress(k, len(copies), c.source)
                 results.append(_judge(c, future.result(), prepared[c.base], settings, previous.get(c.id), pages))
-        finally:  # interrupted: the reads not begun are cancelled, not waited for; nothing of this run is stored
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # interrupted (Ctrl-C, a failing callback): stop reading; nothing of this run is stored
+            hosts.stopped.set()  # the reads still waiting their turn are not made, those not begun are cancelled
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown()
         if progress is not None:
             progress(len(copies), len(copies), "")
         info = store.record_run(started, now(), __version__, results)
@@ -416,13 +422,18 @@ def report(store: WatchStore, *, since: str | None = None, last: int | None = No
         history = [(info, r) for info, r in histories[cid] if info.id <= latest.id]
         current = history[-1][1]
         then = next((r for info, r in reversed(history) if against is not None and info.id <= against.id), None)
-        before = {f.fingerprint for f in then.findings if not f.accepted} if then is not None else set()
+        # what was known of its text: the last result then that read it (a run that could not read it knows nothing)
+        known = next((r for info, r in reversed(history) if against is not None and info.id <= against.id and r.status != "error"), None)
+        before = {f.fingerprint for f in known.findings if not f.accepted} if known is not None else set()
         nowset = {f.fingerprint for f in current.findings if not f.accepted}
         new = tuple(f for f in current.findings if not f.accepted and f.fingerprint not in before)
-        fixed = tuple(f for f in (then.findings if then is not None else ()) if not f.accepted and f.fingerprint not in nowset)
+        read_now = current.status in ("same", "drift", "changed")  # fixed only if this run read it: not an error, not gone
+        fixed = tuple(f for f in (known.findings if known is not None and read_now else ()) if not f.accepted and f.fingerprint not in nowset)
         since_when = None
         if current.status == "drift":
             for info, r in reversed(history):
+                if r.status == "error":
+                    continue  # a run that could not read it does not end the drift
                 if r.status != "drift":
                     break
                 since_when = info.started
