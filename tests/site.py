@@ -10,6 +10,8 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 Handler = Callable[["Site.Request"], None]
 
@@ -123,3 +125,15 @@ class Site:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+TIMEOUT = "0.4"  # seconds: JIAOKAN_TIMEOUT in the tests that read from these servers
+
+
+def isolated_reads(tmp_path: Path, monkeypatch: Any, hosts: str = "127.0.0.1") -> None:
+    """Library reads in a test never touch the user's cache, wait briefly, and go straight to the loopback servers."""
+    monkeypatch.setenv("JIAOKAN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("JIAOKAN_TIMEOUT", TIMEOUT)
+    monkeypatch.delenv("JIAOKAN_OFFLINE", raising=False)
+    monkeypatch.setenv("NO_PROXY", hosts)
+    monkeypatch.setenv("no_proxy", hosts)

@@ -25,9 +25,8 @@ from jiaokan.ingest import read_document
 from .cli import run
 from .conftest import COUNTY_002, VENDOR_001
 from .pdfs import cid_pdf, cjk_ttf, layout
-from .site import Handler, Site, html_page
+from .site import TIMEOUT, Handler, Site, html_page, isolated_reads
 
-TIMEOUT = "0.4"  # seconds: every wait in these tests is this short
 LIMIT = 100_000  # JIAOKAN_MAX_BYTES for the size tests: above each sample, far below the huge bodies
 BIG5_LINE = "(五)開展試點示範。"  # a Big5 line no detector reads: only a declaration can
 SCAN_LINE = "数字政府建设"  # the one line of the scan served as a PNG
@@ -193,10 +192,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def library_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Library calls in these tests never touch the user's cache, and wait briefly."""
-    monkeypatch.setenv("JIAOKAN_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("JIAOKAN_TIMEOUT", TIMEOUT)
-    monkeypatch.delenv("JIAOKAN_OFFLINE", raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    isolated_reads(tmp_path, monkeypatch)
 
 
 def saved(tmp_path: Path, site: Site, path: str, name: str) -> Path:

@@ -25,9 +25,8 @@ from jiaokan.findings import SUBSTANTIVE
 from jiaokan.watchdb import SCHEMA_VERSION, CopyResult, WatchStore, open_store
 
 from .conftest import COUNTY_002
-from .site import Site, html_page
+from .site import TIMEOUT, Site, html_page, isolated_reads
 
-TIMEOUT = "0.4"  # seconds: JIAOKAN_TIMEOUT in these tests
 TEXT = COUNTY_002.read_text(encoding="utf-8")
 DRIFT = ("履职能力建设", "履职能力提升")
 DRIFT_2 = ("多层次", "多层级")
@@ -48,11 +47,7 @@ def page(text: str = TEXT, *, before: str = "") -> bytes:
 @pytest.fixture(autouse=True)
 def library_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reads never touch the user's cache, wait briefly, and go straight to the loopback servers."""
-    monkeypatch.setenv("JIAOKAN_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("JIAOKAN_TIMEOUT", TIMEOUT)
-    monkeypatch.delenv("JIAOKAN_OFFLINE", raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,127.0.0.2")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,127.0.0.2")
+    isolated_reads(tmp_path, monkeypatch, "127.0.0.1,127.0.0.2")
 
 
 @pytest.fixture(autouse=True)

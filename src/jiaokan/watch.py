@@ -112,8 +112,9 @@ def _csv_list(path: Path, raw: bytes) -> list[Entry]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="strict") if _gb(raw) else ""
-        if not text:
+        try:
+            text = raw.decode("gb18030")  # a spreadsheet saved as CSV on a Chinese Windows
+        except UnicodeDecodeError:
             raise InputError(f"{path}: not UTF-8 or GB18030 text", "a CSV list is text", "save it as CSV UTF-8") from None
     rows = list(csv.DictReader(io.StringIO(text)))
     if not rows or not {"base", "copy"} <= set(rows[0]):
@@ -131,14 +132,6 @@ def _csv_list(path: Path, raw: bytes) -> list[Entry]:
             entry = grouped[(name, base)] = (entry[0], entry[1], entry[2], _beside(path, baseline), entry[4])
         entry[4].append(_beside(path, copy))
     return list(grouped.values())
-
-
-def _gb(raw: bytes) -> bool:
-    try:
-        raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _beside(listfile: Path, source: str) -> str:
