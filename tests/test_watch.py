@@ -437,3 +437,51 @@ def test_a_copy_that_could_not_be_read_is_not_fixed_and_its_drift_not_new_again(
     assert rep.of("new-drift") == []
     assert sources(rep.of("still-wrong")) == [url]
     assert rep.of("still-wrong")[0].wrong_since == first.run.started
+
+
+# ---------------------------------------------------------------- scale
+
+
+def test_five_hundred_copies_with_faults_in_two_runs(site: Site, store: WatchStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20, item 5: 500 copies on one machine, pages changing between runs, vanishing, redirected, failing and
+    declaring the wrong charset; every copy judged, none stopping another (a time-out of the real order: the diffs
+    hold the interpreter while the reads wait for their answers)."""
+    monkeypatch.setenv("JIAOKAN_TIMEOUT", "20")
+    kinds = ("same", "drift", "moved", "404", "500", "charset")
+    urls: dict[str, str] = {}
+    for k in range(500):
+        kind = kinds[k % len(kinds)]
+        path = f"/c{k}.html"
+        if kind == "same":
+            site.page(path, page())
+        elif kind == "drift":
+            site.page(path, page(drifted(DRIFT)))
+        elif kind == "moved":
+            site.page(f"/t{k}.html", page())
+            site.redirect(path, f"/t{k}.html")
+        elif kind == "404":
+            site.status(path, 404)
+        elif kind == "500":
+            site.status(path, 500)
+        else:
+            site.page(path, html_page(TEXT).encode("gb18030"), "text/html; charset=utf-8")
+        urls[site.url(path)] = kind
+    watch.add(store, str(COUNTY_002), list(urls), name="five hundred")
+    expected = {"same": "same", "drift": "drift", "moved": "same", "404": "gone", "500": "error", "charset": "same"}
+    first = run(store, workers=16, per_host=16)
+    assert {u: r.status for u, r in by_source(first).items()} == {u: expected[k] for u, k in urls.items()}
+    # between the runs: the drifted pages are fixed, the identical ones get a navigation bar, the 404s come back
+    for u, kind in urls.items():
+        path = "/" + u.rsplit("/", 1)[1]
+        if kind == "drift":
+            site.page(path, page())
+        elif kind == "same":
+            site.page(path, page(before="<nav>首页 > 通知公告</nav>\n"))
+        elif kind == "404":
+            site.page(path, page())
+    second = run(store, workers=16, per_host=16)
+    again = {"same": "changed", "drift": "changed", "moved": "same", "404": "same", "500": "error", "charset": "same"}
+    assert {u: r.status for u, r in by_source(second).items()} == {u: again[k] for u, k in urls.items()}
+    rep = watch.report(store)
+    assert len(rep.of("fixed")) == sum(k == "drift" for k in urls.values()) and len(rep.of("back")) == sum(k == "404" for k in urls.values())
+    assert len(store.runs()) == 2 and second.exit_code == 2

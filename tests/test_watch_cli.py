@@ -161,20 +161,136 @@ def test_remove_keeps_the_history(tmp_path: Path) -> None:
     assert watch(tmp_path, "remove", "nothing.txt")[0] == 2
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    ([], "watch needs an ACTION"),
-    (["dance"], "'dance' is not an action of jiaokan watch"),
-    (["add", "base.txt"], "watch add takes BASE COPY...: 1 was given"),
-    (["run"], "nothing to run"),
-    (["report"], "no watch run yet"),
-    (["history", "c9.txt"], "no such copy"),
-    (["report", "--since", "2026-01-01", "--last", "2"], "--since and --last both given"),
-    (["list", "--db", "."], "is a folder"),
+@pytest.mark.parametrize(("watched", "args", "says"), [
+    (False, [], "watch needs an ACTION"),
+    (False, ["dance"], "'dance' is not an action of jiaokan watch"),
+    (False, ["add", "base.txt"], "watch add takes BASE COPY...: 1 was given"),
+    (False, ["add", "base.txt", "nope.txt"], "nope.txt: no such file"),
+    (False, ["add", "nope.txt", "c1.txt"], "nope.txt: no such file"),
+    (False, ["run"], "no watch history here"),
+    (False, ["report", "--db", "typo.db"], "typo.db: no watch history here"),
+    (True, ["report"], "no watch run yet"),
+    (True, ["history", "c9.txt"], "no such copy"),
+    (True, ["report", "--since", "2026-01-01", "--last", "2"], "--since and --last both given"),
+    (True, ["report", "--since", "yesterday"], "--since 'yesterday': not a date"),
+    (True, ["run", "--pages", "c1.txt"], "--pages c1.txt: cannot make the folder"),
+    (True, ["run", "-o", "c1.txt"], "c1.txt"),
+    (True, ["list", "-o", "base.txt"], "base.txt"),
+    (False, ["list", "--db", "."], "is a folder"),
 ])
-def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path, args: list[str], says: str) -> None:
+def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path, watched: bool, args: list[str], says: str) -> None:
     site(tmp_path, 1)
+    if watched:
+        assert watch(tmp_path, "add", "base.txt", "c1.txt")[0] == 0
+    documents = lambda: {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and ".db" not in p.name}  # noqa: E731
+    before, databases = documents(), sorted(p.name for p in tmp_path.glob("*.db"))
     code, out, err = watch(tmp_path, *args)
     assert code == 2 and out == "" and says in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert documents() == before  # no input overwritten
+    assert sorted(p.name for p in tmp_path.glob("*.db")) == databases  # and no database left behind by a read
+
+
+def test_nothing_to_run_once_every_copy_is_removed(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    watch(tmp_path, "add", "base.txt", "c1.txt")
+    watch(tmp_path, "remove", "c1.txt")
+    code, _, err = watch(tmp_path, "run")
+    assert code == 2 and "nothing to run" in err
+
+
+def test_last_beyond_the_runs_and_since_with_an_offset(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    watch(tmp_path, "add", "base.txt", "c1.txt")
+    watch(tmp_path, "run")
+    watch(tmp_path, "run")
+    code, _, err = watch(tmp_path, "report", "--last", "5")
+    assert code == 2 and "--last 5: only 1 run before the latest" in err
+    first = open_store(tmp_path / "jiaokan-watch.db").runs()[0].started  # UTC
+    code, out, _ = watch(tmp_path, "report", "--since", "2999-01-01T08:00+08:00", "-f", "json")
+    assert code == 0 and json.loads(out)["against"]["started"] == first
+
+
+def test_a_copy_gone_then_back_is_back_and_its_new_bytes_changed(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    watch(tmp_path, "add", "base.txt", "c1.txt")
+    watch(tmp_path, "run")
+    (tmp_path / "c1.txt").rename(tmp_path / "away.txt")
+    assert json.loads(watch(tmp_path, "run", "-f", "json")[1])["copies"][0]["kinds"] == ["gone"]
+    (tmp_path / "c1.txt").write_text("首页 > 通知公告\n\n" + TEXT, encoding="utf-8")
+    code, out, _ = watch(tmp_path, "run", "-f", "json")
+    copy = json.loads(out)["copies"][0]
+    assert code == 0 and copy["now"]["status"] == "changed" and copy["kinds"] == ["changed", "back"]
+
+
+def test_a_finding_shows_both_files_own_characters_and_places(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    (tmp_path / "c1.txt").write_text(TEXT.replace("履职能力建设", "履職能力提昇"), encoding="utf-8")  # traditional on the page
+    watch(tmp_path, "add", "base.txt", "c1.txt")
+    code, out, _ = watch(tmp_path, "run", "-f", "csv")
+    row = next(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+    assert code == 1 and (row["base_text"], row["witness_text"]) == ("建设", "提昇")  # as each file has them
+    line, column = int(row["base_line"]), int(row["base_column"])
+    assert TEXT.splitlines()[line - 1][column - 1:column + 1] == "建设"
+    page_line = (tmp_path / "c1.txt").read_text(encoding="utf-8").splitlines()[int(row["line"]) - 1]
+    assert page_line[int(row["column"]) - 1:int(row["column"]) + 1] == "提昇"
+    stored = json.loads(watch(tmp_path, "report", "-f", "json")[1])["copies"][0]["now"]["findings"][0]
+    assert (stored["base"], stored["witness"], stored["witness_original"]) == ("建设", "提升", "提昇")  # the key is normalized
+
+
+def test_an_import_that_fails_anywhere_adds_nothing(tmp_path: Path) -> None:
+    site(tmp_path, 2)
+    (tmp_path / "list.toml").write_text('[[watch]]\nbase = "base.txt"\ncopies = ["c1.txt"]\n\n[[watch]]\nbase = "base.txt"\ncopies = []\n', encoding="utf-8")
+    code, _, err = watch(tmp_path, "import", "list.toml")
+    assert code == 2 and "list.toml: [[watch]] number 2: no COPY given" in err
+    assert not (tmp_path / "jiaokan-watch.db").exists()  # checked whole before the database is opened
+    watch(tmp_path, "add", "base.txt", "c2.txt")
+    code, _, err = watch(tmp_path, "import", "list.toml")
+    assert code == 2 and [Path(c["source"]).name for c in json.loads(watch(tmp_path, "list", "-f", "json")[1])["bases"][0]["copies"]] == ["c2.txt"]
+    code, _, err = watch(tmp_path, "add", "base.txt", "c1.txt", "missing.txt")
+    assert code == 2 and len(json.loads(watch(tmp_path, "list", "-f", "json")[1])["bases"][0]["copies"]) == 1
+
+
+def test_a_symlink_loop_is_an_input_error(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    (tmp_path / "l1").symlink_to("l2")
+    (tmp_path / "l2").symlink_to("l1")
+    code, _, err = watch(tmp_path, "add", "base.txt", "l1")
+    assert code == 2 and "l1: no such file" in err
+
+
+def test_first_opens_at_once_migrate_once(tmp_path: Path) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            open_store(tmp_path / "new.db").close()
+        except Exception as exc:  # noqa: BLE001 - any failure of any thread is the test's
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sqlite3.connect(tmp_path / "new.db").execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_a_review_page_is_written_again_when_the_base_changes(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    (tmp_path / "c1.txt").write_text(TEXT.replace(*DRIFT), encoding="utf-8")
+    watch(tmp_path, "add", "base.txt", "c1.txt")
+    watch(tmp_path, "run", "--pages", "pages")
+    (tmp_path / "base.txt").write_text(TEXT.replace(*DRIFT), encoding="utf-8")  # the base now reads as the copy
+    code, out, _ = watch(tmp_path, "run", "--pages", "pages", "-f", "json")
+    assert code == 0 and json.loads(out)["copies"][0]["now"]["status"] == "same"
+    pages = sorted(p.name for p in (tmp_path / "pages").iterdir())
+    assert len(pages) == 2  # the same copy's bytes, two bases: two pages
+    history = json.loads(watch(tmp_path, "history", "c1.txt", "-f", "json")[1])["runs"]
+    assert [r["page"] for r in history] == [p for p in pages if p == history[0]["page"]] + [p for p in pages if p == history[1]["page"]]
+    assert history[0]["page"] != history[1]["page"] and history[0]["base_sha256"] != history[1]["base_sha256"]
 
 
 def test_a_second_run_is_refused_while_one_holds_the_lock(tmp_path: Path) -> None:

@@ -888,11 +888,23 @@ WATCH_ACTIONS = ("add", "list", "remove", "import", "run", "report", "history")
 
 
 def _link_to(pages: Path | None, output: Path | None) -> str:
-    """How the dashboard (at ``output``, else the working folder) links into the folder of review pages."""
+    """How the dashboard (at ``output``, else the working folder) links into the folder of review pages (a URL path:
+    a space or # in a folder's name is percent-encoded)."""
+    from urllib.parse import quote
+
     if pages is None:
         return ""
     here = Path(".") if output is None or _is_stdout(output) else output.parent
-    return Path(os.path.relpath(pages, here)).as_posix().rstrip("/") + "/"
+    return quote(Path(os.path.relpath(pages, here)).as_posix().rstrip("/")) + "/"
+
+
+def _watched_files(store: Any) -> list[tuple[str, str]]:
+    """Every file a watch reads: its bases, baselines and copies (URLs are no files to overwrite)."""
+    from jiaokan.web import is_url
+
+    files = [("a watched base", b.source) for b in store.bases()] + [("a base's baseline", b.baseline) for b in store.bases() if b.baseline]
+    files += [("a watched copy", c.source) for c in store.copies()]
+    return [(what, path) for what, path in files if not is_url(path)]
 
 
 @app.command("watch", cls=_Command)
@@ -950,18 +962,23 @@ def watch_cmd(
             raise InputError("--since and --last both given", "a report compares the latest run with one earlier run", "drop one of them")
         path = db if db is not None else Path("jiaokan-watch.db")
         _guard(output, [("--db", str(path)), *[("ARGS", a) for a in given], *_aux(effective)])
-        store = open_store(path)
+        # what to add is checked whole before the database is opened: a mistake leaves no new file behind, nor half a list
+        adding = ([w.new_watch(name, given[0], tags_from(tag or []), str(baseline) if baseline else None, given[1:], "watch add")] if action == "add"
+                  else w.read_list(Path(given[0])) if action == "import" else [])
+        store = open_store(path, create=bool(adding))  # what only reads never leaves a new file behind
         try:
+            _guard(output, _watched_files(store))  # a report written over a watched copy, its base or its baseline: refused
             result: object
             if action == "add":
-                base, added = w.add(store, given[0], given[1:], name=name, tags=tags_from(tag or []), baseline=str(baseline) if baseline else None)
+                base, added = store.add(adding, w.now())[0]
                 typer.echo(f"jiaokan: watching {plural(len(added), 'copy', 'copies')} of {one_line(base.name)}", err=True)
                 result = w.watched(store)
             elif action == "remove":
                 typer.echo(f"jiaokan: removed {w.remove(store, given[0])} (the history stays)", err=True)
                 result = w.watched(store)
             elif action == "import":
-                n_bases, n_copies = w.import_list(store, Path(given[0]))
+                imported = store.add(adding, w.now())
+                n_bases, n_copies = len(imported), sum(len(copies) for _, copies in imported)
                 typer.echo(f"jiaokan: {plural(n_bases, 'base')}, {plural(n_copies, 'copy', 'copies')} from {one_line(given[0])}", err=True)
                 result = w.watched(store)
             elif action == "list":
@@ -973,10 +990,10 @@ def watch_cmd(
                 with _Progress("watching") as bar:
                     ran = w.run(store, settings=settings, workers=workers or w.WORKERS, per_host=per_host or w.PER_HOST, delay=delay,
                                 progress=bar.show if bar.on else None, pages=pages)
-                result = w.report(store, pages=pages, link=_link_to(pages, output))
+                result = w.report(store, link=_link_to(pages, output))
                 code = ran.exit_code
             elif action == "report":
-                report = w.report(store, since=since, last=last, pages=pages, link=_link_to(pages, output))
+                report = w.report(store, since=since, last=last, link=_link_to(pages, output))
                 result, code = report, report.exit_code
             else:
                 result = w.history(store, given[0])

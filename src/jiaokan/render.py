@@ -465,7 +465,7 @@ def scan_text(summary: Summary, *, color: bool = False, width: int = 100) -> str
 
 # ---------------------------------------------------------------- watch
 
-_WATCH_KIND = {"new-drift": ("NEW DRIFT", "bold red"), "fixed": ("fixed", "green"), "changed": ("changed", "cyan"), "gone": ("GONE", "bold magenta"),
+_WATCH_KIND = {"new-drift": ("NEW DRIFT", "bold red"), "fixed": ("fixed", "green"), "changed": ("changed", "cyan"), "gone": ("GONE", "bold magenta"), "back": ("back", "green"),
                "still-wrong": ("still wrong", "red"), "error": ("ERROR", "bold magenta")}
 _WATCH_STATUS = {"same": "green", "drift": "bold red", "changed": "cyan", "gone": "bold magenta", "error": "bold magenta"}
 
@@ -492,9 +492,9 @@ def watch_text(result: WatchReport | CopyHistory | Watched, *, color: bool = Fal
                 for f in shown:
                     if not f.accepted:
                         sheet.print(Line(f"  {f.code}  line {f.line}:{f.column}  ", style="dim").append(
-                            f"「{clip(one_line(f.base_text), 40)}」→「{clip(one_line(f.witness_text), 40)}」"))
+                            f"「{clip(one_line(f.base_original or f.base_text), 40)}」→「{clip(one_line(f.witness_original or f.witness_text), 40)}」"))
                 if kind in ("gone", "error") and c.now.error:
-                    sheet.print(Line(f"  {clip(one_line(c.now.error), width - 2)}", style="dim"))
+                    sheet.print(Line(f"  {one_line(c.now.error)}", style="dim"))  # whole: its last part says how to fix it
                 if kind == "changed" and c.now.final_url:
                     sheet.print(Line(f"  now at {_name(c.now.final_url)}", style="dim"))
         return sheet.text()
@@ -509,7 +509,7 @@ def watch_text(result: WatchReport | CopyHistory | Watched, *, color: bool = Fal
     sheet.print(Line(f"jiaokan watch: {plural(len(result.bases), 'base')}, {plural(len(result.copies), 'copy', 'copies')}", style="bold"))
     for b in result.bases:
         sheet.print()
-        tags = "  ".join(f"{k}={v}" for k, v in b.tags)
+        tags = "  ".join(one_line(f"{k}={v}") for k, v in b.tags)
         sheet.print(Line(f"{one_line(b.name)}", style="bold").append(f"  {_name(b.source)}" + (f"  {tags}" if tags else "")))
         for copy in result.copies:
             if copy.base == b.name:
@@ -518,7 +518,7 @@ def watch_text(result: WatchReport | CopyHistory | Watched, *, color: bool = Fal
 
 
 WATCH_CSV_COLUMNS = ("run", "started", "base", "copy", "tags", "status", "kinds", "wrong_since", "code", "base_text", "witness_text", "context", "line", "column",
-                     "fingerprint", "http_status", "error")
+                     "base_line", "base_column", "fingerprint", "http_status", "error")
 
 
 def watch_csv(result: WatchReport | CopyHistory | Watched) -> str:
@@ -542,7 +542,8 @@ def watch_csv(result: WatchReport | CopyHistory | Watched) -> str:
         tail = [r.http_status or "", one_line(r.error or "")]
         open_findings: list[StoredFinding | None] = [f for f in r.findings if not f.accepted]
         for f in open_findings or [None]:
-            mid = [f.code, f.base_text, f.witness_text, f.context, f.line, f.column, f.fingerprint] if f else [""] * 7
+            # the texts as each file has them (what an inspector finds on the page), the places in both
+            mid = [f.code, f.base_original, f.witness_original, f.context, f.line, f.column, f.base_line, f.base_column, f.fingerprint] if f else [""] * 9
             out.writerow([_cell(v) for v in (*head, *mid, *tail)])
     return "\ufeff" + buf.getvalue()
 

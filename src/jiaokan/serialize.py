@@ -335,12 +335,13 @@ def _copy(c: WatchedCopy) -> Data:
 
 def _stored(f: StoredFinding) -> Data:
     return {"fingerprint": f.fingerprint, "code": f.code, "severity": f.severity, "base": f.base_text, "witness": f.witness_text,
-            "before": f.before, "after": f.after, "context": f.context, "line": f.line, "column": f.column, "accepted": f.accepted}
+            "before": f.before, "after": f.after, "context": f.context, "line": f.line, "column": f.column, "accepted": f.accepted,
+            "base_original": f.base_original, "witness_original": f.witness_original, "base_line": f.base_line, "base_column": f.base_column}
 
 
 def _result(r: CopyResult) -> Data:
     return {"status": r.status, "sha256": r.sha256, "final_url": r.final_url, "http_status": r.http_status, "error": r.error,
-            "counts": dict(r.counts), "findings": [_stored(f) for f in r.findings]}
+            "counts": dict(r.counts), "findings": [_stored(f) for f in r.findings], "base_sha256": r.base_sha256, "page": r.page}
 
 
 def _change(c: CopyChange) -> Data:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import threading
 import time
@@ -22,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from jiaokan import __version__
 from jiaokan import baseline as bl
@@ -30,7 +31,7 @@ from jiaokan.config import Settings
 from jiaokan.errors import InputError, PageError
 from jiaokan.findings import SUBSTANTIVE, Finding
 from jiaokan.ingest import Document, DocxRevisions
-from jiaokan.watchdb import Base, Copy, CopyResult, RunInfo, Status, StoredFinding, Tags, WatchStore, tags_from
+from jiaokan.watchdb import Base, Copy, CopyResult, NewWatch, RunInfo, Status, StoredFinding, Tags, WatchStore, tags_from
 
 PER_HOST = 2  # requests at once to one host: an office's site is often a small server
 DELAY = 0.5  # seconds between two requests' starts to one host
@@ -48,12 +49,21 @@ def now() -> str:
 
 def add(store: WatchStore, base: str, copies: Sequence[str], *, name: str | None = None, tags: Tags = (), baseline: str | None = None) -> tuple[Base, list[Copy]]:
     """Watch ``copies`` of ``base`` (files or URLs); ``name`` defaults to the base's file name or address."""
+    return store.add([new_watch(name, base, tags, baseline, copies, "watch add")], now())[0]
+
+
+def new_watch(name: str | None, base: str, tags: Tags, baseline: str | None, copies: Sequence[str], where: str) -> NewWatch:
+    """A watch checked before anything is written: copies given, and every file it names there (a URL is read
+    only when a run reads it)."""
+    from jiaokan.web import is_url
+
     if not copies:
-        raise InputError("watch add needs BASE and at least one COPY", "a watch compares copies with their base", "e.g. jiaokan watch add official.txt https://county.gov.cn/notice.html")
-    when = now()
+        raise InputError(f"{where}: no COPY given", "a watch compares copies with their base", "e.g. jiaokan watch add official.txt https://county.gov.cn/notice.html")
+    for what, given in (("the base", base), ("the baseline", baseline), *(("a copy", c) for c in copies)):
+        if given is not None and not is_url(given) and not os.path.isfile(given):
+            raise InputError(f"{where}: {given}: no such file", f"{what} must be a file or an http(s) address", "check the path")
     source = _source(base)
-    entry = store.add_base(name or _default_name(source), source, tags, when, baseline=_source(baseline) if baseline else None)
-    return entry, [store.add_copy(entry.name, _source(c), tags, when) for c in copies]
+    return NewWatch(name or _default_name(source), source, tags, _source(baseline) if baseline else None, tuple(dict.fromkeys(_source(c) for c in copies)))
 
 
 def remove(store: WatchStore, what: str) -> int:
@@ -66,20 +76,22 @@ def remove(store: WatchStore, what: str) -> int:
 
 
 def import_list(store: WatchStore, path: Path) -> tuple[int, int]:
-    """Add what a TOML or CSV list names (docs/watch.md): (bases, copies) added or updated."""
+    """Add what a TOML or CSV list names (docs/watch.md): (bases, copies) added or updated, in one transaction."""
+    added = store.add(read_list(path), now())  # a list that fails anywhere adds nothing
+    return len(added), sum(len(copies) for _, copies in added)
+
+
+def read_list(path: Path) -> list[NewWatch]:
+    """The watches a TOML or CSV list names, each checked (files there, copies given) before anything is written."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the list", exc.strerror or str(exc), "check the path") from exc
     entries = _toml_list(path, raw) if path.suffix.lower() == ".toml" else _csv_list(path, raw)
-    bases = copies = 0
-    for name, base, tags, baseline, sources in entries:
-        _, added = add(store, base, sources, name=name, tags=tags, baseline=baseline)
-        bases, copies = bases + 1, copies + len(added)
-    return bases, copies
+    return [new_watch(name, base, tags, baseline, sources, f"{path}: {where}") for where, (name, base, tags, baseline, sources) in entries]
 
 
-Entry = tuple[str | None, str, Tags, str | None, list[str]]  # name, base, tags, baseline, copies
+Entry = tuple[str, tuple[str | None, str, Tags, str | None, list[str]]]  # where in the list; name, base, tags, baseline, copies
 
 
 def _toml_list(path: Path, raw: bytes) -> list[Entry]:
@@ -102,7 +114,8 @@ def _toml_list(path: Path, raw: bytes) -> list[Entry]:
         name, baseline = t.get("name"), t.get("baseline")
         if not isinstance(name, str | None) or not isinstance(baseline, str | None):
             raise InputError(f"{where}: name and baseline are strings", "they name the watch and its accepted variants file", "quote them")
-        out.append((name, _beside(path, t["base"]), tags_from(tags), _beside(path, baseline) if baseline else None, [_beside(path, c) for c in t["copies"]]))
+        out.append((f"[[watch]] number {k}", (name, _beside(path, t["base"]), tags_from(tags), _beside(path, baseline) if baseline else None,
+                                              [_beside(path, c) for c in t["copies"]])))
     return out
 
 
@@ -116,10 +129,14 @@ def _csv_list(path: Path, raw: bytes) -> list[Entry]:
             text = raw.decode("gb18030")  # a spreadsheet saved as CSV on a Chinese Windows
         except UnicodeDecodeError:
             raise InputError(f"{path}: not UTF-8 or GB18030 text", "a CSV list is text", "save it as CSV UTF-8") from None
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows or not {"base", "copy"} <= set(rows[0]):
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
+    if not {"base", "copy"} <= set(reader.fieldnames or ()):
         raise InputError(f"{path}: needs a header row with base and copy", "each row names a copy and its base", "see docs/watch.md for the format")
-    grouped: dict[tuple[str | None, str], Entry] = {}
+    if not rows:
+        raise InputError(f"{path}: has no rows", "the header is there, but no copy is listed under it", "add a row per copy")
+    grouped: dict[tuple[str | None, str], tuple[str | None, str, Tags, str | None, list[str]]] = {}
+    first_row: dict[tuple[str | None, str], int] = {}
     for k, row in enumerate(rows, 2):
         base, copy = (row.get("base") or "").strip(), (row.get("copy") or "").strip()
         if not base or not copy:
@@ -127,24 +144,25 @@ def _csv_list(path: Path, raw: bytes) -> list[Entry]:
         name = (row.get("name") or "").strip() or None
         tags = tags_from({c: (v or "").strip() for c, v in row.items() if c not in ("base", "copy", "name", "baseline") and c and (v or "").strip()})
         entry = grouped.setdefault((name, base), (name, _beside(path, base), tags, None, []))
+        first_row.setdefault((name, base), k)
         baseline = (row.get("baseline") or "").strip()
         if baseline and entry[3] is None:
             entry = grouped[(name, base)] = (entry[0], entry[1], entry[2], _beside(path, baseline), entry[4])
         entry[4].append(_beside(path, copy))
-    return list(grouped.values())
+    return [(f"line {first_row[key]}", entry) for key, entry in grouped.items()]
 
 
 def _beside(listfile: Path, source: str) -> str:
     """A file named in a list is relative to the list's folder; a URL is as it is."""
     from jiaokan.web import is_url
 
-    return source if is_url(source) else str((listfile.parent / source).resolve())
+    return source if is_url(source) else os.path.abspath(listfile.parent / source)
 
 
 def _source(given: str) -> str:
     from jiaokan.web import is_url
 
-    return given if is_url(given) else str(Path(given).resolve())
+    return given if is_url(given) else os.path.abspath(given)  # a link is kept as a link: it may be repointed
 
 
 def _default_name(source: str) -> str:
@@ -237,21 +255,26 @@ def run(store: WatchStore, *, settings: Settings | None = None, workers: int = W
     ``pages``: a folder where each copy read gets its review page (``page_name``), the dashboard's links; a page
     is named by the copy and the hash of what was read, so an unchanged copy's page is written once."""
     settings = settings or Settings()
+    if pages is not None:
+        try:
+            pages.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"--pages {pages}: cannot make the folder", exc.strerror or str(exc), "give a folder you can write") from exc
     with store.run_lock():
         started = now()
         copies = store.copies()
         bases = {b.name: b for b in store.bases()}
-        previous = store.last_results()
+        previous = store.last_read()
         hosts = _Hosts(per_host, delay)
         pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="jiaokan-watch")
         try:
-            reads: list[Future[Read]] = [pool.submit(hosts.read, c.source, lambda s: read_copy(s, docx_revisions=docx_revisions)) for c in copies]
+            reads: dict[int, Future[Read]] = {c.id: pool.submit(hosts.read, c.source, lambda s: read_copy(s, docx_revisions=docx_revisions)) for c in _by_turns(copies)}
             prepared = {name: _base(b, settings, docx_revisions) for name, b in bases.items() if any(c.base == name for c in copies)}
             results = []
-            for k, (c, future) in enumerate(zip(copies, reads, strict=True)):
+            for k, c in enumerate(copies):
                 if progress is not None:
                     progress(k, len(copies), c.source)
-                results.append(_judge(c, future.result(), prepared[c.base], settings, previous.get(c.id), pages))
+                results.append(_judge(c, reads[c.id].result(), prepared[c.base], settings, previous.get(c.id), pages))
         except BaseException:  # interrupted (Ctrl-C, a failing callback): stop reading; nothing of this run is stored
             hosts.stopped.set()  # the reads still waiting their turn are not made, those not begun are cancelled
             pool.shutdown(wait=True, cancel_futures=True)
@@ -269,6 +292,7 @@ class _Prepared:
     prepared: object | None  # jiaokan.prepare.Prepared
     accepted: bl.Baseline | None
     error: str | None = None
+    key: str = ""  # what a copy is compared with: the base's bytes, its accepted variants, the settings
 
 
 def _base(base: Base, settings: Settings, docx_revisions: DocxRevisions) -> _Prepared:
@@ -277,15 +301,32 @@ def _base(base: Base, settings: Settings, docx_revisions: DocxRevisions) -> _Pre
     from jiaokan.prepare import prepare
 
     try:
+        import hashlib
+
         accepted = bl.load(Path(base.baseline)) if base.baseline else None
-        return _Prepared(base, prepare(read_document(base.source, docx_revisions=docx_revisions), settings=settings), accepted)
+        document = read_document(base.source, docx_revisions=docx_revisions)
+        key = hashlib.sha256("\x1f".join((document.sha256, repr(accepted.entries if accepted else ()), repr(settings))).encode("utf-8")).hexdigest()
+        return _Prepared(base, prepare(document, settings=settings), accepted, key=key)
     except InputError as exc:
         return _Prepared(base, None, None, f"the base {base.name!r}: {exc}")
 
 
-def page_name(copy_id: int, sha256: str) -> str:
-    """The file name of a copy's review page for the bytes it read."""
-    return f"copy-{copy_id}-{sha256[:16]}.html"
+def _by_turns(copies: Sequence[Copy]) -> list[Copy]:
+    """The copies in turns across hosts (a copy of each host, then the next of each): a site with many copies
+    waiting on its own limit does not hold the reads of the others back."""
+    queues: dict[str, list[Copy]] = {}
+    for c in copies:
+        queues.setdefault(urlsplit(c.source).hostname or "" if "://" in c.source else "", []).append(c)
+    out: list[Copy] = []
+    for turn in itertools.zip_longest(*queues.values()):
+        out.extend(c for c in turn if c is not None)
+    return out
+
+
+def page_name(copy_id: int, sha256: str, against: str) -> str:
+    """The file name of a copy's review page: for the bytes it read, compared with what (``against``: the base's
+    hash, its accepted variants' and the settings', so a page is written again when any of them changes)."""
+    return f"copy-{copy_id}-{sha256[:12]}-{against[:12]}.html"
 
 
 def _judge(copy: Copy, read: Read, base: _Prepared, settings: Settings, before: CopyResult | None, pages: Path | None = None) -> CopyResult:
@@ -299,8 +340,11 @@ def _judge(copy: Copy, read: Read, base: _Prepared, settings: Settings, before: 
         return CopyResult(copy.id, "error", read.sha256, read.final_url, None, base.error)
     assert isinstance(base.prepared, Prepared)
     result = diff_prepared(base.prepared, prepare(read.document, settings=settings), settings=settings)
-    if pages is not None and read.sha256 is not None and not (pages / page_name(copy.id, read.sha256)).exists():
-        _write_page(pages / page_name(copy.id, read.sha256), base.prepared.document, result)
+    page = None
+    if pages is not None and read.sha256 is not None:
+        page = page_name(copy.id, read.sha256, base.key)
+        if not (pages / page).is_file():
+            _write_page(pages / page, base.prepared.document, result)
     listed = result.listed(include_cosmetic=False)
     substantive = [f for f in listed if f.severity == SUBSTANTIVE]
     accepted: set[int] = set()
@@ -310,7 +354,7 @@ def _judge(copy: Copy, read: Read, base: _Prepared, settings: Settings, before: 
     counts = tuple(sorted(result.summary.by_code.items()))
     drift = any(not f.accepted for f in stored)
     status: Status = "drift" if drift else "changed" if before is not None and before.sha256 not in (None, read.sha256) else "same"
-    return CopyResult(copy.id, status, read.sha256, read.final_url, None, None, counts, stored)
+    return CopyResult(copy.id, status, read.sha256, read.final_url, None, None, counts, stored, base.prepared.document.sha256, page)
 
 
 def _write_page(path: Path, base: Document, result: object) -> None:
@@ -325,7 +369,8 @@ def _write_page(path: Path, base: Document, result: object) -> None:
 
 
 def _stored(f: Finding, accepted: bool) -> StoredFinding:
-    return StoredFinding(bl.fingerprint(f), f.code, f.severity, f.base_norm, f.witness_norm, f.before, f.after, f.context, f.witness.line, f.witness.column, accepted)
+    return StoredFinding(bl.fingerprint(f), f.code, f.severity, f.base_norm, f.witness_norm, f.before, f.after, f.context, f.witness.line, f.witness.column, accepted,
+                         f.base.text, f.witness.text, f.base.line, f.base.column)
 
 
 # --------------------------------------------------------------------------
@@ -343,6 +388,7 @@ class CopyChange:
     new: tuple[StoredFinding, ...]
     fixed: tuple[StoredFinding, ...]
     wrong_since: str | None
+    known: CopyResult | None = None  # the last result at or before the earlier run that read it (what ``changed`` compares with)
 
     @property
     def kinds(self) -> list[str]:
@@ -373,20 +419,23 @@ class WatchReport:
         return 2 if "error" in statuses else 1 if statuses & {"drift", "gone"} else 0
 
 
-KINDS = ("new-drift", "fixed", "changed", "gone", "still-wrong", "error")
+KINDS = ("new-drift", "fixed", "changed", "gone", "back", "still-wrong", "error")
 
 
 def _kinds(c: CopyChange) -> list[str]:
     """What a report says of a copy (KINDS), in that order."""
     out = []
+    read_now = c.now.sha256 is not None
     if c.new:
         out.append("new-drift")
     if c.fixed:
         out.append("fixed")
-    if c.now.status == "changed":
-        out.append("changed")
+    if read_now and c.now.status != "drift" and c.known is not None and c.known.sha256 != c.now.sha256:
+        out.append("changed")  # the bytes differ from those of the run compared with, and no drift
     if c.now.status == "gone" and (c.then is None or c.then.status != "gone"):
         out.append("gone")
+    if read_now and c.then is not None and c.then.status == "gone":
+        out.append("back")
     if c.now.status == "drift" and not c.new:
         out.append("still-wrong")
     if c.now.status == "error":
@@ -394,19 +443,34 @@ def _kinds(c: CopyChange) -> list[str]:
     return out
 
 
-def report(store: WatchStore, *, since: str | None = None, last: int | None = None, pages: Path | None = None, link: str = "") -> WatchReport:
+def _utc(when: str) -> str:
+    """A date or time as runs record theirs (ISO 8601, UTC): ``2026-11-01``, ``2026-11-01T08:00``, ``…+08:00``."""
+    try:
+        moment = datetime.fromisoformat(when)
+    except ValueError:
+        raise InputError(f"--since {when!r}: not a date", "it is read as ISO 8601", "e.g. --since 2026-11-01 or --since 2026-11-01T08:00+08:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def report(store: WatchStore, *, since: str | None = None, last: int | None = None, link: str = "") -> WatchReport:
     """What changed between the latest run and the run before it (``last``: N runs before it; ``since``: the last
-    run that started before that date or time, ISO 8601).  ``pages``: the folder of the review pages a run wrote;
-    a cell links to its page as ``link`` + the page's name when the page is there."""
+    run that started before that date or time, ISO 8601, UTC unless it says otherwise).  A cell of the grid links
+    to its review page as ``link`` + the page's name, when its run wrote one."""
+    cut = _utc(since) if since is not None else None
     runs = store.runs()
     if not runs:
         raise InputError("no watch run yet", "a report compares runs, and none is stored", "run: jiaokan watch run")
     latest = runs[-1]
-    if since is not None:
-        earlier = [r for r in runs[:-1] if r.started < since]
+    if cut is not None:
+        earlier = [r for r in runs[:-1] if r.started < cut]
         against = earlier[-1] if earlier else None
     else:
         k = len(runs) - 1 - (last or 1)
+        if k < 0 and last is not None:
+            raise InputError(f"--last {last}: only {len(runs) - 1} {'run' if len(runs) == 2 else 'runs'} before the latest", "there is no run that far back",
+                             f"give --last {max(1, len(runs) - 1)} or less, or --since DATE")
         against = runs[k] if k >= 0 else None
     copies = {c.id: c for c in _all_copies(store, store.results(latest.id))}
     histories = {cid: store.history(cid) for cid in copies}
@@ -414,32 +478,26 @@ def report(store: WatchStore, *, since: str | None = None, last: int | None = No
     for cid, copy in copies.items():
         history = [(info, r) for info, r in histories[cid] if info.id <= latest.id]
         current = history[-1][1]
-        then = next((r for info, r in reversed(history) if against is not None and info.id <= against.id), None)
+        earlier_results = [r for info, r in history if against is not None and info.id <= against.id]
+        then = earlier_results[-1] if earlier_results else None
         # what was known of its text: the last result then that read it (a run that could not read it knows nothing)
-        known = next((r for info, r in reversed(history) if against is not None and info.id <= against.id and r.status != "error"), None)
+        known = next((r for r in reversed(earlier_results) if r.sha256 is not None), None)
         before = {f.fingerprint for f in known.findings if not f.accepted} if known is not None else set()
         nowset = {f.fingerprint for f in current.findings if not f.accepted}
         new = tuple(f for f in current.findings if not f.accepted and f.fingerprint not in before)
-        read_now = current.status in ("same", "drift", "changed")  # fixed only if this run read it: not an error, not gone
+        read_now = current.sha256 is not None  # fixed only if this run read it: not an error, not gone
         fixed = tuple(f for f in (known.findings if known is not None and read_now else ()) if not f.accepted and f.fingerprint not in nowset)
         since_when = None
         if current.status == "drift":
             for info, r in reversed(history):
-                if r.status == "error":
+                if r.sha256 is None:
                     continue  # a run that could not read it does not end the drift
                 if r.status != "drift":
                     break
                 since_when = info.started
-        changes.append(CopyChange(copy, current, then, new, _unique(fixed), since_when))
-    grid = []
-    for cid, rows in histories.items():
-        cells = []
-        for info, r in rows:
-            page = page_name(cid, r.sha256) if r.sha256 is not None else None
-            href = link + page if page is not None and pages is not None and (pages / page).is_file() else None
-            cells.append((info.id, (r.status, href)))
-        grid.append((cid, tuple(cells)))
-    return WatchReport(latest, against, tuple(changes), tuple(runs), tuple(grid))
+        changes.append(CopyChange(copy, current, then, new, _unique(fixed), since_when, known))
+    grid = tuple((cid, tuple((info.id, (r.status, link + quote(r.page) if r.page else None)) for info, r in rows)) for cid, rows in histories.items())
+    return WatchReport(latest, against, tuple(changes), tuple(runs), grid)
 
 
 def _unique(findings: Iterable[StoredFinding]) -> tuple[StoredFinding, ...]:
