@@ -87,8 +87,8 @@ def test_report_kinds_against_an_earlier_run_and_json_follows_its_schema(tmp_pat
     assert first_drift == runs[1].started
     code, out, _ = watch(tmp_path, "report", "--last", "2", "-f", "json")
     assert json.loads(out)["copies"][0]["kinds"] == ["new-drift"] and json.loads(out)["against"]["id"] == 1
-    code, out, _ = watch(tmp_path, "report", "--since", "1999-01-01", "-f", "json")
-    assert json.loads(out)["against"] is None and json.loads(out)["copies"][0]["kinds"] == ["new-drift"]
+    code, _, err = watch(tmp_path, "report", "--since", "1999-01-01", "-f", "json")
+    assert code == 2 and "--since 1999-01-01: no run before it" in err and f"the first run started at {runs[0].started}" in err
     for action in (["list"], ["history", "c1.txt"]):
         code, out, _ = watch(tmp_path, *action, "-f", "json")
         schema_check(json.loads(out))
@@ -363,3 +363,46 @@ def test_a_run_killed_at_any_moment_leaves_the_runs_before_it_or_itself_complete
     assert [n for (n,) in db.execute("SELECT COUNT(*) FROM result GROUP BY run_id ORDER BY run_id")] == [120] * len(runs)
     db.close()
     assert watch(tmp_path, "run")[0] == 0  # the lock died with the process
+
+
+def test_an_output_never_lands_on_a_file_of_the_watch(tmp_path: Path) -> None:
+    site(tmp_path, 2)
+    watch(tmp_path, "add", "base.txt", "c1.txt", "c2.txt")
+    (tmp_path / "c2.txt").rename(tmp_path / "c2.bak")  # gone for now: a report there would be read as the copy
+    assert watch(tmp_path, "run")[0] == 1
+    for target in ("c2.txt", "jiaokan-watch.db-wal", "jiaokan-watch.db-shm", "jiaokan-watch.db.lock", "jiaokan-watch.db"):
+        code, _, err = watch(tmp_path, "report", "-o", target)
+        assert code == 2 and "refusing to write over" in err, target
+    assert not (tmp_path / "c2.txt").exists()
+    assert watch(tmp_path, "report", "-o", "report.txt")[0] == 1 and "GONE" in (tmp_path / "report.txt").read_text(encoding="utf-8")
+
+
+def test_a_copy_added_without_tags_keeps_the_base_s(tmp_path: Path) -> None:
+    site(tmp_path, 2)
+    watch(tmp_path, "add", "base.txt", "c1.txt", "--tag", "site=a.gov.cn", "--tag", "department=工信局")
+    watch(tmp_path, "add", "base.txt", "c2.txt")
+    listed = json.loads(watch(tmp_path, "list", "-f", "json")[1])["bases"][0]
+    assert listed["tags"] == {"department": "工信局", "site": "a.gov.cn"}
+    assert [c["tags"] for c in listed["copies"]] == [listed["tags"]] * 2
+
+
+def test_list_errors_name_their_place(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    (tmp_path / "list.csv").write_text("base,copy\nbase.txt,c1.txt\nbase.txt,nope.txt\n", encoding="utf-8")
+    code, _, err = watch(tmp_path, "import", "list.csv")
+    assert code == 2 and "list.csv: line 3: nope.txt: no such file" in err
+    (tmp_path / "list.toml").write_text('[[watch]]\nbase = "base.txt"\ncopies = ["c1.txt"]\ntags = { site = { a = 1 } }\n', encoding="utf-8")
+    code, _, err = watch(tmp_path, "import", "list.toml")
+    assert code == 2 and "list.toml: [[watch]] number 1: tag 'site': not a text" in err
+    code, _, err = watch(tmp_path, "add", "base.txt", "c1.txt", "--baseline", "https://example.invalid/accepted.toml")
+    assert code == 2 and "not a file" in err and not (tmp_path / "jiaokan-watch.db").exists()
+
+
+def test_a_base_name_cannot_break_a_line_of_the_report(tmp_path: Path) -> None:
+    site(tmp_path, 1)
+    (tmp_path / "c1.txt").write_text(TEXT.replace(*DRIFT), encoding="utf-8")
+    watch(tmp_path, "add", "base.txt", "c1.txt", "--name", "国发\n::error::forged")
+    code, out, _ = watch(tmp_path, "run")
+    assert code == 1 and "(国发\\n::error::forged)" in out and not any(line.startswith("::") for line in out.splitlines())
+    code, out, _ = watch(tmp_path, "history", "c1.txt")
+    assert "国发\\n::error::forged" in out.splitlines()[0]

@@ -898,13 +898,22 @@ def _link_to(pages: Path | None, output: Path | None) -> str:
     return quote(Path(os.path.relpath(pages, here)).as_posix().rstrip("/")) + "/"
 
 
-def _watched_files(store: Any) -> list[tuple[str, str]]:
-    """Every file a watch reads: its bases, baselines and copies (URLs are no files to overwrite)."""
+def _refuse_watched(output: Path | None, db: Path, store: Any) -> None:
+    """An output never replaces a file the watch reads or keeps: a base, a baseline, a copy (also one gone for now:
+    the next run would read the report as the copy), the database and its log, shared memory and lock files."""
     from jiaokan.web import is_url
 
-    files = [("a watched base", b.source) for b in store.bases()] + [("a base's baseline", b.baseline) for b in store.bases() if b.baseline]
-    files += [("a watched copy", c.source) for c in store.copies()]
-    return [(what, path) for what, path in files if not is_url(path)]
+    if output is None or _is_stdout(output):
+        return
+    files = [("watched base", b.source) for b in store.bases()] + [("base's baseline", b.baseline) for b in store.bases() if b.baseline]
+    files += [("watched copy", c.source) for c in store.copies()]
+    files += [("watch history's " + what, f"{db}{suffix}") for what, suffix in (("database", ""), ("log", "-wal"), ("shared memory", "-shm"), ("lock", ".lock"))]
+    target = os.path.realpath(output)
+    for what, name in files:
+        if not is_url(name) and os.path.realpath(name) == target:
+            raise InputError(f"{output}: refusing to write over a file of the watch", f"it is the {what} {name}",
+                             "choose another output file; an output never replaces an input")
+    _guard(output, [(what, name) for what, name in files if not is_url(name)])
 
 
 @app.command("watch", cls=_Command)
@@ -918,7 +927,7 @@ def watch_cmd(
     name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="add: the base's name (default: its file name or address).", show_default=False)] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", metavar="KEY=VALUE", help="add: a tag of the base and its copies (site=…, department=…), repeatable.",
             show_default=False)] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", metavar="FILE", help="add: the base's accepted variants (jiaokan-accepted.toml).", show_default=False)] = None,
+    baseline: Annotated[str | None, typer.Option("--baseline", metavar="FILE", help="add: the base's accepted variants (jiaokan-accepted.toml).", show_default=False)] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="report: against the last run before this date (2026-11-01, or a time).",
             show_default=False)] = None,
     last: Annotated[int | None, typer.Option("--last", metavar="N", help="report: against the run N runs before the latest (default 1).", show_default=False,
@@ -963,11 +972,11 @@ def watch_cmd(
         path = db if db is not None else Path("jiaokan-watch.db")
         _guard(output, [("--db", str(path)), *[("ARGS", a) for a in given], *_aux(effective)])
         # what to add is checked whole before the database is opened: a mistake leaves no new file behind, nor half a list
-        adding = ([w.new_watch(name, given[0], tags_from(tag or []), str(baseline) if baseline else None, given[1:], "watch add")] if action == "add"
+        adding = ([w.new_watch(name, given[0], tags_from(tag or []), baseline, given[1:], "watch add")] if action == "add"
                   else w.read_list(Path(given[0])) if action == "import" else [])
         store = open_store(path, create=bool(adding))  # what only reads never leaves a new file behind
         try:
-            _guard(output, _watched_files(store))  # a report written over a watched copy, its base or its baseline: refused
+            _refuse_watched(output, path, store)  # a report written over a watched copy, its base, its baseline or the database's files
             result: object
             if action == "add":
                 base, added = store.add(adding, w.now())[0]
@@ -1000,7 +1009,7 @@ def watch_cmd(
             try:
                 write_output(formats.render("watch", fmt, result, _view(output)), output)
             except ValueError as exc:
-                raise InputError(f"watch {action} --format {fmt}: not available", str(exc), "use --format text or json") from None
+                raise InputError(f"watch {action} --format {fmt}: not available", str(exc), "see jiaokan watch --help for what each format is for") from None
         finally:
             store.close()
     raise typer.Exit(code)

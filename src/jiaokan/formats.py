@@ -174,7 +174,7 @@ def _watch_html(result: WatchReport | CopyHistory | Watched, view: View) -> str:
     from jiaokan.watch import WatchReport
 
     if not isinstance(result, WatchReport):
-        raise ValueError("only a report has a dashboard (jiaokan watch report -f html)")
+        raise ValueError("only a report has a dashboard (watch report -f html, or watch run -f html)")
     return watch_html(result)
 
 

@@ -484,7 +484,7 @@ def watch_text(result: WatchReport | CopyHistory | Watched, *, color: bool = Fal
             for c in result.of(kind):
                 label, style = _WATCH_KIND[kind]
                 sheet.print()
-                line = Line(label, style=style).append(f"  {_name(c.copy.source)}  ({c.copy.base})")
+                line = Line(label, style=style).append(f"  {_name(c.copy.source)}  ({one_line(c.copy.base)})")
                 if kind == "still-wrong" and c.wrong_since:
                     line.append(f"  since {c.wrong_since}", style="dim")
                 sheet.print(line)
@@ -499,7 +499,7 @@ def watch_text(result: WatchReport | CopyHistory | Watched, *, color: bool = Fal
                     sheet.print(Line(f"  now at {_name(c.now.final_url)}", style="dim"))
         return sheet.text()
     if isinstance(result, CopyHistory):
-        sheet.print(Line(f"jiaokan watch history  {_name(result.copy.source)}  ({result.copy.base})", style="bold"))
+        sheet.print(Line(f"jiaokan watch history  {_name(result.copy.source)}  ({one_line(result.copy.base)})", style="bold"))
         for info, r in result.runs:
             open_findings = sum(not f.accepted for f in r.findings)
             detail = f"{plural(open_findings, 'finding')}" if r.status == "drift" else one_line(r.error or "") if r.status in ("gone", "error") else ""
@@ -536,7 +536,7 @@ def watch_csv(result: WatchReport | CopyHistory | Watched) -> str:
     elif isinstance(result, CopyHistory):
         rows = [(info, result.copy, r, "", None) for info, r in result.runs]
     else:
-        raise ValueError("jiaokan watch list has no CSV form; use --format text or json")
+        raise ValueError("the list has no spreadsheet form (report and history have)")
     for info, copy, r, kinds, since in rows:
         head = [info.id, info.started, copy.base, copy.source, ";".join(f"{k}={v}" for k, v in copy.tags), r.status, kinds, since or ""]
         tail = [r.http_status or "", one_line(r.error or "")]

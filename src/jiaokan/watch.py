@@ -59,6 +59,8 @@ def new_watch(name: str | None, base: str, tags: Tags, baseline: str | None, cop
 
     if not copies:
         raise InputError(f"{where}: no COPY given", "a watch compares copies with their base", "e.g. jiaokan watch add official.txt https://county.gov.cn/notice.html")
+    if baseline is not None and is_url(baseline):
+        raise InputError(f"{where}: --baseline {baseline}: not a file", "accepted variants are read from a file beside the watch", "download it, and give the file")
     for what, given in (("the base", base), ("the baseline", baseline), *(("a copy", c) for c in copies)):
         if given is not None and not is_url(given) and not os.path.isfile(given):
             raise InputError(f"{where}: {given}: no such file", f"{what} must be a file or an http(s) address", "check the path")
@@ -111,10 +113,14 @@ def _toml_list(path: Path, raw: bytes) -> list[Entry]:
         tags = t.get("tags", {})
         if not isinstance(tags, dict):
             raise InputError(f"{where}: tags must be a table", "tags are key = \"value\" pairs (site, department)", 'e.g. tags = { site = "county.gov.cn" }')
+        try:
+            tags = tags_from(tags)
+        except InputError as exc:
+            raise InputError(f"{where}: {exc.what}", exc.why, exc.fix) from None
         name, baseline = t.get("name"), t.get("baseline")
         if not isinstance(name, str | None) or not isinstance(baseline, str | None):
             raise InputError(f"{where}: name and baseline are strings", "they name the watch and its accepted variants file", "quote them")
-        out.append((f"[[watch]] number {k}", (name, _beside(path, t["base"]), tags_from(tags), _beside(path, baseline) if baseline else None,
+        out.append((f"[[watch]] number {k}", (name, _beside(path, t["base"]), tags, _beside(path, baseline) if baseline else None,
                                               [_beside(path, c) for c in t["copies"]])))
     return out
 
@@ -141,6 +147,9 @@ def _csv_list(path: Path, raw: bytes) -> list[Entry]:
         base, copy = (row.get("base") or "").strip(), (row.get("copy") or "").strip()
         if not base or not copy:
             raise InputError(f"{path}:{k}: base and copy must both be given", "each row names a copy and its base", "fill in both, or delete the row")
+        for what, given in (("base", base), ("copy", copy), ("baseline", (row.get("baseline") or "").strip())):
+            if given and not _is_address(given) and not os.path.isfile(_beside(path, given)):
+                raise InputError(f"{path}: line {k}: {given}: no such file", f"the {what} must be a file (beside the list) or an http(s) address", "check the path")
         name = (row.get("name") or "").strip() or None
         tags = tags_from({c: (v or "").strip() for c, v in row.items() if c not in ("base", "copy", "name", "baseline") and c and (v or "").strip()})
         entry = grouped.setdefault((name, base), (name, _beside(path, base), tags, None, []))
@@ -150,6 +159,12 @@ def _csv_list(path: Path, raw: bytes) -> list[Entry]:
             entry = grouped[(name, base)] = (entry[0], entry[1], entry[2], _beside(path, baseline), entry[4])
         entry[4].append(_beside(path, copy))
     return [(f"line {first_row[key]}", entry) for key, entry in grouped.items()]
+
+
+def _is_address(source: str) -> bool:
+    from jiaokan.web import is_url
+
+    return is_url(source)
 
 
 def _beside(listfile: Path, source: str) -> str:
@@ -463,9 +478,13 @@ def report(store: WatchStore, *, since: str | None = None, last: int | None = No
     if not runs:
         raise InputError("no watch run yet", "a report compares runs, and none is stored", "run: jiaokan watch run")
     latest = runs[-1]
+    against: RunInfo | None
     if cut is not None:
         earlier = [r for r in runs[:-1] if r.started < cut]
-        against = earlier[-1] if earlier else None
+        if not earlier:
+            raise InputError(f"--since {since}: no run before it", f"the first run started at {runs[0].started}",
+                             "give a later date, or --last N")
+        against = earlier[-1]
     else:
         k = len(runs) - 1 - (last or 1)
         if k < 0 and last is not None:

@@ -293,10 +293,13 @@ class SQLiteStore:
                                      "choose another --name, or remove the old one first")
                 else:
                     base_id = int(row[0])
-                    db.execute("UPDATE base SET tags = ?, baseline = COALESCE(?, baseline) WHERE id = ?", (_tags_out(w.tags), w.baseline, base_id))
+                    if w.tags:  # tags given are the base's now; none given keeps those it has
+                        db.execute("UPDATE base SET tags = ? WHERE id = ?", (_tags_out(w.tags), base_id))
+                    db.execute("UPDATE base SET baseline = COALESCE(?, baseline) WHERE id = ?", (w.baseline, base_id))
+                tags = w.tags or _tags_in(db.execute("SELECT tags FROM base WHERE id = ?", (base_id,)).fetchone()[0])  # a copy has its base's tags
                 for source in w.copies:
                     db.execute("INSERT INTO copy (base_id, source, tags, added) VALUES (?, ?, ?, ?) "
-                               "ON CONFLICT (base_id, source) DO UPDATE SET removed = NULL, tags = excluded.tags", (base_id, source, _tags_out(w.tags), added))
+                               "ON CONFLICT (base_id, source) DO UPDATE SET removed = NULL, tags = excluded.tags", (base_id, source, _tags_out(tags), added))
                 ids.append((base_id, w.copies))
         bases = {b.id: b for b in self.bases()}
         copies = self.copies()
