@@ -485,3 +485,23 @@ def test_five_hundred_copies_with_faults_in_two_runs(site: Site, store: WatchSto
     rep = watch.report(store)
     assert len(rep.of("fixed")) == sum(k == "drift" for k in urls.values()) and len(rep.of("back")) == sum(k == "404" for k in urls.values())
     assert len(store.runs()) == 2 and second.exit_code == 2
+
+
+def test_a_second_run_revalidates_the_cached_page(site: Site, store: WatchStore) -> None:
+    """The URL cache of the inputs issue: a run asks again with the page's ETag, and a 304 reads the cached body."""
+    path = "/etag.html"
+
+    def answer(r: Site.Request) -> None:
+        if r.headers.get("If-None-Match") == '"v1"':
+            r.send(b"", status=304, headers={"ETag": '"v1"'})
+        else:
+            r.send(page(drifted(DRIFT)), headers={"ETag": '"v1"'})
+
+    site.routes[path] = answer
+    watch.add(store, str(COUNTY_002), [site.url(path)])
+    first = run(store)
+    assert site.headers[path].get("If-None-Match") is None
+    second = run(store)
+    assert site.headers[path].get("If-None-Match") == '"v1"'
+    assert [r.status for r in first.results] == [r.status for r in second.results] == ["drift"]
+    assert second.results[0].sha256 == first.results[0].sha256 and second.results[0].findings == first.results[0].findings
