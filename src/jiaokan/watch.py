@@ -32,6 +32,7 @@ from jiaokan.errors import InputError, PageError
 from jiaokan.findings import SUBSTANTIVE, Finding
 from jiaokan.ingest import Document, DocxRevisions
 from jiaokan.watchdb import Base, Copy, CopyResult, NewWatch, RunInfo, Status, StoredFinding, Tags, WatchStore, tags_from
+from jiaokan.web import is_url  # the command's own module: web's import is light (httpx loads when a URL is read)
 
 PER_HOST = 2  # requests at once to one host: an office's site is often a small server
 DELAY = 0.5  # seconds between two requests' starts to one host
@@ -55,8 +56,6 @@ def add(store: WatchStore, base: str, copies: Sequence[str], *, name: str | None
 def new_watch(name: str | None, base: str, tags: Tags, baseline: str | None, copies: Sequence[str], where: str) -> NewWatch:
     """A watch checked before anything is written: copies given, and every file it names there (a URL is read
     only when a run reads it)."""
-    from jiaokan.web import is_url
-
     if not copies:
         raise InputError(f"{where}: no COPY given", "a watch compares copies with their base", "e.g. jiaokan watch add official.txt https://county.gov.cn/notice.html")
     if baseline is not None and is_url(baseline):
@@ -148,7 +147,7 @@ def _csv_list(path: Path, raw: bytes) -> list[Entry]:
         if not base or not copy:
             raise InputError(f"{path}:{k}: base and copy must both be given", "each row names a copy and its base", "fill in both, or delete the row")
         for what, given in (("base", base), ("copy", copy), ("baseline", (row.get("baseline") or "").strip())):
-            if given and not _is_address(given) and not os.path.isfile(_beside(path, given)):
+            if given and not is_url(given) and not os.path.isfile(_beside(path, given)):
                 raise InputError(f"{path}: line {k}: {given}: no such file", f"the {what} must be a file (beside the list) or an http(s) address", "check the path")
         name = (row.get("name") or "").strip() or None
         tags = tags_from({c: (v or "").strip() for c, v in row.items() if c not in ("base", "copy", "name", "baseline") and c and (v or "").strip()})
@@ -161,28 +160,16 @@ def _csv_list(path: Path, raw: bytes) -> list[Entry]:
     return [(f"line {first_row[key]}", entry) for key, entry in grouped.items()]
 
 
-def _is_address(source: str) -> bool:
-    from jiaokan.web import is_url
-
-    return is_url(source)
-
-
 def _beside(listfile: Path, source: str) -> str:
     """A file named in a list is relative to the list's folder; a URL is as it is."""
-    from jiaokan.web import is_url
-
     return source if is_url(source) else os.path.abspath(listfile.parent / source)
 
 
 def _source(given: str) -> str:
-    from jiaokan.web import is_url
-
     return given if is_url(given) else os.path.abspath(given)  # a link is kept as a link: it may be repointed
 
 
 def _default_name(source: str) -> str:
-    from jiaokan.web import is_url
-
     return source if is_url(source) else Path(source).name
 
 
@@ -231,7 +218,7 @@ class _Hosts:
 def read_copy(source: str, *, docx_revisions: DocxRevisions = "accepted") -> Read:
     """A copy read as a document, or what stopped it: an HTTP 404 or 410 (or a file no longer there) is ``gone``."""
     from jiaokan.ingest import document_from_bytes, read_document
-    from jiaokan.web import fetch, format_of, is_url
+    from jiaokan.web import fetch, format_of
 
     try:
         if is_url(source):
